@@ -1,0 +1,1 @@
+"""A seed-driven news crawler on Scrapy."""

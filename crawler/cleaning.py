@@ -1,0 +1,161 @@
+"""Make an article body's HTML safe and self-contained: content tags only, absolute links."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import lxml.html
+from lxml.etree import ParserError
+from lxml_html_clean import Cleaner
+
+# Tags kept in a body; any other tag is unwrapped (its text stays).
+CONTENT_TAGS = frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "figure",
+        "figcaption",
+        "img",
+        "a",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "sub",
+        "sup",
+        "blockquote",
+        "br",
+        "hr",
+        "pre",
+        "code",
+    }
+)
+# Tags removed with everything inside them.
+REMOVED_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "frame",
+        "object",
+        "embed",
+        "applet",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "svg",
+        "canvas",
+        "template",
+    }
+)
+SAFE_ATTRS = frozenset({"src", "href", "alt", "title", "width", "height", "colspan", "rowspan"})
+# Where lazy-loading pages keep the real image address.
+LAZY_SRC_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
+UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+BLOCK_TAGS = frozenset(
+    CONTENT_TAGS - {"a", "strong", "b", "em", "i", "u", "sub", "sup", "img", "code"} | {"div"}
+)
+
+CLEANER = Cleaner(
+    scripts=True,
+    javascript=True,
+    comments=True,
+    style=True,
+    inline_style=True,
+    links=True,
+    meta=True,
+    page_structure=False,
+    processing_instructions=True,
+    embedded=True,
+    frames=True,
+    forms=True,
+    annoying_tags=True,
+    remove_unknown_tags=False,
+    kill_tags=REMOVED_TAGS,
+    allow_tags=CONTENT_TAGS | {"div"},
+    safe_attrs_only=True,
+    safe_attrs=SAFE_ATTRS,
+)
+
+
+class CleanBody(NamedTuple):
+    html: str
+    text: str
+    images: list[str]
+
+
+def _unsafe(url: str) -> bool:
+    return "".join(url.split()).lower().startswith(UNSAFE_SCHEMES)
+
+
+def clean_body(body_html: str, base_url: str) -> CleanBody:
+    """Safe body HTML (inner HTML of one container), its plain text, and its image URLs."""
+    try:
+        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    except ParserError:
+        return CleanBody("", "", [])
+    for img in root.iter("img"):
+        lazy = next((img.get(a) for a in LAZY_SRC_ATTRS if img.get(a)), None)
+        if lazy:
+            img.set("src", lazy)
+    CLEANER(root)
+    text = plain_text(root)
+    for element in list(root.iter("div")):
+        if element is not root:
+            element.drop_tag()
+    for element in list(root.iter("a", "img")):
+        attr = "href" if element.tag == "a" else "src"
+        url = (element.get(attr) or "").strip()
+        if not url or _unsafe(url):
+            if element.tag == "img":
+                element.drop_tree()
+            else:
+                element.attrib.pop(attr, None)
+    root.make_links_absolute(base_url, resolve_base_href=False)
+    images = []
+    for img in root.iter("img"):
+        img.set("referrerpolicy", "no-referrer")
+        images.append(img.get("src"))
+    html = (root.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in root
+    )
+    return CleanBody(html.strip(), text, images)
+
+
+def plain_text(root: lxml.html.HtmlElement) -> str:
+    """The text of a cleaned body, one line per block, whitespace folded."""
+    lines, current = [], []
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        if event == "start" and element.text:
+            current.append(element.text)
+        if event == "end":
+            if element.tag in BLOCK_TAGS:
+                lines.append(" ".join("".join(current).split()))
+                current = []
+            if element.tail and element is not root:
+                current.append(element.tail)
+    lines.append(" ".join("".join(current).split()))
+    return "\n".join(line for line in lines if line)

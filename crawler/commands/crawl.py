@@ -1,0 +1,26 @@
+"""`scrapy crawl NAME`, refusing a bad or unknown seed in one line instead of a traceback."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+
+from crawler.seeds import SeedError
+
+if TYPE_CHECKING:
+    import argparse
+
+
+class Command(ScrapyCrawlCommand):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            super().run(args, opts)
+        except SeedError as exc:
+            print(f"error: bad seed: {exc}", file=sys.stderr)
+            self.exitcode = 1
+        except KeyError as exc:
+            seeds_dir = self.settings.get("SEEDS_DIR")
+            print(f"error: {exc.args[0]} (no such seed in {seeds_dir}/)", file=sys.stderr)
+            self.exitcode = 1

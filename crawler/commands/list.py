@@ -1,0 +1,24 @@
+"""`scrapy list`: every usable seed, and one line on stderr for each refused one."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from scrapy.commands.list import Command as ScrapyListCommand
+
+if TYPE_CHECKING:
+    import argparse
+
+
+class Command(ScrapyListCommand):
+    def short_desc(self) -> str:
+        return "List the spiders made from seed files, and the seed files refused"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        errors = getattr(self.crawler_process.spider_loader, "errors", {})
+        for error in errors.values():
+            print(f"error: bad seed: {error}", file=sys.stderr)
+        if errors:
+            self.exitcode = 1

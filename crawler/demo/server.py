@@ -1,0 +1,57 @@
+"""A static site on 127.0.0.1, in a thread, keeping a log of every request it answers."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, NamedTuple
+
+SITE_DIR = Path(__file__).parent / "site"
+
+
+class Hit(NamedTuple):
+    """One request the site answered."""
+
+    path: str
+    status: int
+    headers: dict[str, str]
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    server: SiteServer
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        status = int(code) if str(code).isdigit() else 0
+        self.server.hits.append(Hit(self.path, status, dict(self.headers.items())))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the hits list is the log."""
+
+
+class SiteServer(ThreadingHTTPServer):
+    """Serves ``root`` until ``stop()``; ``hits`` lists what was asked, in order."""
+
+    daemon_threads = True
+
+    def __init__(self, root: Path | str = SITE_DIR, port: int = 0, host: str = "127.0.0.1"):
+        super().__init__((host, port), partial(_Handler, directory=str(root)))
+        self.hits: list[Hit] = []
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def paths(self) -> list[str]:
+        return [hit.path for hit in self.hits]

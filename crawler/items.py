@@ -1,0 +1,36 @@
+"""Article: the one item class, a dataclass that itemadapter reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Article:
+    """One article; the fields up to ``status`` are the public JSONL contract."""
+
+    url: str | None = None
+    source: str | None = None
+    site: str | None = None
+    title: str | None = None
+    author: str | None = None
+    date: datetime | None = None
+    # Where `date` came from: "page", "listing" or "crawled".
+    date_source: str | None = None
+    updated: datetime | None = None
+    categories: list[str] = field(default_factory=list)
+    headimg: str | None = None
+    thumbnail: str | None = None
+    body_html: str | None = None
+    text: str | None = None
+    images: list[dict[str, Any]] = field(default_factory=list)
+    language: str | None = None
+    crawled_at: datetime | None = None
+    # "new" or "updated".
+    status: str | None = None
+    # The listing page's channel, and what the listing said of the article.
+    channel: str | None = None
+    listing_date: datetime | None = None
+    listing_title: str | None = None

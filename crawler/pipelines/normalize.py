@@ -1,0 +1,64 @@
+"""Normalize an article: canonical URL, folded text, author, categories, safe body, images."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from itemadapter import ItemAdapter
+from w3lib.url import canonicalize_url
+
+from crawler.cleaning import clean_body
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+# "作者：", "来源:", "记者 ", "By " and the like before an author's name.
+AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:作者|来源|记者|编辑|责任编辑|责编|撰文|文)\s*[：:|｜]\s*|记者\s*|by[\s:]+)",
+    re.IGNORECASE,
+)
+
+
+def fold(text: str | None) -> str | None:
+    """Strip and fold every run of whitespace to one space; None when nothing is left."""
+    if text is None:
+        return None
+    return " ".join(text.split()) or None
+
+
+def clean_author(author: str | None) -> str | None:
+    author = fold(author)
+    while author and AUTHOR_PREFIX.match(author):
+        author = fold(AUTHOR_PREFIX.sub("", author, count=1))
+    return author
+
+
+class NormalizePipeline:
+    """Puts every field of an article into the shape the exporters write."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: object) -> object:
+        article = ItemAdapter(item)
+        source = self.crawler.spider.source
+        page_url = article["url"]
+        article["url"] = canonicalize_url(page_url)
+        for name in ("title", "listing_title"):
+            article[name] = fold(article.get(name))
+        article["author"] = clean_author(article.get("author")) or source.site
+        article["categories"] = [
+            c for c in (source.group, source.site, article.get("channel")) if c
+        ]
+        body = clean_body(article["body_html"], page_url)
+        article["body_html"], article["text"] = body.html, body.text
+        article["headimg"] = article.get("headimg") or (body.images[0] if body.images else None)
+        article["thumbnail"] = article.get("thumbnail") or article["headimg"]
+        return item

@@ -1,0 +1,64 @@
+"""Drop articles that lack a url, title or body text, and give every article a date."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import lxml.html
+from itemadapter import ItemAdapter
+from lxml.etree import ParserError
+
+from crawler.pipelines import drop
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+
+def body_text(body_html: str | None) -> str:
+    """The readable text of a body, ignoring scripts and styles."""
+    if not body_html or not body_html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    except ParserError:
+        return ""
+    for element in root.xpath(".//script | .//style | .//noscript"):
+        element.drop_tree()
+    return root.text_content().strip()
+
+
+class ValidatePipeline:
+    """Required fields, then the date: the page's, else the listing's, else the crawl time."""
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+        self.date_fallback = crawler.settings.get("DATE_FALLBACK")
+        if self.date_fallback not in ("listing", "drop"):
+            raise ValueError(
+                f"DATE_FALLBACK must be 'listing' or 'drop', not {self.date_fallback!r}"
+            )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: object) -> object:
+        article = ItemAdapter(item)
+        url = article.get("url")
+        for name in ("url", "title"):
+            if not (article.get(name) or "").strip():
+                raise drop(self.stats, f"no_{name}", url)
+        if not body_text(article.get("body_html")):
+            raise drop(self.stats, "no_body", url)
+
+        if article.get("date"):
+            article["date_source"] = "page"
+        elif self.date_fallback == "drop":
+            raise drop(self.stats, "no_date", url)
+        elif article.get("listing_date"):
+            article["date"], article["date_source"] = article["listing_date"], "listing"
+        else:
+            article["date"], article["date_source"] = article["crawled_at"], "crawled"
+        return item

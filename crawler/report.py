@@ -1,0 +1,66 @@
+"""The crawl's closing summary: logged, and written to output/reports/<source>/<run>.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+
+def _group(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {k.removeprefix(prefix): v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+class CrawlReport:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.output_dir = Path(crawler.settings.get("OUTPUT_DIR"))
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def figures(self, spider: Spider, reason: str) -> dict[str, Any]:
+        stats = self.crawler.stats.get_stats()
+        return {
+            "source": spider.name,
+            "run": getattr(spider, "run_id", None),
+            "finish_reason": reason,
+            "listing_pages": stats.get("listing/pages", 0),
+            "article_pages": stats.get("article/pages", 0),
+            "exported": stats.get("articles/exported", 0),
+            "dropped": _group(stats, "articles/dropped/"),
+            "failed_pages": _group(stats, "article/failed/"),
+            "offsite_filtered": stats.get("offsite/filtered", 0),
+            "export_errors": _group(stats, "export/errors/"),
+            "requests": stats.get("downloader/request_count", 0),
+            "seconds": round(stats.get("elapsed_time_seconds", 0.0), 3),
+        }
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        figures = self.figures(spider, reason)
+        spider.logger.info(
+            "Summary of %s: %d articles exported from %d article pages and %d listing pages; "
+            "dropped %s; failed pages %s; offsite links filtered %d; export errors %s",
+            spider.name,
+            figures["exported"],
+            figures["article_pages"],
+            figures["listing_pages"],
+            figures["dropped"] or "none",
+            figures["failed_pages"] or "none",
+            figures["offsite_filtered"],
+            figures["export_errors"] or "none",
+        )
+        if figures["run"]:
+            path = self.output_dir / "reports" / spider.name / f"{figures['run']}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,0 +1,241 @@
+"""Load and validate seed files (seeds/NAME.toml) into Source objects, refusing bad ones."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import croniter
+from parsel import Selector
+from w3lib.url import safe_url_string
+
+# JS rendering (splash, playwright) comes with a later issue; until then seeds asking for it
+# are refused.
+RENDER_MODES = ("none",)
+CHANNEL_TYPES = ("html",)
+IMAGE_REFERERS = ("none", "page")
+
+
+class SeedError(ValueError):
+    """A seed file that cannot be used; str() is one line: file, key, reason."""
+
+    def __init__(self, path: Path | str, key: str, reason: str):
+        self.path, self.key, self.reason = str(path), key, reason
+        super().__init__(f"{self.path}: {key}: {reason}" if key else f"{self.path}: {reason}")
+
+
+def host_in_domains(url: str, domains: tuple[str, ...]) -> bool:
+    """Whether the URL's host is one of the domains or below one (Scrapy's offsite rule)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)
+
+
+def is_xpath(query: str) -> bool:
+    """Seed selectors are XPath when they start with "/", "./" or "(", CSS otherwise."""
+    return query.startswith(("/", "./", "("))
+
+
+def select(selector: Selector, query: str) -> Any:
+    """Apply one seed selector (CSS or XPath) to a parsel selector."""
+    return selector.xpath(query) if is_xpath(query) else selector.css(query)
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    url: str
+    max_pages: int = 1
+    type: str = "html"
+
+
+@dataclass(frozen=True)
+class ListingRules:
+    link: str | None = None
+    item: str | None = None
+    title: str | None = None
+    date: str | None = None
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleRules:
+    title: str | None = None
+    date: str | None = None
+    updated: str | None = None
+    author: str | None = None
+    body: str | None = None
+    image: str | None = None
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One news source, as its seed file describes it."""
+
+    name: str
+    path: str
+    site: str
+    allowed_domains: tuple[str, ...]
+    channels: tuple[Channel, ...]
+    group: str = ""
+    timezone: str = "UTC"
+    language: str = "en"
+    render: str = "none"
+    schedule: str | None = None
+    image_referer: str = "none"
+    listing: ListingRules = field(default_factory=ListingRules)
+    article: ArticleRules = field(default_factory=ArticleRules)
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _check_keys(path: Path, prefix: str, table: dict[str, Any], allowed: set[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            raise SeedError(
+                path, f"{prefix}{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})"
+            )
+
+
+def _string(path: Path, key: str, value: Any, *, required: bool = False) -> str | None:
+    if value is None:
+        if required:
+            raise SeedError(path, key, "missing")
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise SeedError(path, key, f"must be a non-empty string, not {value!r}")
+    return value
+
+
+def _choice(path: Path, key: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise SeedError(path, key, f"{value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _selector(path: Path, key: str, value: Any) -> str | None:
+    query = _string(path, key, value)
+    if query is None:
+        return None
+    try:
+        select(Selector(text="<html><body></body></html>"), query)
+    except Exception as exc:  # parsel raises several types for bad CSS and XPath
+        kind = "XPath" if is_xpath(query) else "CSS"
+        raise SeedError(path, key, f"{kind} selector {query!r} does not compile: {exc}") from None
+    return query
+
+
+def _rules(path: Path, name: str, table: Any, cls: type) -> Any:
+    if table is None:
+        return cls()
+    if not isinstance(table, dict):
+        raise SeedError(path, name, "must be a table")
+    allowed = {f.name for f in fields(cls)}
+    _check_keys(path, f"{name}.", table, allowed)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "exclude":
+            if not isinstance(value, list):
+                raise SeedError(path, f"{name}.exclude", "must be a list of selectors")
+            values[key] = tuple(
+                _selector(path, f"{name}.exclude[{i}]", v) for i, v in enumerate(value)
+            )
+        else:
+            values[key] = _selector(path, f"{name}.{key}", value)
+    return cls(**values)
+
+
+def _channels(path: Path, raw: Any, domains: tuple[str, ...]) -> tuple[Channel, ...]:
+    if not raw:
+        raise SeedError(path, "channels", "missing: give at least one [[channels]] table")
+    if not isinstance(raw, list):
+        raise SeedError(path, "channels", "must be an array of tables ([[channels]])")
+    channels = []
+    for i, table in enumerate(raw):
+        key = f"channels[{i}]"
+        if not isinstance(table, dict):
+            raise SeedError(path, key, "must be a table")
+        _check_keys(path, f"{key}.", table, {f.name for f in fields(Channel)})
+        name = _string(path, f"{key}.name", table.get("name"), required=True)
+        url = _string(path, f"{key}.url", table.get("url"), required=True)
+        url = safe_url_string(url)
+        if not url.startswith(("http://", "https://")):
+            raise SeedError(path, f"{key}.url", f"{url!r} is not an http(s) URL")
+        if not host_in_domains(url, domains):
+            raise SeedError(
+                path, f"{key}.url", f"{url!r} is outside allowed_domains {list(domains)}"
+            )
+        max_pages = table.get("max_pages", 1)
+        if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
+            raise SeedError(path, f"{key}.max_pages", f"must be an integer >= 1, not {max_pages!r}")
+        kind = _choice(path, f"{key}.type", table.get("type", "html"), CHANNEL_TYPES)
+        channels.append(Channel(name=name, url=url, max_pages=max_pages, type=kind))
+    return tuple(channels)
+
+
+def load_seed(path: Path | str) -> Source:
+    """Read one seed file; raise SeedError naming the file, the key and the reason."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise SeedError(path, "", f"invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise SeedError(path, "", f"cannot read: {exc.strerror}") from None
+
+    top = {f.name for f in fields(Source)} - {"name", "path"}
+    _check_keys(path, "", data, top)
+    site = _string(path, "site", data.get("site"), required=True)
+    domains = data.get("allowed_domains")
+    if (
+        not domains
+        or not isinstance(domains, list)
+        or not all(isinstance(d, str) and d for d in domains)
+    ):
+        raise SeedError(path, "allowed_domains", "missing: give a list of domain names")
+    domains = tuple(domains)
+    timezone = _string(path, "timezone", data.get("timezone", "UTC"), required=True)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SeedError(path, "timezone", f"unknown timezone {timezone!r}") from None
+    schedule = _string(path, "schedule", data.get("schedule"))
+    if schedule is not None and not croniter.is_valid(schedule):
+        raise SeedError(path, "schedule", f"{schedule!r} is not a valid cron expression")
+
+    return Source(
+        name=path.stem,
+        path=str(path),
+        site=site,
+        group=_string(path, "group", data.get("group", "")) or "",
+        allowed_domains=domains,
+        timezone=timezone,
+        language=_string(path, "language", data.get("language", "en"), required=True),
+        render=_choice(path, "render", data.get("render", "none"), RENDER_MODES),
+        schedule=schedule,
+        image_referer=_choice(
+            path, "image_referer", data.get("image_referer", "none"), IMAGE_REFERERS
+        ),
+        channels=_channels(path, data.get("channels"), domains),
+        listing=_rules(path, "listing", data.get("listing"), ListingRules),
+        article=_rules(path, "article", data.get("article"), ArticleRules),
+    )
+
+
+def load_seeds(directory: Path | str) -> tuple[dict[str, Source], dict[str, SeedError]]:
+    """Read every seeds/*.toml: the good ones by name, and the refused ones with their error."""
+    sources: dict[str, Source] = {}
+    errors: dict[str, SeedError] = {}
+    for path in sorted(Path(directory).glob("*.toml")):
+        try:
+            sources[path.stem] = load_seed(path)
+        except SeedError as exc:
+            errors[path.stem] = exc
+    return sources, errors
