@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from scrapy.commands.list import Command as ScrapyListCommand
+from scrapy.spiderloader import get_spider_loader
 
 if TYPE_CHECKING:
     import argparse
@@ -16,8 +17,9 @@ class Command(ScrapyListCommand):
         return "List the spiders made from seed files, and the seed files refused"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().run(args, opts)
-        errors = getattr(self.crawler_process.spider_loader, "errors", {})
+        spider_loader = get_spider_loader(self.settings)
+        print("\n".join(sorted(spider_loader.list())))
+        errors = getattr(spider_loader, "errors", {})
         for error in errors.values():
             print(f"error: bad seed: {error}", file=sys.stderr)
         if errors:

@@ -1,4 +1,4 @@
-"""Normalize an article: canonical URL, folded text, author, categories, safe body, images."""
+"""Normalize an article: canonical URL, folded text, dates in the seed's timezone, safe body."""
 
 from __future__ import annotations
 
@@ -53,6 +53,9 @@ class NormalizePipeline:
         article["url"] = canonicalize_url(page_url)
         for name in ("title", "listing_title"):
             article[name] = fold(article.get(name))
+        for name in ("date", "updated"):
+            if article.get(name):
+                article[name] = article[name].astimezone(source.tzinfo)
         article["author"] = clean_author(article.get("author")) or source.site
         article["categories"] = [
             c for c in (source.group, source.site, article.get("channel")) if c

@@ -1,0 +1,1 @@
+"""Fixture sites: static ones in folders, generated ones as modules."""

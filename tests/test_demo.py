@@ -1,0 +1,35 @@
+"""`scrapy demo` on a fresh output directory: posts, a feed, a report, and no error."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import scrapy, split_post
+
+
+def test_demo_crawl(tmp_path):
+    output = tmp_path / "output"
+    proc = scrapy("demo", "-s", f"OUTPUT_DIR={output}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert " ERROR: " not in proc.stderr and "Traceback" not in proc.stderr
+
+    posts = sorted((output / "posts").glob("*.md"))
+    (feed,) = (output / "feeds" / "demo").glob("*.jsonl")
+    lines = [json.loads(line) for line in feed.read_text("utf-8").splitlines()]
+    assert len(posts) == len(lines) == 8
+    (report,) = (output / "reports" / "demo").glob("*.json")
+    figures = json.loads(report.read_text("utf-8"))
+    assert figures["exported"] == 8 and figures["listing_pages"] == 4
+    assert figures["dropped"] == {} and figures["failed_pages"] == {}
+
+    by_title = {line["title"]: line for line in lines}
+    lights = by_title["Market square lights to be switched on by a ferry pilot"]
+    assert lights["author"] == "Tomos Reed"
+    assert lights["categories"] == ["Demo", "Harbour Gazette", "Town"]
+    assert lights["date"] == "2026-11-12T11:00:00+00:00"
+    # The lazy image's real address replaced its placeholder.
+    assert "/img/band.png" in lights["body_html"] and "placeholder" not in lights["body_html"]
+    assert "Share this story" not in lights["text"]
+    for post in posts:
+        front, body = split_post(post.read_text("utf-8"))
+        assert front["title"] in by_title

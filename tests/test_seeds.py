@@ -1,0 +1,96 @@
+"""Bad seed files are refused before any request: one line with file, key and reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import scrapy
+from crawler.seeds import load_seed
+
+GOOD = """\
+site = "Example"
+group = "Test"
+allowed_domains = ["127.0.0.1"]
+timezone = "Asia/Shanghai"
+schedule = "*/30 * * * *"
+
+[[channels]]
+name = "Home"
+url = "{base}/"
+
+[listing]
+link = "h2 a::attr(href)"
+
+[article]
+body = ".content"
+"""
+
+# (name, change to the good seed, key named in the error, words of the reason)
+BAD_SEEDS = [
+    ("unknown_key", lambda s: s.replace('group = "Test"', 'group = "Test"\nsection = "x"'),
+     "section", "unknown key"),
+    ("missing_channel", lambda s: s.split("[[channels]]")[0] + '[listing]\nlink = "a"\n',
+     "channels", "missing"),
+    ("bad_selector", lambda s: s.replace('body = ".content"', 'body = "div[[x"'),
+     "article.body", "does not compile"),
+    ("bad_xpath", lambda s: s.replace('link = "h2 a::attr(href)"', 'link = "//a[@href"'),
+     "listing.link", "XPath selector"),
+    ("bad_timezone", lambda s: s.replace("Asia/Shanghai", "Mars/Olympus"),
+     "timezone", "unknown timezone 'Mars/Olympus'"),
+    ("bad_cron", lambda s: s.replace("*/30 * * * *", "every half hour"),
+     "schedule", "not a valid cron expression"),
+    ("offsite_channel", lambda s: s.replace('url = "{base}/"', 'url = "https://example.org/"'),
+     "channels[0].url", "outside allowed_domains"),
+    ("invalid_toml", lambda s: s.replace('site = "Example"', 'site = "Example'),
+     "", "invalid TOML"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "key", "reason"), BAD_SEEDS, ids=[b[0] for b in BAD_SEEDS])
+def test_bad_seed_refused_before_any_request(tmp_path, serve, name, change, key, reason):
+    server = serve(tmp_path)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    path = seeds / f"{name}.toml"
+    path.write_text(change(GOOD).replace("{base}", server.base_url), "utf-8")
+    proc = scrapy("crawl", name, "-s", f"SEEDS_DIR={seeds}", "-s", f"OUTPUT_DIR={tmp_path}/out")
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, proc.stderr
+    assert str(path) in errors[0] and reason in errors[0]
+    assert f": {key}: " in errors[0] if key else True
+    assert server.hits == []
+
+
+def test_list_shows_good_seeds_and_reports_bad_ones(tmp_path):
+    (tmp_path / "good.toml").write_text(GOOD.replace("{base}", "http://127.0.0.1:1"), "utf-8")
+    (tmp_path / "bad.toml").write_text(GOOD.replace("Asia/Shanghai", "Nowhere"), "utf-8")
+    proc = scrapy("list", "-s", f"SEEDS_DIR={tmp_path}")
+    assert proc.stdout.split() == ["good"]
+    assert "bad.toml: timezone: unknown timezone 'Nowhere'" in proc.stderr
+    assert proc.returncode == 1
+
+
+def test_unknown_seed_name(tmp_path):
+    proc = scrapy("crawl", "nothere", "-s", f"SEEDS_DIR={tmp_path}")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "nothere" in proc.stderr
+
+
+def test_shipped_seeds_load(tmp_path):
+    proc = scrapy("list")
+    assert proc.returncode == 0, proc.stderr
+    assert {"demo", "guancha"} <= set(proc.stdout.split())
+
+
+def test_good_seed_read_into_source(tmp_path):
+    path = tmp_path / "example.toml"
+    path.write_text(GOOD.replace("{base}", "http://127.0.0.1:8000"), "utf-8")
+    source = load_seed(path)
+    assert source.name == "example"
+    assert source.channels[0].url == "http://127.0.0.1:8000/"
+    assert source.channels[0].max_pages == 1
+    assert source.listing.link == "h2 a::attr(href)"
+    assert source.tzinfo.key == "Asia/Shanghai"
