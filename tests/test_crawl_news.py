@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import crawl, split_post
 from sites import news
 
-from conftest import crawl, split_post
 from crawler.demo.server import SiteServer
 
 TZ = ZoneInfo(news.TIMEZONE)
@@ -113,9 +113,25 @@ def test_jsonl_contract(run):
     assert re.fullmatch(r"\d{8}T\d{6}Z\.jsonl", feed.name)
     raw = feed.read_bytes().decode("utf-8")
     assert "\\u" not in raw
-    required = {"url", "source", "site", "title", "author", "date", "date_source", "updated",
-                "categories", "headimg", "thumbnail", "body_html", "text", "images", "language",
-                "crawled_at", "status"}
+    required = {
+        "url",
+        "source",
+        "site",
+        "title",
+        "author",
+        "date",
+        "date_source",
+        "updated",
+        "categories",
+        "headimg",
+        "thumbnail",
+        "body_html",
+        "text",
+        "images",
+        "language",
+        "crawled_at",
+        "status",
+    }
     for line in result.feed_lines("news"):
         assert required <= set(line)
         assert line["source"] == "news" and line["site"] == news.SITE

@@ -31,5 +31,5 @@ def test_demo_crawl(tmp_path):
     assert "/img/band.png" in lights["body_html"] and "placeholder" not in lights["body_html"]
     assert "Share this story" not in lights["text"]
     for post in posts:
-        front, body = split_post(post.read_text("utf-8"))
+        front, _ = split_post(post.read_text("utf-8"))
         assert front["title"] in by_title

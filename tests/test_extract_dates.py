@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +11,7 @@ from crawler.extract.dates import parse_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # 18:00 in Shanghai on 2022-04-09.
-BASE = datetime(2022, 4, 9, 10, 0, tzinfo=timezone.utc)
+BASE = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
 
 
 def at(*args: int) -> datetime:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import scrapy
+
 from crawler.seeds import load_seed
 
 GOOD = """\
@@ -27,26 +27,60 @@ body = ".content"
 
 # (name, change to the good seed, key named in the error, words of the reason)
 BAD_SEEDS = [
-    ("unknown_key", lambda s: s.replace('group = "Test"', 'group = "Test"\nsection = "x"'),
-     "section", "unknown key"),
-    ("missing_channel", lambda s: s.split("[[channels]]")[0] + '[listing]\nlink = "a"\n',
-     "channels", "missing"),
-    ("bad_selector", lambda s: s.replace('body = ".content"', 'body = "div[[x"'),
-     "article.body", "does not compile"),
-    ("bad_xpath", lambda s: s.replace('link = "h2 a::attr(href)"', 'link = "//a[@href"'),
-     "listing.link", "XPath selector"),
-    ("bad_timezone", lambda s: s.replace("Asia/Shanghai", "Mars/Olympus"),
-     "timezone", "unknown timezone 'Mars/Olympus'"),
-    ("bad_cron", lambda s: s.replace("*/30 * * * *", "every half hour"),
-     "schedule", "not a valid cron expression"),
-    ("offsite_channel", lambda s: s.replace('url = "{base}/"', 'url = "https://example.org/"'),
-     "channels[0].url", "outside allowed_domains"),
-    ("invalid_toml", lambda s: s.replace('site = "Example"', 'site = "Example'),
-     "", "invalid TOML"),
+    (
+        "unknown_key",
+        lambda s: s.replace('group = "Test"', 'group = "Test"\nsection = "x"'),
+        "section",
+        "unknown key",
+    ),
+    (
+        "missing_channel",
+        lambda s: s.split("[[channels]]")[0] + '[listing]\nlink = "a"\n',
+        "channels",
+        "missing",
+    ),
+    (
+        "bad_selector",
+        lambda s: s.replace('body = ".content"', 'body = "div[[x"'),
+        "article.body",
+        "does not compile",
+    ),
+    (
+        "bad_xpath",
+        lambda s: s.replace('link = "h2 a::attr(href)"', 'link = "//a[@href"'),
+        "listing.link",
+        "XPath selector",
+    ),
+    (
+        "bad_timezone",
+        lambda s: s.replace("Asia/Shanghai", "Mars/Olympus"),
+        "timezone",
+        "unknown timezone 'Mars/Olympus'",
+    ),
+    (
+        "bad_cron",
+        lambda s: s.replace("*/30 * * * *", "every half hour"),
+        "schedule",
+        "not a valid cron expression",
+    ),
+    (
+        "offsite_channel",
+        lambda s: s.replace('url = "{base}/"', 'url = "https://example.org/"'),
+        "channels[0].url",
+        "outside allowed_domains",
+    ),
+    (
+        "invalid_toml",
+        lambda s: s.replace('site = "Example"', 'site = "Example'),
+        "",
+        "invalid TOML",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "change", "key", "reason"), BAD_SEEDS, ids=[b[0] for b in BAD_SEEDS])
+@pytest.mark.parametrize(
+    ("name", "change", "key", "reason"), BAD_SEEDS, ids=[b[0] for b in BAD_SEEDS]
+)
 def test_bad_seed_refused_before_any_request(tmp_path, serve, name, change, key, reason):
     server = serve(tmp_path)
     seeds = tmp_path / "seeds"

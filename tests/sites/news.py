@@ -48,43 +48,113 @@ XSS_BODY = (
 )
 
 PAGES = [
-    Page("a01", "日期格式一：标准时间", "2022-04-09 17:56:37", author="作者：张三",
-         expect_date="2022-04-09T17:56:37+08:00", expect_author="张三"),
-    Page("a02", "日期格式二：中文年月日", "2022年4月9日 17:56", author="By Jane Doe",
-         expect_date="2022-04-09T17:56:00+08:00", expect_author="Jane Doe"),
-    Page("a03", "日期格式三：斜线", "2022/04/09", author="记者 李四",
-         expect_date="2022-04-09T00:00:00+08:00", expect_author="李四"),
-    Page("a04", "日期格式四：ISO 带时区", "2022-04-09T17:56:37+08:00", author="来源：新华社",
-         expect_date="2022-04-09T17:56:37+08:00", expect_author="新华社"),
-    Page("a05", "日期格式五：ISO UTC", "2022-04-09T09:56:37Z",
-         expect_date="2022-04-09T09:56:37+00:00"),
-    Page("a06", "日期格式六：ISO 无时区", "2022-04-09T17:56:37",
-         expect_date="2022-04-09T17:56:37+08:00"),
-    Page("a07", "日期格式七：RFC 1123", "Sat, 09 Apr 2022 09:56:37 GMT",
-         expect_date="2022-04-09T17:56:37+08:00"),
+    Page(
+        "a01",
+        "日期格式一：标准时间",
+        "2022-04-09 17:56:37",
+        author="作者：张三",
+        expect_date="2022-04-09T17:56:37+08:00",
+        expect_author="张三",
+    ),
+    Page(
+        "a02",
+        "日期格式二：中文年月日",
+        "2022年4月9日 17:56",
+        author="By Jane Doe",
+        expect_date="2022-04-09T17:56:00+08:00",
+        expect_author="Jane Doe",
+    ),
+    Page(
+        "a03",
+        "日期格式三：斜线",
+        "2022/04/09",
+        author="记者 李四",
+        expect_date="2022-04-09T00:00:00+08:00",
+        expect_author="李四",
+    ),
+    Page(
+        "a04",
+        "日期格式四：ISO 带时区",
+        "2022-04-09T17:56:37+08:00",
+        author="来源：新华社",
+        expect_date="2022-04-09T17:56:37+08:00",
+        expect_author="新华社",
+    ),
+    Page(
+        "a05",
+        "日期格式五：ISO UTC",
+        "2022-04-09T09:56:37Z",
+        expect_date="2022-04-09T09:56:37+00:00",
+    ),
+    Page(
+        "a06",
+        "日期格式六：ISO 无时区",
+        "2022-04-09T17:56:37",
+        expect_date="2022-04-09T17:56:37+08:00",
+    ),
+    Page(
+        "a07",
+        "日期格式七：RFC 1123",
+        "Sat, 09 Apr 2022 09:56:37 GMT",
+        expect_date="2022-04-09T17:56:37+08:00",
+    ),
     Page("a08", "日期格式八：几小时前", "3小时前", expect_date="crawled-3h"),
     Page("a09", "日期格式九：昨天", "昨天 10:20", expect_date="yesterday 10:20"),
     Page("a10", "日期格式十：刚刚", "刚刚", expect_date="crawled"),
     Page("a11", "Date form eleven: hours ago", "3 hours ago", expect_date="crawled-3h"),
-    Page("a12", "日期格式十二：带标签", "发布时间：2022-04-09 17:56",
-         expect_date="2022-04-09T17:56:00+08:00"),
-    Page("a13", "只有 JSON-LD 的日期", jsonld_date="2022-04-05T08:00:00+08:00",
-         expect_date="2022-04-05T08:00:00+08:00"),
-    Page("a14", "只有 meta 的日期", meta_date="2022-04-04T12:30:00+08:00",
-         expect_date="2022-04-04T12:30:00+08:00"),
-    Page("a15", "没有日期，用列表日期", listing_date="2022-04-03",
-         expect_date="2022-04-03T00:00:00+08:00", expect_source="listing"),
+    Page(
+        "a12",
+        "日期格式十二：带标签",
+        "发布时间：2022-04-09 17:56",
+        expect_date="2022-04-09T17:56:00+08:00",
+    ),
+    Page(
+        "a13",
+        "只有 JSON-LD 的日期",
+        jsonld_date="2022-04-05T08:00:00+08:00",
+        expect_date="2022-04-05T08:00:00+08:00",
+    ),
+    Page(
+        "a14",
+        "只有 meta 的日期",
+        meta_date="2022-04-04T12:30:00+08:00",
+        expect_date="2022-04-04T12:30:00+08:00",
+    ),
+    Page(
+        "a15",
+        "没有日期，用列表日期",
+        listing_date="2022-04-03",
+        expect_date="2022-04-03T00:00:00+08:00",
+        expect_source="listing",
+    ),
     Page("a16", "没有日期，也没有列表日期", expect_date="crawled", expect_source="crawled"),
-    Page("a17", "国标码编码的页面", "2022-04-02 10:00:00", encoding="gbk",
-         paragraphs=["这一页用国标码编码，中文必须完好无损。", "第二段：汉字、标点“引号”。"],
-         expect_date="2022-04-02T10:00:00+08:00"),
+    Page(
+        "a17",
+        "国标码编码的页面",
+        "2022-04-02 10:00:00",
+        encoding="gbk",
+        paragraphs=["这一页用国标码编码，中文必须完好无损。", "第二段：汉字、标点“引号”。"],
+        expect_date="2022-04-02T10:00:00+08:00",
+    ),
     Page("a18", HOSTILE_TITLE, "2022-04-01 09:00", expect_date="2022-04-01T09:00:00+08:00"),
-    Page("a19", "正文里有脚本", "2022-03-31 08:00", paragraphs=[], extra_body=XSS_BODY,
-         expect_date="2022-03-31T08:00:00+08:00"),
+    Page(
+        "a19",
+        "正文里有脚本",
+        "2022-03-31 08:00",
+        paragraphs=[],
+        extra_body=XSS_BODY,
+        expect_date="2022-03-31T08:00:00+08:00",
+    ),
     Page("a20", "正文为空", "2022-03-30 08:00", paragraphs=[], extra_body="<p>  </p>"),
     Page("a21", "页面不存在", "2022-03-29 08:00", missing=True),
-    Page("a22", "另一篇普通文章", "2022-03-28 08:00", author="作者: 王五",
-         expect_date="2022-03-28T08:00:00+08:00", expect_author="王五"),
+    Page(
+        "a22",
+        "另一篇普通文章",
+        "2022-03-28 08:00",
+        author="作者: 王五",
+        expect_date="2022-03-28T08:00:00+08:00",
+        expect_author="王五",
+    ),
 ]
 EXPORTED = [p for p in PAGES if p.expect_date]
 LISTING_PAGES = 3
@@ -127,10 +197,17 @@ def seed(base_url: str) -> str:
 
 
 def _article(page: Page) -> str:
-    head = [f'<meta charset="{page.encoding}">', f"<title>{html.escape(page.title)} - {SITE}</title>"]
+    head = [
+        f'<meta charset="{page.encoding}">',
+        f"<title>{html.escape(page.title)} - {SITE}</title>",
+    ]
     if page.jsonld_date:
-        data = {"@context": "https://schema.org", "@type": "NewsArticle",
-                "headline": page.title, "datePublished": page.jsonld_date}
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": page.title,
+            "datePublished": page.jsonld_date,
+        }
         head.append(f'<script type="application/ld+json">{json.dumps(data)}</script>')
     if page.meta_date:
         head.append(f'<meta property="article:published_time" content="{page.meta_date}">')
@@ -175,7 +252,9 @@ def build(root: Path, base_url: str) -> None:
             (root / "a" / f"{page.slug}.html").write_bytes(_article(page).encode(page.encoding))
     offsite_url = base_url.replace("127.0.0.1", "localhost") + OFFSITE_PATH
     (root / OFFSITE_PATH.lstrip("/")).write_text(_article(Page("off", "站外文章", "2022-04-09")))
-    (root / BEYOND_MAX_PAGES.lstrip("/")).write_text(_article(Page("far", "太远的文章", "2022-01-01")))
+    (root / BEYOND_MAX_PAGES.lstrip("/")).write_text(
+        _article(Page("far", "太远的文章", "2022-01-01"))
+    )
     entries = [(f"/a/{p.slug}.html", p.title, p.listing_date) for p in PAGES]
     entries.insert(5, (offsite_url, "站外链接", None))
     per_page = -(-len(entries) // LISTING_PAGES)

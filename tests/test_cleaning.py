@@ -1,0 +1,85 @@
+"""Body HTML cleaning: content kept, anything active removed, links and images absolute."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from crawler.cleaning import clean_body
+
+BASE = "http://news.example/a/b.html"
+
+
+def test_active_content_removed():
+    body = clean_body(
+        '<p onclick="x()" style="color:red">Hi <a href="javascript:alert(1)">js</a>'
+        '<a href=" JaVaScRiPt:alert(1)">js2</a><a href="data:text/html,x">d</a></p>'
+        "<script>bad()</script><style>p{}</style><!-- note --><iframe src='/f'></iframe>"
+        "<form action='/x'>Form text<input name='q'><button>Go</button></form>"
+        '<img src="x.png" onerror="alert(1)"><img src="data:image/png;base64,AAAA">',
+        BASE,
+    )
+    lowered = body.html.lower()
+    for needle in (
+        "script",
+        "style",
+        "onclick",
+        "onerror",
+        "javascript",
+        "data:",
+        "iframe",
+        "form",
+        "input",
+        "button",
+        "note",
+        "bad()",
+    ):
+        assert needle not in lowered, needle
+    assert body.text == "Hi jsjs2d"
+    assert body.images == ["http://news.example/a/x.png"]
+
+
+def test_content_tags_kept_and_wrappers_unwrapped():
+    body = clean_body(
+        '<div class="wrap"><h2 id="h">Head</h2><section><p>One <strong>bold</strong> '
+        "<em>em</em><br>two</p></section><ul><li>a</li></ul><table><tr><td>c</td></tr></table>"
+        "<blockquote>q</blockquote><figure><img src='/i.jpg' alt='A'><figcaption>cap</figcaption>"
+        "</figure><span>loose</span></div>",
+        BASE,
+    )
+    root = lxml.html.fragment_fromstring(body.html, create_parent="div")
+    tags = {el.tag for el in root.iter()} - {"div"}
+    assert tags == {
+        "h2",
+        "p",
+        "strong",
+        "em",
+        "br",
+        "ul",
+        "li",
+        "table",
+        "tr",
+        "td",
+        "blockquote",
+        "figure",
+        "img",
+        "figcaption",
+    } | ({"tbody"} & tags)
+    assert "class=" not in body.html and "id=" not in body.html and "<section" not in body.html
+    assert body.text.splitlines() == ["Head", "One bold em", "two", "a", "c", "q", "cap", "loose"]
+
+
+def test_links_absolute_lazy_images_and_referrer_policy():
+    body = clean_body(
+        '<p><a href="../c.html">rel</a><img src="data:image/gif;base64,R0lGOD" '
+        'data-src="/lazy.jpg"><img data-original="//cdn.example/o.png"></p>',
+        BASE,
+    )
+    root = lxml.html.fragment_fromstring(body.html, create_parent="div")
+    assert root.find(".//a").get("href") == "http://news.example/c.html"
+    images = root.findall(".//img")
+    assert [img.get("src") for img in images] == [
+        "http://news.example/lazy.jpg",
+        "http://cdn.example/o.png",
+    ]
+    assert all(img.get("referrerpolicy") == "no-referrer" for img in images)
+    assert body.images == [img.get("src") for img in images]

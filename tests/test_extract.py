@@ -1,0 +1,94 @@
+"""Field extraction layers: seed selectors, then JSON-LD, then meta, then heuristics."""
+
+from __future__ import annotations
+
+import json
+
+from parsel import Selector
+
+from crawler.extract import extract_article
+from crawler.extract.metadata import jsonld_fields, meta_fields
+from crawler.seeds import ArticleRules
+
+
+def page(head: str = "", body: str = "") -> Selector:
+    return Selector(text=f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def ld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_jsonld_graph_list_and_nested_author():
+    graph = {
+        "@graph": [
+            {"@type": "WebPage", "name": "Not the article"},
+            {
+                "@type": ["NewsArticle"],
+                "headline": "Head",
+                "datePublished": "2022-04-09",
+                "dateModified": "2022-04-10",
+                "author": [{"@type": "Person", "name": "A"}, "B"],
+                "image": {"@type": "ImageObject", "url": "/i.png"},
+            },
+        ]
+    }
+    assert jsonld_fields(page(ld("broken") + ld([graph]))) == {
+        "title": "Head",
+        "date": "2022-04-09",
+        "updated": "2022-04-10",
+        "author": "A, B",
+        "image": "/i.png",
+    }
+
+
+def test_jsonld_invalid_is_skipped():
+    assert jsonld_fields(page('<script type="application/ld+json">{nope</script>')) == {}
+
+
+def test_meta_fields():
+    head = (
+        '<meta property="og:title" content="OG title">'
+        '<meta property="article:published_time" content="2022-04-09T17:56:37+08:00">'
+        '<meta property="article:modified_time" content="2022-04-10T08:00:00+08:00">'
+        '<meta name="author" content="Jane">'
+        '<meta property="og:image" content="/og.png">'
+    )
+    assert meta_fields(page(head)) == {
+        "title": "OG title",
+        "date": "2022-04-09T17:56:37+08:00",
+        "updated": "2022-04-10T08:00:00+08:00",
+        "author": "Jane",
+        "image": "/og.png",
+    }
+
+
+def test_layers_field_by_field():
+    head = ld({"@type": "Article", "headline": "LD title", "datePublished": "2022-01-01"})
+    head += '<meta name="author" content="Meta author">'
+    body = (
+        '<h1>H1 title</h1><span class="when">2022-04-09 17:56</span>'
+        '<div class="nav"><p>x</p></div><div class="story"><p>Long paragraph one.</p>'
+        "<p>Long paragraph two.</p></div>"
+    )
+    found = extract_article(page(head, body), ArticleRules(date=".when::text"))
+    assert {k: (v.value, v.rule) for k, v in found.items() if k != "body"} == {
+        "date": ("2022-04-09 17:56", "seed"),
+        "title": ("LD title", "json-ld"),
+        "author": ("Meta author", "meta"),
+    }
+    assert found["body"].rule == "heuristic"
+    assert found["body"].value == "<p>Long paragraph one.</p><p>Long paragraph two.</p>"
+
+
+def test_seed_body_with_exclude_leaves_page_intact():
+    selector = page(body='<div class="c"><p>Keep</p><div class="ad">Ad</div></div>')
+    found = extract_article(selector, ArticleRules(body=".c", exclude=(".ad",)))
+    assert found["body"] == ("<p>Keep</p>", "seed")
+    assert selector.css(".ad")  # the page's own tree is not changed
+
+
+def test_title_falls_back_to_h1_then_title():
+    assert extract_article(page(body="<h1> H1 </h1>"), ArticleRules())["title"].value == "H1"
+    only_title = page(head="<title>Doc title</title>")
+    assert extract_article(only_title, ArticleRules())["title"].value == "Doc title"
