@@ -146,3 +146,17 @@ def test_post_file_names(run):
         line = lines[front["title"]]
         day = datetime.fromisoformat(line["date"]).astimezone(TZ).strftime("%Y-%m-%d")
         assert re.fullmatch(rf"{day}-news-[0-9a-f]{{12}}\.md", name)
+
+
+def test_date_fallback_drop(tmp_path, serve):
+    server = serve(tmp_path / "site")
+    news.build(tmp_path / "site", server.base_url)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+    result = crawl("news", tmp_path / "seeds", tmp_path / "out", "-s", "DATE_FALLBACK=drop")
+    assert result.returncode == 0, result.stderr[-3000:]
+    undated = {p.title for p in news.EXPORTED if p.expect_source != "page"}
+    assert len(undated) == 2
+    titles = {line["title"] for line in result.feed_lines("news")}
+    assert titles == {p.title for p in news.EXPORTED} - undated
+    assert result.report("news")["dropped"] == {"no_body": 1, "no_date": 2}
