@@ -139,10 +139,14 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     for img in root.iter("img"):
         img.set("referrerpolicy", "no-referrer")
         images.append(img.get("src"))
-    html = (root.text or "") + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in root
+    return CleanBody(inner_html(root).strip(), text, images)
+
+
+def inner_html(element: lxml.html.HtmlElement) -> str:
+    """The HTML inside an element: its text and its children, without its own tag."""
+    return (element.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in element
     )
-    return CleanBody(html.strip(), text, images)
 
 
 def plain_text(root: lxml.html.HtmlElement) -> str:

@@ -25,11 +25,17 @@ class Article:
     thumbnail: str | None = None
     body_html: str | None = None
     text: str | None = None
+    # Body images and the head image to download; then those kept, as {url, path, checksum}.
+    image_urls: list[str] = field(default_factory=list)
     images: list[dict[str, Any]] = field(default_factory=list)
     language: str | None = None
     crawled_at: datetime | None = None
     # "new" or "updated".
     status: str | None = None
+    # Set by DedupePipeline: the date the article was first exported with (names its post),
+    # and the hash of its text.
+    first_date: datetime | None = None
+    body_hash: str | None = None
     # The listing page's channel, and what the listing said of the article.
     channel: str | None = None
     listing_date: datetime | None = None

@@ -87,6 +87,8 @@ class Source:
     render: str = "none"
     schedule: str | None = None
     image_referer: str = "none"
+    # Stop a channel's pagination at the first listing page whose articles are all seen.
+    stop_on_seen: bool = True
     listing: ListingRules = field(default_factory=ListingRules)
     article: ArticleRules = field(default_factory=ArticleRules)
 
@@ -110,6 +112,12 @@ def _string(path: Path, key: str, value: Any, *, required: bool = False) -> str 
         return None
     if not isinstance(value, str) or (required and not value.strip()):
         raise SeedError(path, key, f"must be a non-empty string, not {value!r}")
+    return value
+
+
+def _bool(path: Path, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SeedError(path, key, f"must be true or false, not {value!r}")
     return value
 
 
@@ -223,6 +231,7 @@ def load_seed(path: Path | str) -> Source:
         image_referer=_choice(
             path, "image_referer", data.get("image_referer", "none"), IMAGE_REFERERS
         ),
+        stop_on_seen=_bool(path, "stop_on_seen", data.get("stop_on_seen", True)),
         channels=_channels(path, data.get("channels"), domains),
         listing=_rules(path, "listing", data.get("listing"), ListingRules),
         article=_rules(path, "article", data.get("article"), ArticleRules),

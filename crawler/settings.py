@@ -25,6 +25,8 @@ DATE_FALLBACK = "listing"
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidatePipeline": 100,
     "crawler.pipelines.normalize.NormalizePipeline": 200,
+    "crawler.pipelines.dedupe.DedupePipeline": 300,
+    "crawler.pipelines.images.ArticleImagesPipeline": 400,
     "crawler.pipelines.export.ExportPipeline": 900,
 }
 EXTENSIONS = {
@@ -52,3 +54,39 @@ FEED_EXPORT_ENCODING = "utf-8"
 # No listening consoles: a scheduled crawler has no one at a telnet prompt.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Query parameters that only track a visit: removed before an article is requested or keyed.
+TRACKING_PARAMS = [
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "utm_id",
+    "utm_name",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "_ga",
+    "spm",
+]
+
+# Where the seen-store lives: sqlite:///<path> (default: <OUTPUT_DIR>/state/seen.sqlite) or memory://.
+DEDUPE_STORE = None
+
+# Images: Scrapy's ImagesPipeline settings; IMAGES_STORE defaults to <OUTPUT_DIR>/images.
+IMAGES_STORE = None
+IMAGES_THUMBS = {"small": (300, 300)}
+# Smaller images (tracking pixels, spacers) are not kept.
+IMAGES_MIN_WIDTH = 16
+IMAGES_MIN_HEIGHT = 16
+# Point body images, headimg and thumbnail at the local copies, served under this prefix.
+IMAGES_REWRITE = True
+IMAGES_URL_PREFIX = "/images/"
+# Larger responses, images included, are refused.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024

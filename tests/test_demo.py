@@ -27,9 +27,25 @@ def test_demo_crawl(tmp_path):
     assert lights["author"] == "Tomos Reed"
     assert lights["categories"] == ["Demo", "Harbour Gazette", "Town"]
     assert lights["date"] == "2026-11-12T11:00:00+00:00"
-    # The lazy image's real address replaced its placeholder.
-    assert "/img/band.png" in lights["body_html"] and "placeholder" not in lights["body_html"]
+    # The lazy image's real address replaced its placeholder, and both images are local copies.
+    assert [image["url"].rsplit("/", 1)[1] for image in lights["images"]] == [
+        "lights.png",
+        "band.png",
+    ]
+    for image in lights["images"]:
+        assert (output / "images" / image["path"]).is_file()
+        assert f'src="/images/{image["path"]}"' in lights["body_html"]
+    assert "placeholder" not in lights["body_html"]
     assert "Share this story" not in lights["text"]
     for post in posts:
         front, _ = split_post(post.read_text("utf-8"))
         assert front["title"] in by_title
+
+    again = scrapy("demo", "-s", f"OUTPUT_DIR={output}")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert len(list((output / "feeds" / "demo").glob("*.jsonl"))) == 1
+    reports = sorted((output / "reports" / "demo").glob("*.json"))
+    second = json.loads(reports[-1].read_text("utf-8"))
+    assert second["exported"] == 0
+    # robots.txt and the first listing page of each of the two channels.
+    assert second["requests"] == 3

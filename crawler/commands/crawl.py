@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import TYPE_CHECKING
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        since = opts.spargs.get("since")
+        if since is not None:
+            try:
+                date.fromisoformat(since)
+            except ValueError:
+                print(f"error: -a since={since!r}: give a day as YYYY-MM-DD", file=sys.stderr)
+                self.exitcode = 1
+                return
         try:
             super().run(args, opts)
         except SeedError as exc:

@@ -57,10 +57,18 @@ class HexoExporter(Exporter):
     def open(self) -> None:
         self.posts_dir = self.output_dir / "posts"
         self.posts_dir.mkdir(parents=True, exist_ok=True)
+        # Temporary files of this source that a killed run left behind.
+        self.temp_prefix = f".{self.crawler.spider.name}-"
+        for stale in self.posts_dir.glob(f"{self.temp_prefix}*.tmp"):
+            stale.unlink(missing_ok=True)
 
     def post_path(self, article: ItemAdapter) -> Path:
-        """The post's file name, from its first publication date in the seed's timezone and URL."""
-        day = article["date"].astimezone(self.crawler.spider.source.tzinfo).strftime("%Y-%m-%d")
+        """The post's file name, from its first publication date in the seed's timezone and URL.
+
+        An updated article keeps the name its first version was written under.
+        """
+        first_date = article.get("first_date") or article["date"]
+        day = first_date.astimezone(self.crawler.spider.source.tzinfo).strftime("%Y-%m-%d")
         digest = hashlib.sha1(article["url"].encode("utf-8")).hexdigest()[:12]
         return self.posts_dir / f"{day}-{article['source']}-{digest}.md"
 
@@ -83,7 +91,7 @@ class HexoExporter(Exporter):
 
     def export(self, article: ItemAdapter) -> None:
         path = self.post_path(article)
-        fd, tmp = tempfile.mkstemp(dir=self.posts_dir, prefix=".", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=self.posts_dir, prefix=self.temp_prefix, suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(self.render(article))

@@ -6,7 +6,8 @@ from collections import Counter
 
 from parsel import Selector
 
-from crawler.extract.rules import inner_html, selection_text
+from crawler.cleaning import inner_html
+from crawler.extract.rules import selection_text
 
 # Elements whose text is never article text.
 NOISE = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form"}
@@ -29,4 +30,4 @@ def heuristic_body(selector: Selector) -> str | None:
     best, score = scores.most_common(1)[0]
     if score == 0:
         return None
-    return inner_html(Selector(root=best, type="html"))
+    return inner_html(best)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from lxml import html as lxml_html
 from parsel import Selector, SelectorList
 
+from crawler.cleaning import inner_html
 from crawler.seeds import ArticleRules, select
 
 
@@ -20,15 +20,13 @@ def selection_text(selection: SelectorList) -> str | None:
     return " ".join(parts) or None
 
 
-def inner_html(element: Selector, exclude: tuple[str, ...] = ()) -> str:
-    """The HTML inside an element, without the parts that ``exclude`` selects."""
+def selection_html(element: Selector, exclude: tuple[str, ...] = ()) -> str:
+    """The HTML inside a selected element, without the parts that ``exclude`` selects."""
     if exclude:
         element = Selector(root=copy.deepcopy(element.root), type="html")
         for query in exclude:
             select(element, query).drop()
-    root = element.root
-    children = "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
-    return (root.text or "") + children
+    return inner_html(element.root)
 
 
 def seed_fields(selector: Selector, rules: ArticleRules) -> dict[str, str]:
@@ -43,5 +41,5 @@ def seed_fields(selector: Selector, rules: ArticleRules) -> dict[str, str]:
     if rules.body:
         element = select(selector, rules.body)
         if element and not isinstance(element[0].root, str):
-            found["body"] = inner_html(element[0], rules.exclude)
+            found["body"] = selection_html(element[0], rules.exclude)
     return found

@@ -6,9 +6,9 @@ import re
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
-from w3lib.url import canonicalize_url
 
 from crawler.cleaning import clean_body
+from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
     from typing import Self
@@ -41,6 +41,7 @@ class NormalizePipeline:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.tracking_params = crawler.settings.getlist("TRACKING_PARAMS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -50,7 +51,7 @@ class NormalizePipeline:
         article = ItemAdapter(item)
         source = self.crawler.spider.source
         page_url = article["url"]
-        article["url"] = canonicalize_url(page_url)
+        article["url"] = canonical_url(page_url, self.tracking_params)
         for name in ("title", "listing_title"):
             article[name] = fold(article.get(name))
         for name in ("date", "updated"):
@@ -64,4 +65,6 @@ class NormalizePipeline:
         article["body_html"], article["text"] = body.html, body.text
         article["headimg"] = article.get("headimg") or (body.images[0] if body.images else None)
         article["thumbnail"] = article.get("thumbnail") or article["headimg"]
+        head = [article["headimg"]] if article["headimg"] else []
+        article["image_urls"] = list(dict.fromkeys(body.images + head))
         return item

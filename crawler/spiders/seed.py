@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import Request, Spider
@@ -14,9 +14,16 @@ from crawler.extract.dates import parse_date
 from crawler.extract.rules import selection_text
 from crawler.items import Article
 from crawler.seeds import Channel, Source, select
+from crawler.stores import seen_store
+from crawler.urls import canonical_url, strip_tracking
 
 if TYPE_CHECKING:
+    from typing import Self
+    from zoneinfo import ZoneInfo
+
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
 # Without a `link` selector, links whose text is at least this long are taken as articles.
@@ -37,11 +44,34 @@ class SeedSpider(Spider):
 
     source: ClassVar[Source]
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(
+        self, *args: Any, refresh: str | None = None, since: str | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.started_at = datetime.now(UTC)
         # Names this run's feed and report files.
         self.run_id = self.started_at.strftime("%Y%m%dT%H%M%SZ")
+        # -a refresh=1: request every listed article, seen or not.
+        self.refresh = str(refresh or "").lower() in ("1", "true", "yes")
+        # -a since=YYYY-MM-DD: articles older than that day are ignored.
+        self.since = parse_since(since, self.source.tzinfo) if since else None
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Defaults that live under OUTPUT_DIR, wherever -s OUTPUT_DIR puts it."""
+        super().update_settings(settings)
+        output = settings.get("OUTPUT_DIR")
+        if not settings.get("DEDUPE_STORE"):
+            settings.set("DEDUPE_STORE", f"sqlite:///{output}/state/seen.sqlite", "spider")
+        if not settings.get("IMAGES_STORE"):
+            settings.set("IMAGES_STORE", f"{output}/images", "spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.tracking_params = crawler.settings.getlist("TRACKING_PARAMS")
+        spider.store = seen_store(crawler)
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for channel in self.source.channels:
@@ -56,17 +86,28 @@ class SeedSpider(Spider):
         entries = list(self.listing_entries(response))
         if not entries:
             self.logger.warning("No article links on listing page %s", response.url)
+        wanted = 0
         for entry in entries:
+            listing_date = self.parse_date(entry.date)
+            skip = self.skip_reason(entry.url, listing_date)
+            if skip:
+                self.crawler.stats.inc_value(f"listing/skipped/{skip}")
+                continue
+            wanted += 1
             yield Request(
-                entry.url,
+                strip_tracking(entry.url, self.tracking_params),
                 callback=self.parse_article,
                 errback=self.article_failed,
                 cb_kwargs={
                     "channel": channel.name,
-                    "listing_date": self.parse_date(entry.date),
+                    "listing_date": listing_date,
                     "listing_title": entry.title,
                 },
             )
+        if entries and not wanted and self.source.stop_on_seen:
+            self.crawler.stats.inc_value("listing/stopped_on_seen")
+            self.logger.info("Nothing new on %s: %s stops here", response.url, channel.name)
+            return
         next_query = self.source.listing.next
         if next_query and page < channel.max_pages:
             next_url = select(response, next_query).get()
@@ -76,6 +117,19 @@ class SeedSpider(Spider):
                     callback=self.parse_listing,
                     cb_kwargs={"channel": channel, "page": page + 1},
                 )
+
+    def skip_reason(self, url: str, listing_date: datetime | None) -> str | None:
+        """Why a listed article need not be requested: too old, or seen and not newer."""
+        if self.since and listing_date and listing_date < self.since:
+            return "older_than_since"
+        if self.refresh:
+            return None
+        seen = self.store.get(canonical_url(url, self.tracking_params))
+        if seen is None:
+            return None
+        if listing_date and seen.newest and listing_date > seen.newest:
+            return None
+        return "seen"
 
     def listing_entries(self, response: Response) -> Iterator[ListingEntry]:
         rules = self.source.listing
@@ -119,6 +173,10 @@ class SeedSpider(Spider):
         def value(name: str) -> str | None:
             return found[name].value if name in found else None
 
+        published = self.parse_date(value("date"), crawled_at)
+        if self.since and published and published < self.since:
+            self.crawler.stats.inc_value("article/skipped/older_than_since")
+            return
         image = value("image")
         yield Article(
             url=response.url,
@@ -126,7 +184,7 @@ class SeedSpider(Spider):
             site=self.source.site,
             title=value("title"),
             author=value("author"),
-            date=self.parse_date(value("date"), crawled_at),
+            date=published,
             updated=self.parse_date(value("updated"), crawled_at),
             headimg=response.urljoin(image) if image else None,
             body_html=value("body"),
@@ -154,6 +212,12 @@ class SeedSpider(Spider):
             reason = type(failure.value).__name__
         self.crawler.stats.inc_value(f"article/failed/{reason}")
         self.logger.warning("Article page failed (%s): %s", reason, failure.request.url)
+
+
+def parse_since(text: str, tz: ZoneInfo) -> datetime:
+    """The start of a YYYY-MM-DD day in the seed's timezone; ValueError for anything else."""
+    day = date.fromisoformat(text)
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
 
 
 def _href(selection: Any) -> str | None:

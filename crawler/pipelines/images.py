@@ -1,0 +1,102 @@
+"""Download an article's images with Scrapy's ImagesPipeline and point its body at the copies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import lxml.html
+from itemadapter import ItemAdapter
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.images import ImagesPipeline
+
+from crawler.cleaning import inner_html
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.pipelines.media import FileInfoOrError, MediaPipeline
+    from twisted.python.failure import Failure
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short stats key for why an image was not kept."""
+    error = failure.value
+    message = str(error)
+    if isinstance(error, IgnoreRequest):
+        return "filtered"
+    if message.startswith("Image too small"):
+        return "too_small"
+    if message == "download-error":
+        return "http_error"
+    if message == "empty-content":
+        return "empty"
+    if "cannot identify image file" in message:
+        return "not_an_image"
+    return type(error).__name__
+
+
+class ArticleImagesPipeline(ImagesPipeline):
+    """Every body image and the head image, each downloaded once into IMAGES_STORE.
+
+    The item's ``images`` lists ``{url, path, checksum}`` of those kept; with IMAGES_REWRITE
+    the body, ``headimg`` and ``thumbnail`` then point at IMAGES_URL_PREFIX + path. An image
+    that fails keeps its remote address and is counted under images/failed/<reason>.
+    """
+
+    # We log one line per failed image; Scrapy's default logs the whole item as an error.
+    LOG_FAILED_RESULTS = False
+
+    def __init__(self, store_uri: str, *, crawler: Crawler):
+        super().__init__(store_uri, crawler=crawler)
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.rewrite = settings.getbool("IMAGES_REWRITE")
+        self.url_prefix = settings.get("IMAGES_URL_PREFIX")
+
+    def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        article = ItemAdapter(item)
+        referer = info.spider.source.image_referer
+        headers = {"Referer": article["url"]} if referer == "page" else {}
+        return [
+            Request(url, headers=headers, callback=NO_CALLBACK)
+            for url in article.get("image_urls") or []
+        ]
+
+    def media_failed(
+        self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo
+    ) -> NoReturn:
+        self.stats.inc_value(f"images/failed/{failure_reason(failure)}")
+        super().media_failed(failure, request, info)
+
+    def item_completed(
+        self, results: list[FileInfoOrError], item: Any, info: MediaPipeline.SpiderInfo
+    ) -> Any:
+        article = ItemAdapter(item)
+        kept = [
+            {"url": result["url"], "path": result["path"], "checksum": result["checksum"]}
+            for ok, result in results
+            if ok
+        ]
+        article["images"] = kept
+        self.stats.inc_value("images/kept", len(kept))
+        if self.rewrite and kept:
+            self.point_at_copies(article, {image["url"]: image["path"] for image in kept})
+        return item
+
+    def point_at_copies(self, article: ItemAdapter, paths: dict[str, str]) -> None:
+        """Body images, headimg and thumbnail rewritten to the local copies that exist."""
+        root = lxml.html.fragment_fromstring(article["body_html"], create_parent="div")
+        for img in root.iter("img"):
+            path = paths.get(img.get("src"))
+            if path:
+                img.set("src", self.url_prefix + path)
+                img.attrib.pop("referrerpolicy", None)
+        article["body_html"] = inner_html(root)
+        head = article.get("headimg")
+        if head in paths:
+            article["headimg"] = self.url_prefix + paths[head]
+            thumb_id = next(iter(self.thumbs), None)
+            article["thumbnail"] = self.url_prefix + (
+                self.thumb_path(Request(head), thumb_id) if thumb_id else paths[head]
+            )

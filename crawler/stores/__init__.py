@@ -1,0 +1,80 @@
+"""The seen-store: what was exported, per canonical URL, chosen by DEDUPE_STORE's URI scheme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.misc import load_object
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the store holds of one article."""
+
+    url: str
+    date: datetime | None
+    updated: datetime | None
+    body_hash: str
+    # The date it was first exported with: names its post for good.
+    first_date: datetime | None
+    first_exported: datetime
+    last_exported: datetime
+
+    @property
+    def newest(self) -> datetime | None:
+        """The later of its date and its update date."""
+        dates = [d for d in (self.date, self.updated) if d]
+        return max(dates) if dates else None
+
+
+class SeenStore:
+    """get() what is known of a URL; record() an article once every exporter has written it."""
+
+    def get(self, url: str) -> Seen | None:
+        raise NotImplementedError
+
+    def record(
+        self,
+        url: str,
+        *,
+        date: datetime | None,
+        updated: datetime | None,
+        body_hash: str,
+        exported_at: datetime,
+    ) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the store's resources."""
+
+
+STORE_SCHEMES = {
+    "sqlite": "crawler.stores.sqlite.SqliteStore",
+    "memory": "crawler.stores.memory.MemoryStore",
+}
+
+
+def open_store(uri: str) -> SeenStore:
+    """``sqlite:///relative/path``, ``sqlite:////absolute/path`` or ``memory://``."""
+    scheme, sep, _ = uri.partition("://")
+    if not sep or scheme not in STORE_SCHEMES:
+        raise NotConfigured(
+            f"DEDUPE_STORE {uri!r}: the scheme must be one of {', '.join(STORE_SCHEMES)}"
+        )
+    return load_object(STORE_SCHEMES[scheme]).from_uri(uri)
+
+
+def seen_store(crawler: Crawler) -> SeenStore:
+    """The crawl's one seen-store, shared by the spider and the pipelines; closed at the end."""
+    store = getattr(crawler, "seen_store", None)
+    if store is None:
+        store = crawler.seen_store = open_store(crawler.settings.get("DEDUPE_STORE"))
+        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
+    return store

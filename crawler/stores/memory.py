@@ -1,0 +1,36 @@
+"""A seen-store in a dict: for tests and one-off crawls; it forgets everything at exit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from crawler.stores import Seen, SeenStore
+
+
+class MemoryStore(SeenStore):
+    def __init__(self) -> None:
+        self.seen: dict[str, Seen] = {}
+
+    @classmethod
+    def from_uri(cls, uri: str) -> MemoryStore:
+        return cls()
+
+    def get(self, url: str) -> Seen | None:
+        return self.seen.get(url)
+
+    def record(
+        self,
+        url: str,
+        *,
+        date: datetime | None,
+        updated: datetime | None,
+        body_hash: str,
+        exported_at: datetime,
+    ) -> None:
+        known = self.seen.get(url)
+        if known is None:
+            known = Seen(url, date, updated, body_hash, date, exported_at, exported_at)
+        self.seen[url] = replace(
+            known, date=date, updated=updated, body_hash=body_hash, last_exported=exported_at
+        )

@@ -1,0 +1,95 @@
+"""The default seen-store: one SQLite table in WAL mode, shared safely by concurrent crawls."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.stores import Seen, SeenStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS seen (
+    url TEXT PRIMARY KEY,
+    date REAL,
+    updated REAL,
+    body_hash TEXT NOT NULL,
+    first_date REAL,
+    first_exported REAL NOT NULL,
+    last_exported REAL NOT NULL
+) WITHOUT ROWID
+"""
+UPSERT = """
+INSERT INTO seen (url, date, updated, body_hash, first_date, first_exported, last_exported)
+VALUES (:url, :date, :updated, :body_hash, :date, :exported, :exported)
+ON CONFLICT (url) DO UPDATE SET
+    date = excluded.date, updated = excluded.updated, body_hash = excluded.body_hash,
+    last_exported = excluded.last_exported
+"""
+
+
+def _stamp(value: datetime | None) -> float | None:
+    return value.timestamp() if value else None
+
+
+def _datetime(value: float | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+class SqliteStore(SeenStore):
+    """Each record() is its own transaction; SQLite's page cache bounds the memory it uses."""
+
+    def __init__(self, path: str | Path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit; a second crawl waits up to 30 s for the write lock instead of failing.
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode, NORMAL survives a killed process; only a power cut may lose the last rows.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(SCHEMA)
+
+    @classmethod
+    def from_uri(cls, uri: str) -> SqliteStore:
+        return cls(uri.removeprefix("sqlite:///"))
+
+    def get(self, url: str) -> Seen | None:
+        row = self.db.execute(
+            "SELECT url, date, updated, body_hash, first_date, first_exported, last_exported"
+            " FROM seen WHERE url = ?",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        url, date, updated, body_hash, first_date, first_exported, last_exported = row
+        return Seen(
+            url,
+            _datetime(date),
+            _datetime(updated),
+            body_hash,
+            _datetime(first_date),
+            _datetime(first_exported),
+            _datetime(last_exported),
+        )
+
+    def record(
+        self,
+        url: str,
+        *,
+        date: datetime | None,
+        updated: datetime | None,
+        body_hash: str,
+        exported_at: datetime,
+    ) -> None:
+        self.db.execute(
+            UPSERT,
+            {
+                "url": url,
+                "date": _stamp(date),
+                "updated": _stamp(updated),
+                "body_hash": body_hash,
+                "exported": _stamp(exported_at),
+            },
+        )
+
+    def close(self) -> None:
+        self.db.close()
