@@ -19,6 +19,8 @@ class Article:
     date: datetime | None = None
     # Where `date` came from: "page", "listing" or "crawled".
     date_source: str | None = None
+    # The date was read from a text without a year ("3小时前"): it moves from run to run.
+    date_relative: bool = False
     updated: datetime | None = None
     categories: list[str] = field(default_factory=list)
     headimg: str | None = None

@@ -40,7 +40,9 @@ class CrawlReport:
             "exported": stats.get("articles/exported", 0),
             "dropped": _group(stats, "articles/dropped/"),
             "failed_pages": _group(stats, "article/failed/"),
-            "offsite_filtered": stats.get("offsite/filtered", 0),
+            "skipped_links": _group(stats, "listing/skipped/"),
+            "offsite_filtered": stats.get("listing/skipped/offsite", 0)
+            + stats.get("offsite/filtered", 0),
             "export_errors": _group(stats, "export/errors/"),
             "requests": stats.get("downloader/request_count", 0),
             "seconds": round(stats.get("elapsed_time_seconds", 0.0), 3),

@@ -78,6 +78,8 @@ TRACKING_PARAMS = [
 
 # Where the seen-store lives: sqlite:///<path> (default: <OUTPUT_DIR>/state/seen.sqlite) or memory://.
 DEDUPE_STORE = None
+# An article page that gave nothing (a 4xx, no title or body) is asked again after this long.
+RETRY_FAILED_AFTER = 24 * 3600
 
 # Images: Scrapy's ImagesPipeline settings; IMAGES_STORE defaults to <OUTPUT_DIR>/images.
 IMAGES_STORE = None

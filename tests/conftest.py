@@ -35,9 +35,15 @@ class CrawlResult:
     def posts(self) -> dict[str, str]:
         return {p.name: p.read_text("utf-8") for p in sorted((self.output / "posts").glob("*.md"))}
 
+    def newest_feed_lines(self, source: str) -> list[dict]:
+        """The lines of the newest feed file: the last run's, when it exported anything."""
+        newest = sorted((self.output / "feeds" / source).glob("*.jsonl"))[-1]
+        return [json.loads(line) for line in newest.read_text("utf-8").splitlines()]
+
     def report(self, source: str) -> dict:
-        (path,) = (self.output / "reports" / source).glob("*.json")
-        return json.loads(path.read_text("utf-8"))
+        """The newest run report of the source."""
+        newest = sorted((self.output / "reports" / source).glob("*.json"))[-1]
+        return json.loads(newest.read_text("utf-8"))
 
 
 def scrapy(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -25,6 +25,14 @@ LABEL = re.compile(r"^[^\d:：]{1,24}[：:]\s*")
 MAX_DATEPARSER_TEXT = 80
 
 
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def is_relative(text: str) -> bool:
+    """A date text without a year ("3小时前", "昨天 10:20", "4月8日") moves with the clock."""
+    return not YEAR.search(text)
+
+
 def _offset(text: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
     if not text:
         return default

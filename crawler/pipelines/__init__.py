@@ -1,4 +1,5 @@
-"""Item pipelines, in the order of settings.ITEM_PIPELINES: validate, normalize, export."""
+"""Item pipelines, in the order of settings.ITEM_PIPELINES: validate, normalize, dedupe, images,
+export."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 
-def drop(stats: StatsCollector, reason: str, url: str | None) -> DropItem:
-    """A DropItem for one article, counted under articles/dropped/<reason>."""
+class ArticleDropped(DropItem):
+    """An article dropped for a reason that the stats and the seen-store can name."""
+
+    def __init__(self, reason: str, url: str | None):
+        super().__init__(f"{reason}: {url or '(no url)'}")
+        self.reason, self.url = reason, url
+
+
+def drop(stats: StatsCollector, reason: str, url: str | None) -> ArticleDropped:
+    """An ArticleDropped for one article, counted under articles/dropped/<reason>."""
     stats.inc_value(f"articles/dropped/{reason}")
-    return DropItem(f"{reason}: {url or '(no url)'}")
+    return ArticleDropped(reason, url)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 
-from crawler.pipelines import drop
+from crawler.pipelines import ArticleDropped, drop
 from crawler.stores import seen_store
+from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
     from typing import Self
@@ -26,21 +29,32 @@ def is_update(article: ItemAdapter, seen: Seen) -> bool:
     """A newer date or update date than the store holds, or another body text."""
     if article["body_hash"] != seen.body_hash:
         return True
-    # A date that is only the crawl time says nothing about the article.
-    if article["date_source"] != "crawled" and seen.date and article["date"] > seen.date:
+    # A date that is the crawl time, or relative to it, moves on every run by itself.
+    moving = article["date_source"] == "crawled" or article.get("date_relative")
+    if not moving and seen.date and article["date"] > seen.date:
         return True
     updated = article.get("updated")
     return bool(updated and (seen.updated is None or updated > seen.updated))
 
 
+# Drops that say nothing about the page itself are not remembered as failures.
+NOT_FAILURES = frozenset({"duplicate", "duplicate_in_run"})
+
+
 class DedupePipeline:
-    """Keyed by canonical URL: new -> "new", changed -> "updated", same -> dropped."""
+    """Keyed by canonical URL: new -> "new", changed -> "updated", same -> dropped.
+
+    It also remembers, as failures, the articles other pipelines dropped (no body, ...), so
+    that the spider does not request them on every run.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.tracking_params = crawler.settings.getlist("TRACKING_PARAMS")
         # Canonical URLs let through in this run: a second copy is a duplicate.
         self.this_run: set[str] = set()
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -48,6 +62,13 @@ class DedupePipeline:
 
     def open_spider(self) -> None:
         self.store = seen_store(self.crawler)
+
+    def item_dropped(self, item: object, response: object, exception: Exception) -> None:
+        if not isinstance(exception, ArticleDropped) or not exception.url:
+            return
+        if exception.reason not in NOT_FAILURES:
+            url = canonical_url(exception.url, self.tracking_params)
+            self.store.record_failure(url, exception.reason, datetime.now(UTC))
 
     def process_item(self, item: object) -> object:
         article = ItemAdapter(item)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import Request, Spider
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract import extract_article
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import is_relative, parse_date
 from crawler.extract.rules import selection_text
 from crawler.items import Article
-from crawler.seeds import Channel, Source, select
+from crawler.seeds import Channel, Source, host_in_domains, select
 from crawler.stores import seen_store
 from crawler.urls import canonical_url, strip_tracking
 
@@ -70,6 +70,9 @@ class SeedSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.tracking_params = crawler.settings.getlist("TRACKING_PARAMS")
+        spider.retry_failed_after = timedelta(
+            seconds=crawler.settings.getfloat("RETRY_FAILED_AFTER")
+        )
         spider.store = seen_store(crawler)
         return spider
 
@@ -89,7 +92,9 @@ class SeedSpider(Spider):
         wanted = 0
         for entry in entries:
             listing_date = self.parse_date(entry.date)
-            skip = self.skip_reason(entry.url, listing_date)
+            # A relative listing date ("3小时前") is newer on every run: no sign of an update.
+            newer_than = None if entry.date and is_relative(entry.date) else listing_date
+            skip = self.skip_reason(entry.url, listing_date, newer_than)
             if skip:
                 self.crawler.stats.inc_value(f"listing/skipped/{skip}")
                 continue
@@ -118,16 +123,27 @@ class SeedSpider(Spider):
                     cb_kwargs={"channel": channel, "page": page + 1},
                 )
 
-    def skip_reason(self, url: str, listing_date: datetime | None) -> str | None:
-        """Why a listed article need not be requested: too old, or seen and not newer."""
+    def skip_reason(
+        self, url: str, listing_date: datetime | None, listed_as_of: datetime | None
+    ) -> str | None:
+        """Why a listed article need not be requested: too old, or seen and not newer.
+
+        ``listed_as_of`` is the listing date when it can tell an update, else None.
+        """
+        if not host_in_domains(url, self.source.allowed_domains):
+            return "offsite"
         if self.since and listing_date and listing_date < self.since:
             return "older_than_since"
         if self.refresh:
             return None
-        seen = self.store.get(canonical_url(url, self.tracking_params))
+        key = canonical_url(url, self.tracking_params)
+        seen = self.store.get(key)
         if seen is None:
+            failed = self.store.failure(key)
+            if failed and datetime.now(UTC) - failed.at < self.retry_failed_after:
+                return "failed_recently"
             return None
-        if listing_date and seen.newest and listing_date > seen.newest:
+        if listed_as_of and seen.newest and listed_as_of > seen.newest:
             return None
         return "seen"
 
@@ -185,6 +201,7 @@ class SeedSpider(Spider):
             title=value("title"),
             author=value("author"),
             date=published,
+            date_relative=bool(published and is_relative(value("date"))),
             updated=self.parse_date(value("updated"), crawled_at),
             headimg=response.urljoin(image) if image else None,
             body_html=value("body"),
@@ -207,7 +224,12 @@ class SeedSpider(Spider):
     def article_failed(self, failure: Failure) -> None:
         """An article page that could not be had: counted, logged, and the crawl goes on."""
         if failure.check(HttpError):
-            reason = f"http_{failure.value.response.status}"
+            status = failure.value.response.status
+            reason = f"http_{status}"
+            if 400 <= status < 500:
+                # The page is not there: ask again only after RETRY_FAILED_AFTER.
+                key = canonical_url(failure.request.url, self.tracking_params)
+                self.store.record_failure(key, reason, datetime.now(UTC))
         else:
             reason = type(failure.value).__name__
         self.crawler.stats.inc_value(f"article/failed/{reason}")

@@ -34,8 +34,21 @@ class Seen:
         return max(dates) if dates else None
 
 
+@dataclass(frozen=True)
+class Failed:
+    """An article page that gave nothing to export (a 4xx, no body, ...), and when."""
+
+    url: str
+    reason: str
+    at: datetime
+
+
 class SeenStore:
-    """get() what is known of a URL; record() an article once every exporter has written it."""
+    """get() what is known of a URL; record() an article once every exporter has written it.
+
+    Pages that gave nothing are kept apart (record_failure/failure), so that a broken article
+    is not requested on every run; exporting the URL later clears its failure.
+    """
 
     def get(self, url: str) -> Seen | None:
         raise NotImplementedError
@@ -49,6 +62,12 @@ class SeenStore:
         body_hash: str,
         exported_at: datetime,
     ) -> None:
+        raise NotImplementedError
+
+    def record_failure(self, url: str, reason: str, at: datetime) -> None:
+        raise NotImplementedError
+
+    def failure(self, url: str) -> Failed | None:
         raise NotImplementedError
 
     def close(self) -> None:

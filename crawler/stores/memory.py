@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from crawler.stores import Seen, SeenStore
+from crawler.stores import Failed, Seen, SeenStore
 
 
 class MemoryStore(SeenStore):
     def __init__(self) -> None:
         self.seen: dict[str, Seen] = {}
+        self.failed: dict[str, Failed] = {}
 
     @classmethod
     def from_uri(cls, uri: str) -> MemoryStore:
@@ -28,9 +29,16 @@ class MemoryStore(SeenStore):
         body_hash: str,
         exported_at: datetime,
     ) -> None:
+        self.failed.pop(url, None)
         known = self.seen.get(url)
         if known is None:
             known = Seen(url, date, updated, body_hash, date, exported_at, exported_at)
         self.seen[url] = replace(
             known, date=date, updated=updated, body_hash=body_hash, last_exported=exported_at
         )
+
+    def record_failure(self, url: str, reason: str, at: datetime) -> None:
+        self.failed[url] = Failed(url, reason, at)
+
+    def failure(self, url: str) -> Failed | None:
+        return self.failed.get(url)

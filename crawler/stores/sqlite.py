@@ -6,9 +6,14 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.stores import Seen, SeenStore
+from crawler.stores import Failed, Seen, SeenStore
 
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS failed (
+    url TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    at REAL NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seen (
     url TEXT PRIMARY KEY,
     date REAL,
@@ -46,7 +51,7 @@ class SqliteStore(SeenStore):
         self.db.execute("PRAGMA journal_mode=WAL")
         # In WAL mode, NORMAL survives a killed process; only a power cut may lose the last rows.
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute(SCHEMA)
+        self.db.executescript(SCHEMA)
 
     @classmethod
     def from_uri(cls, uri: str) -> SqliteStore:
@@ -80,16 +85,27 @@ class SqliteStore(SeenStore):
         body_hash: str,
         exported_at: datetime,
     ) -> None:
+        row = {
+            "url": url,
+            "date": _stamp(date),
+            "updated": _stamp(updated),
+            "body_hash": body_hash,
+            "exported": _stamp(exported_at),
+        }
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(UPSERT, row)
+            self.db.execute("DELETE FROM failed WHERE url = ?", (url,))
+
+    def record_failure(self, url: str, reason: str, at: datetime) -> None:
         self.db.execute(
-            UPSERT,
-            {
-                "url": url,
-                "date": _stamp(date),
-                "updated": _stamp(updated),
-                "body_hash": body_hash,
-                "exported": _stamp(exported_at),
-            },
+            "INSERT OR REPLACE INTO failed (url, reason, at) VALUES (?, ?, ?)",
+            (url, reason, _stamp(at)),
         )
+
+    def failure(self, url: str) -> Failed | None:
+        row = self.db.execute("SELECT reason, at FROM failed WHERE url = ?", (url,)).fetchone()
+        return Failed(url, row[0], _datetime(row[1])) if row else None
 
     def close(self) -> None:
         self.db.close()

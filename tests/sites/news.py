@@ -243,11 +243,11 @@ def _listing(number: int, entries: list[tuple[str, str, str | None]], has_next: 
     )
 
 
-def build(root: Path, base_url: str) -> None:
+def build(root: Path, base_url: str, pages: list[Page] = PAGES) -> None:
     """Write the site under ``root`` for a server at ``base_url``."""
     (root / "a").mkdir(parents=True, exist_ok=True)
     (root / "list").mkdir(exist_ok=True)
-    for page in PAGES:
+    for page in pages:
         if not page.missing:
             (root / "a" / f"{page.slug}.html").write_bytes(_article(page).encode(page.encoding))
     offsite_url = base_url.replace("127.0.0.1", "localhost") + OFFSITE_PATH
@@ -255,7 +255,7 @@ def build(root: Path, base_url: str) -> None:
     (root / BEYOND_MAX_PAGES.lstrip("/")).write_text(
         _article(Page("far", "太远的文章", "2022-01-01"))
     )
-    entries = [(f"/a/{p.slug}.html", p.title, p.listing_date) for p in PAGES]
+    entries = [(f"/a/{p.slug}.html", p.title, p.listing_date) for p in pages]
     entries.insert(5, (offsite_url, "站外链接", None))
     per_page = -(-len(entries) // LISTING_PAGES)
     for number in range(1, LISTING_PAGES + 1):
