@@ -44,6 +44,10 @@ class CrawlReport:
             "offsite_filtered": stats.get("listing/skipped/offsite", 0)
             + stats.get("offsite/filtered", 0),
             "export_errors": _group(stats, "export/errors/"),
+            "images": {
+                "kept": stats.get("images/kept", 0),
+                "failed": _group(stats, "images/failed/"),
+            },
             "requests": stats.get("downloader/request_count", 0),
             "seconds": round(stats.get("elapsed_time_seconds", 0.0), 3),
         }

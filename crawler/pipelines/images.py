@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import lxml.html
 from itemadapter import ItemAdapter
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.images import ImagesPipeline
+from scrapy.pipelines.media import _MediaRequestFiltered
 
 from crawler.cleaning import inner_html
 
@@ -19,12 +21,30 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 
+class ImageNotKept(_MediaRequestFiltered):
+    """An image that failed, already counted and logged in one line.
+
+    Scrapy logs any other media failure with a full traceback; a failed image is routine.
+    """
+
+
+class WithoutTraceback(logging.Filter):
+    """Scrapy's files pipeline logs each image it cannot read with a traceback: keep the line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = record.exc_text = None
+        return True
+
+
 def failure_reason(failure: Failure) -> str:
     """A short stats key for why an image was not kept."""
     error = failure.value
     message = str(error)
     if isinstance(error, IgnoreRequest):
         return "filtered"
+    if isinstance(error, DownloadCancelledError):
+        # Scrapy cancels a download only when it grows past DOWNLOAD_MAXSIZE.
+        return "too_large"
     if message.startswith("Image too small"):
         return "too_small"
     if message == "download-error":
@@ -53,6 +73,9 @@ class ArticleImagesPipeline(ImagesPipeline):
         self.stats = crawler.stats
         self.rewrite = settings.getbool("IMAGES_REWRITE")
         self.url_prefix = settings.get("IMAGES_URL_PREFIX")
+        files_logger = logging.getLogger("scrapy.pipelines.files")
+        if not any(isinstance(f, WithoutTraceback) for f in files_logger.filters):
+            files_logger.addFilter(WithoutTraceback())
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         article = ItemAdapter(item)
@@ -66,8 +89,10 @@ class ArticleImagesPipeline(ImagesPipeline):
     def media_failed(
         self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo
     ) -> NoReturn:
-        self.stats.inc_value(f"images/failed/{failure_reason(failure)}")
-        super().media_failed(failure, request, info)
+        reason = failure_reason(failure)
+        self.stats.inc_value(f"images/failed/{reason}")
+        info.spider.logger.warning("Image not kept (%s): %s", reason, request.url)
+        raise ImageNotKept(reason)
 
     def item_completed(
         self, results: list[FileInfoOrError], item: Any, info: MediaPipeline.SpiderInfo

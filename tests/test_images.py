@@ -1,0 +1,138 @@
+"""Images: downloaded through Scrapy's ImagesPipeline, body pointed at the copies, failures kept
+remote and counted, and the Referer the seed asks for."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+
+import lxml.html
+import pytest
+from PIL import Image
+
+from conftest import crawl, split_post
+
+KEPT = ["/img/big.png", "/img/lazy.jpg"]
+HEAD = "/img/head.jpg"
+FAILED = {
+    "/img/missing.png": "http_error",
+    "/img/pixel.gif": "too_small",
+    "/img/notimage.jpg": "not_an_image",
+    "/img/huge.png": "too_large",  # over DOWNLOAD_MAXSIZE
+}
+MAXSIZE = 300_000
+
+
+def image_bytes(size: tuple[int, int], fmt: str, noise: bool = False) -> bytes:
+    if noise:
+        image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    else:
+        image = Image.new("RGB", size, (30, 120, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def build_site(root):
+    (root / "img").mkdir(parents=True)
+    (root / "img" / "big.png").write_bytes(image_bytes((400, 300), "PNG"))
+    (root / "img" / "lazy.jpg").write_bytes(image_bytes((320, 200), "JPEG"))
+    (root / "img" / "head.jpg").write_bytes(image_bytes((600, 400), "JPEG"))
+    (root / "img" / "pixel.gif").write_bytes(image_bytes((1, 1), "GIF"))
+    (root / "img" / "notimage.jpg").write_text("this is not an image")
+    huge = image_bytes((400, 400), "PNG", noise=True)
+    assert len(huge) > MAXSIZE
+    (root / "img" / "huge.png").write_bytes(huge)
+    (root / "img" / "placeholder.gif").write_bytes(image_bytes((1, 1), "GIF"))
+    (root / "list.html").write_text("<h2><a href='/pics.html'>Pictures</a></h2>")
+    (root / "pics.html").write_text(
+        "<html><head><meta property='og:image' content='/img/head.jpg'></head><body>"
+        "<h1>Pictures</h1><time datetime='2022-04-09T10:00:00+08:00'></time><div class='c'>"
+        "<p>Text with pictures.</p><p><img src='/img/big.png'></p>"
+        "<p><img src='/img/placeholder.gif' data-src='/img/lazy.jpg'></p>"
+        + "".join(f"<p><img src='{path}'></p>" for path in FAILED)
+        + "</div></body></html>"
+    )
+
+
+def seed(base_url: str, referer: str) -> str:
+    return (
+        f'site = "Pics"\nallowed_domains = ["127.0.0.1"]\nimage_referer = "{referer}"\n'
+        f'[[channels]]\nname = "All"\nurl = "{base_url}/list.html"\n'
+        '[listing]\nlink = "h2 a::attr(href)"\n'
+        '[article]\nbody = ".c"\ndate = "time::attr(datetime)"\n'
+    )
+
+
+@pytest.fixture
+def pics(tmp_path, serve):
+    root = tmp_path / "site"
+    build_site(root)
+    server = serve(root)
+
+    def run(referer: str, *args: str):
+        seeds = tmp_path / f"seeds-{referer}"
+        seeds.mkdir()
+        (seeds / "pics.toml").write_text(seed(server.base_url, referer), encoding="utf-8")
+        output = tmp_path / f"output-{referer}"
+        result = crawl("pics", seeds, output, "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", *args)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result
+
+    return server, run
+
+
+def sha1(url: str) -> str:
+    return hashlib.sha1(url.encode()).hexdigest()
+
+
+def test_images_downloaded_rewritten_and_failures_kept_remote(pics):
+    server, run = pics
+    result = run("none")
+    base = server.base_url
+    (line,) = result.feed_lines("pics")
+
+    kept = {image["url"]: image for image in line["images"]}
+    assert set(kept) == {base + path for path in [*KEPT, HEAD]}
+    store = result.output / "images"
+    for url, image in kept.items():
+        assert image["path"] == f"full/{sha1(url)}.jpg"
+        assert (store / image["path"]).is_file()
+        assert (store / "thumbs" / "small" / f"{sha1(url)}.jpg").is_file()
+        assert len(image["checksum"]) == 32
+
+    body = lxml.html.fragment_fromstring(line["body_html"], create_parent="div")
+    srcs = {img.get("src"): img.get("referrerpolicy") for img in body.iter("img")}
+    expected = {f"/images/full/{sha1(base + path)}.jpg": None for path in KEPT}
+    expected |= {base + path: "no-referrer" for path in FAILED}
+    assert srcs == expected
+
+    assert line["headimg"] == f"/images/full/{sha1(base + HEAD)}.jpg"
+    assert line["thumbnail"] == f"/images/thumbs/small/{sha1(base + HEAD)}.jpg"
+    (post,) = result.posts().values()
+    front, post_body = split_post(post)
+    assert front["headimg"] == line["headimg"]
+    assert f"/images/full/{sha1(base + KEPT[0])}.jpg" in post_body
+
+    images = result.report("pics")["images"]
+    assert images["kept"] == 3
+    assert images["failed"] == {reason: 1 for reason in FAILED.values()}
+
+    image_hits = [hit for hit in server.hits if hit.path.startswith("/img/")]
+    assert image_hits and all("Referer" not in hit.headers for hit in image_hits)
+
+
+def test_page_referer_and_no_rewrite(pics):
+    server, run = pics
+    result = run("page", "-s", "IMAGES_REWRITE=False")
+    base = server.base_url
+    (line,) = result.feed_lines("pics")
+    assert len(line["images"]) == 3
+    body = lxml.html.fragment_fromstring(line["body_html"], create_parent="div")
+    assert all(img.get("src").startswith(base) for img in body.iter("img"))
+    assert all(img.get("referrerpolicy") == "no-referrer" for img in body.iter("img"))
+    assert line["headimg"] == base + HEAD
+    image_hits = [hit for hit in server.hits if hit.path.startswith("/img/")]
+    assert image_hits
+    assert all(hit.headers.get("Referer") == f"{base}/pics.html" for hit in image_hits)
