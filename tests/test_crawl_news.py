@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import crawl, split_post
-from sites import news
 
+from conftest import crawl, split_post
 from crawler.demo.server import SiteServer
+from sites import news
 
 TZ = ZoneInfo(news.TIMEZONE)
 

@@ -6,6 +6,7 @@ import hashlib
 
 import lxml.html
 import pytest
+
 from conftest import FIXTURES, ROOT, SITES, crawl, split_post
 
 GUANCHA_IMAGES = "https://i.guancha.cn"

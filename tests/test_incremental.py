@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 
 import pytest
+
 from conftest import ROOT, SITES, crawl, scrapy, split_post
 from sites import news
 

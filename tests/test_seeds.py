@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import scrapy
 
+from conftest import scrapy
 from crawler.seeds import load_seed
 
 GOOD = """\
