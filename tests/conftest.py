@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,11 @@ def crawl(name: str, seeds_dir: Path, output: Path, *args: str) -> CrawlResult:
         "crawl", name, "-s", f"SEEDS_DIR={seeds_dir}", "-s", f"OUTPUT_DIR={output}", *args
     )
     return CrawlResult(proc.returncode, proc.stdout, proc.stderr, output)
+
+
+def next_second() -> None:
+    """Feeds are named by their run's start, to the second: give each run its own second."""
+    time.sleep(1 - time.time() % 1 + 0.01)
 
 
 def split_post(text: str) -> tuple[dict, str]:

@@ -5,18 +5,12 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import time
 from dataclasses import replace
 
 import pytest
 
-from conftest import ROOT, SITES, crawl, scrapy, split_post
+from conftest import ROOT, SITES, crawl, next_second, scrapy, split_post
 from sites import news
-
-
-def next_second() -> None:
-    """Feeds are named by the run's start to the second: let each run have its own."""
-    time.sleep(1 - time.time() % 1 + 0.01)
 
 
 @pytest.fixture

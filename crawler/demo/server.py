@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +23,11 @@ class Hit(NamedTuple):
 class _Handler(SimpleHTTPRequestHandler):
     server: SiteServer
 
+    def do_GET(self) -> None:
+        if self.server.delay:
+            time.sleep(self.server.delay)
+        super().do_GET()
+
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         status = int(code) if str(code).isdigit() else 0
         self.server.hits.append(Hit(self.path, status, dict(self.headers.items())))
@@ -31,13 +37,23 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 class SiteServer(ThreadingHTTPServer):
-    """Serves ``root`` until ``stop()``; ``hits`` lists what was asked, in order."""
+    """Serves ``root`` until ``stop()``; ``hits`` lists what was asked, in order.
+
+    ``delay`` seconds pass before each answer (a slow site, for tests); it can be changed live.
+    """
 
     daemon_threads = True
 
-    def __init__(self, root: Path | str = SITE_DIR, port: int = 0, host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        root: Path | str = SITE_DIR,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        delay: float = 0.0,
+    ):
         super().__init__((host, port), partial(_Handler, directory=str(root)))
         self.hits: list[Hit] = []
+        self.delay = delay
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property

@@ -1,0 +1,108 @@
+"""A crawl SIGKILLed at any moment, then run again: nothing lost, nothing written twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT, crawl, next_second, split_post
+from sites import news
+
+# Articles whose date does not move with the clock, so each post's name is fixed.
+PAGES = [p for p in news.PAGES if p.expect_date is None or p.expect_date[0].isdigit()]
+EXPECTED = {p.title for p in PAGES if p.expect_date}
+
+
+def feed_lines(output) -> int:
+    return sum(
+        path.read_bytes().count(b"\n") for path in (output / "feeds" / "news").glob("*.jsonl")
+    )
+
+
+def kill_when(proc: subprocess.Popen, ready, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, "the crawl ended before the moment to kill it"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["before_any_export", "after_first_export", "after_eight_exports"],
+)
+def test_killed_crawl_resumes(tmp_path, serve, moment):
+    root = tmp_path / "site"
+    server = serve(root)
+    news.build(root, server.base_url, PAGES)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+    output = tmp_path / "output"
+
+    server.delay = 0.15
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-s",
+            f"SEEDS_DIR={seeds}",
+            "-s",
+            f"OUTPUT_DIR={output}",
+            "-s",
+            "CONCURRENT_REQUESTS=2",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    ready = {
+        "before_any_export": lambda: (
+            time.monotonic() - started > 1.5 and any(p.startswith("/a/") for p in server.paths())
+        ),
+        "after_first_export": lambda: feed_lines(output) >= 1,
+        "after_eight_exports": lambda: feed_lines(output) >= 8,
+    }[moment]
+    kill_when(proc, ready)
+    first_feeds = sorted((output / "feeds" / "news").glob("*.jsonl"))
+    store = output / "state" / "seen.sqlite"
+    recorded = set()
+    if store.exists():
+        recorded = {url for (url,) in sqlite3.connect(store).execute("SELECT url FROM seen")}
+    if moment == "after_eight_exports":
+        assert len(recorded) >= 7
+
+    server.delay = 0
+    next_second()
+    result = crawl("news", seeds, output)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    feeds = sorted((output / "feeds" / "news").glob("*.jsonl"))
+    assert len(feeds) == len(first_feeds) + 1
+    every_line = []
+    for feed in feeds:
+        raw = feed.read_text("utf-8")
+        assert raw.endswith("\n"), "no line cut in half"
+        every_line += [json.loads(line) for line in raw.splitlines()]
+    assert {line["title"] for line in every_line} == EXPECTED
+
+    second = [json.loads(line) for line in feeds[-1].read_text("utf-8").splitlines()]
+    every_url = {line["url"] for line in every_line}
+    assert sorted(line["url"] for line in second) == sorted(every_url - recorded)
+
+    posts = result.posts()
+    assert sorted(split_post(text)[0]["title"] for text in posts.values()) == sorted(EXPECTED)
+    assert not list((output / "posts").glob(".*.tmp"))
