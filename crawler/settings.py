@@ -18,6 +18,9 @@ EXPORTERS = {
     "crawler.exporters.jsonl.JsonLinesExporter": {},
     "crawler.exporters.hexo.HexoExporter": {},
 }
+# Also enable every exporter that an installed package declares in the crawler.exporters
+# entry-point group (EXPORTERS = {name: None} disables one).
+EXPORTERS_ENTRY_POINTS = True
 # What to do with an article whose page gives no date: "listing" (use the listing date,
 # else the crawl time) or "drop".
 DATE_FALLBACK = "listing"

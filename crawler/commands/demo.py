@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from scrapy.commands import BaseRunSpiderCommand
 
+from crawler.commands import preflight_error, refuse
 from crawler.demo.server import SiteServer
 from crawler.seeds import SeedError
 
@@ -28,18 +29,20 @@ class Command(BaseRunSpiderCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process
+        error = preflight_error(self.settings, opts.spargs)
+        if error:
+            self.exitcode = refuse(error)
+            return
         try:
             spider = self.crawler_process.spider_loader.load(DEMO_SEED)
         except (SeedError, KeyError) as exc:
-            print(f"error: the demo needs seeds/{DEMO_SEED}.toml: {exc}", file=sys.stderr)
-            self.exitcode = 1
+            self.exitcode = refuse(f"the demo needs seeds/{DEMO_SEED}.toml: {exc}")
             return
         port = urlsplit(spider.source.channels[0].url).port
         try:
             server = SiteServer(port=port).start()
         except OSError as exc:
-            print(f"error: cannot serve the demo site on 127.0.0.1:{port}: {exc}", file=sys.stderr)
-            self.exitcode = 1
+            self.exitcode = refuse(f"cannot serve the demo site on 127.0.0.1:{port}: {exc}")
             return
         try:
             self.crawler_process.crawl(spider, **opts.spargs)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from scrapy.commands.list import Command as ScrapyListCommand
 from scrapy.spiderloader import get_spider_loader
+
+from crawler.commands import refuse
 
 if TYPE_CHECKING:
     import argparse
@@ -21,6 +22,4 @@ class Command(ScrapyListCommand):
         print("\n".join(sorted(spider_loader.list())))
         errors = getattr(spider_loader, "errors", {})
         for error in errors.values():
-            print(f"error: bad seed: {error}", file=sys.stderr)
-        if errors:
-            self.exitcode = 1
+            self.exitcode = refuse(f"bad seed: {error}")

@@ -1,9 +1,18 @@
-"""Exporters: the interface every exporter follows, and the EXPORTERS registry that builds them."""
+"""Exporters: the interface every exporter follows, and the registry that finds and checks them.
+
+An exporter is any class with ``from_crawler(crawler, **options)``, ``open()``,
+``export(article)`` and ``close()``. It is enabled by its dotted path in EXPORTERS
+(``{path: {options}}``, None disables one), or by installing a package that declares it in
+the ``crawler.exporters`` entry-point group.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Iterator
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.utils.misc import build_from_crawler, load_object
 
@@ -12,24 +21,55 @@ if TYPE_CHECKING:
 
     from itemadapter import ItemAdapter
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+ENTRY_POINT_GROUP = "crawler.exporters"
+
+
+class ExporterError(ValueError):
+    """An exporter that cannot be used as configured; str() is one line."""
 
 
 class Exporter:
-    """Writes articles somewhere. Subclasses override ``export``, and ``open``/``close`` as needed.
+    """Base class of our exporters: declared options, checked before the crawl starts.
 
-    Built with ``from_crawler(crawler, **options)``, the options being its EXPORTERS value.
-    ``export`` must have written the article durably when it returns.
+    Subclasses set OPTIONS (name -> default; the default's type is the option's type) and
+    REQUIRES (module -> install hint), and override ``export`` and, as needed, ``open`` and
+    ``close``. ``export`` must have written the article durably when it returns.
     """
 
+    OPTIONS: ClassVar[dict[str, Any]] = {}
+    REQUIRES: ClassVar[dict[str, str]] = {}
+
     def __init__(self, crawler: Crawler, **options: Any):
-        if options:
-            raise TypeError(f"{type(self).__name__} takes no options, got {sorted(options)}")
         self.crawler = crawler
+        self.settings = crawler.settings
         self.output_dir = Path(crawler.settings.get("OUTPUT_DIR"))
+        self.options = self.check_options(options)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, **options: Any) -> Self:
         return cls(crawler, **options)
+
+    @classmethod
+    def check_requirements(cls) -> None:
+        for module, hint in cls.REQUIRES.items():
+            if importlib.util.find_spec(module) is None:
+                raise ExporterError(f"needs the {module} package: {hint}")
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any]) -> dict[str, Any]:
+        """The options with their defaults filled in; ExporterError for a bad one."""
+        for name, value in options.items():
+            if name not in cls.OPTIONS:
+                known = ", ".join(sorted(cls.OPTIONS)) or "none"
+                raise ExporterError(f"unknown option {name!r} (options: {known})")
+            default = cls.OPTIONS[name]
+            if default is not None and value is not None and type(value) is not type(default):
+                raise ExporterError(
+                    f"option {name!r} must be a {type(default).__name__}, not {value!r}"
+                )
+        return {**cls.OPTIONS, **options}
 
     def open(self) -> None:
         """Called once before the first article."""
@@ -41,11 +81,48 @@ class Exporter:
         """Called once after the last article."""
 
 
-def build_exporters(crawler: Crawler) -> list[Exporter]:
-    """One exporter per EXPORTERS entry (``{dotted.path: {options}}``; None disables one)."""
-    exporters = []
-    for path, options in crawler.settings.getdict("EXPORTERS").items():
+def configured_exporters(settings: BaseSettings) -> Iterator[tuple[str, type, dict[str, Any]]]:
+    """(name, class, options) of every enabled exporter, each checked; ExporterError if not."""
+    found = {}
+    if settings.getbool("EXPORTERS_ENTRY_POINTS"):
+        found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    configured = settings.getdict("EXPORTERS")
+    enabled = {**configured, **{name: {} for name in found if name not in configured}}
+    for name, options in enabled.items():
         if options is None:
             continue
-        exporters.append(build_from_crawler(load_object(path), crawler, **(options or {})))
-    return exporters
+        if not isinstance(options, dict):
+            raise ExporterError(f"EXPORTERS[{name!r}]: options must be a dict, not {options!r}")
+        try:
+            cls = found[name].load() if name in found else load_object(name)
+        except (ImportError, AttributeError, ValueError, NameError) as exc:
+            raise ExporterError(f"EXPORTERS[{name!r}]: cannot load it: {exc}") from None
+        missing = [m for m in ("from_crawler", "open", "export", "close") if not hasattr(cls, m)]
+        if missing:
+            raise ExporterError(f"EXPORTERS[{name!r}]: not an exporter, it lacks {missing}")
+        try:
+            if hasattr(cls, "check_requirements"):
+                cls.check_requirements()
+            if hasattr(cls, "check_options"):
+                cls.check_options(options)
+        except ExporterError as exc:
+            raise ExporterError(f"EXPORTERS[{name!r}]: {exc}") from None
+        yield name, cls, options
+
+
+def check_exporters(settings: BaseSettings) -> str | None:
+    """The first configuration error among the exporters, as one line, or None."""
+    try:
+        for _ in configured_exporters(settings):
+            pass
+    except ExporterError as exc:
+        return str(exc)
+    return None
+
+
+def build_exporters(crawler: Crawler) -> list[tuple[str, Any]]:
+    """(name, exporter) for every enabled exporter, built with its options."""
+    return [
+        (name, build_from_crawler(cls, crawler, **options))
+        for name, cls, options in configured_exporters(crawler.settings)
+    ]

@@ -9,17 +9,21 @@ import tempfile
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
-from crawler.exporters import Exporter
+from crawler.exporters import Exporter, ExporterError
 
 if TYPE_CHECKING:
     from itemadapter import ItemAdapter
 
 # A raw/endraw tag inside a body would end our raw block early: its % become entities.
 RAW_TAG = re.compile(r"\{%(-?\s*(?:end)?raw\s*-?)%\}")
+# What a file name may hold: word characters (any script) and hyphens.
+UNSAFE_IN_NAME = re.compile(r"[^\w-]+")
+FILENAME_FIELDS = ("date", "year", "month", "day", "source", "hash", "slug")
+FRONT_MATTER = ("title", "categories", "headimg", "author", "comments", "date", "thumbnail")
 
 
 class Quoted(str):
@@ -35,10 +39,25 @@ FrontMatterDumper.add_representer(
 )
 
 
+def quoted(value: Any) -> Any:
+    """Every string inside ``value`` made Quoted; other values as they are."""
+    if isinstance(value, str):
+        return Quoted(value)
+    if isinstance(value, list):
+        return [quoted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: quoted(v) for k, v in value.items()}
+    return value
+
+
 def front_matter(fields: dict[str, Any]) -> str:
     """YAML of the front matter: keys plain, every string double-quoted, no line folding."""
     return yaml.dump(
-        fields, Dumper=FrontMatterDumper, allow_unicode=True, sort_keys=False, width=float("inf")
+        quoted(fields),
+        Dumper=FrontMatterDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=float("inf"),
     )
 
 
@@ -51,11 +70,47 @@ def neutralize_raw_tags(body: str) -> str:
     return RAW_TAG.sub(r"{&#37;\1&#37;}", body)
 
 
+def slug_safe(name: str, limit: int = 120) -> str:
+    """Letters, digits, underscores and single hyphens only: no ?, %, /, dots or spaces."""
+    return re.sub(r"-{2,}", "-", UNSAFE_IN_NAME.sub("-", name)).strip("-_")[:limit] or "post"
+
+
 class HexoExporter(Exporter):
-    """One Markdown post per article, in the shape of the seed post, written atomically."""
+    """One post per article, in the shape of the seed post, written atomically.
+
+    Options: ``posts_dir`` (default OUTPUT_DIR/posts); ``rename`` ({field: new name}) and
+    ``extra`` ({field: value}) for the front matter; ``categories``, "hierarchy" (as in the
+    seed post) or "flat"; ``filename``, a pattern of {date} {year} {month} {day} {source}
+    {hash} {slug}, made slug-safe.
+    """
+
+    OPTIONS: ClassVar[dict[str, Any]] = {
+        "posts_dir": "",
+        "rename": {},
+        "extra": {},
+        "categories": "hierarchy",
+        "filename": "{date}-{source}-{hash}",
+    }
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any]) -> dict[str, Any]:
+        options = super().check_options(options)
+        if options["categories"] not in ("hierarchy", "flat"):
+            raise ExporterError("option 'categories' must be 'hierarchy' or 'flat'")
+        try:
+            options["filename"].format(**dict.fromkeys(FILENAME_FIELDS, ""))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ExporterError(
+                f"option 'filename' {options['filename']!r}: unknown field {exc} "
+                f"(fields: {', '.join(FILENAME_FIELDS)})"
+            ) from None
+        for field in options["rename"]:
+            if field not in FRONT_MATTER:
+                raise ExporterError(f"option 'rename': no front-matter field {field!r}")
+        return options
 
     def open(self) -> None:
-        self.posts_dir = self.output_dir / "posts"
+        self.posts_dir = Path(self.options["posts_dir"] or self.output_dir / "posts")
         self.posts_dir.mkdir(parents=True, exist_ok=True)
         # Temporary files of this source that a killed run left behind.
         self.temp_prefix = f".{self.crawler.spider.name}-"
@@ -63,29 +118,42 @@ class HexoExporter(Exporter):
             stale.unlink(missing_ok=True)
 
     def post_path(self, article: ItemAdapter) -> Path:
-        """The post's file name, from its first publication date in the seed's timezone and URL.
+        """The post's file: named after the first publication date (in the seed's timezone,
+        which Normalize gave the dates) and the URL; an updated article keeps its file."""
+        first = article.get("first_date") or article["date"]
+        name = self.options["filename"].format(
+            date=first.strftime("%Y-%m-%d"),
+            year=first.strftime("%Y"),
+            month=first.strftime("%m"),
+            day=first.strftime("%d"),
+            source=article["source"],
+            hash=hashlib.sha1(article["url"].encode("utf-8")).hexdigest()[:12],
+            slug=slug_safe(article["title"], 60),
+        )
+        return self.posts_dir / f"{slug_safe(name)}.md"
 
-        An updated article keeps the name its first version was written under.
-        """
-        first_date = article.get("first_date") or article["date"]
-        day = first_date.astimezone(self.crawler.spider.source.tzinfo).strftime("%Y-%m-%d")
-        digest = hashlib.sha1(article["url"].encode("utf-8")).hexdigest()[:12]
-        return self.posts_dir / f"{day}-{article['source']}-{digest}.md"
+    def fields(self, article: ItemAdapter) -> dict[str, Any]:
+        categories = article["categories"]
+        if self.options["categories"] == "flat":
+            categories = [[c] for c in categories]
+        fields = {
+            "title": article["title"],
+            "categories": categories,
+            "headimg": article.get("headimg") or "",
+            "author": article["author"],
+            "comments": False,
+            "date": rfc1123(article["date"]),
+            "thumbnail": article.get("thumbnail") or "",
+        }
+        rename = self.options["rename"]
+        fields = {rename.get(k, k): v for k, v in fields.items()}
+        return {**fields, **self.options["extra"]}
 
     def render(self, article: ItemAdapter) -> str:
-        fields = {
-            "title": Quoted(article["title"]),
-            "categories": [Quoted(c) for c in article["categories"]],
-            "headimg": Quoted(article.get("headimg") or ""),
-            "author": Quoted(article["author"]),
-            "comments": False,
-            "date": Quoted(rfc1123(article["date"])),
-            "thumbnail": Quoted(article.get("thumbnail") or ""),
-        }
         body = neutralize_raw_tags(article["body_html"])
         # The raw block keeps Hexo's Nunjucks and Markdown away from the body.
         return (
-            f"---\n{front_matter(fields)}---\n\n"
+            f"---\n{front_matter(self.fields(article))}---\n\n"
             f"{{% raw %}}\n<div>\n{body}\n</div>\n{{% endraw %}}\n"
         )
 

@@ -82,7 +82,8 @@ class DedupePipeline:
             article["first_date"] = article["date"]
         elif is_update(article, seen):
             article["status"] = "updated"
-            article["first_date"] = seen.first_date or article["date"]
+            first = seen.first_date or article["date"]
+            article["first_date"] = first.astimezone(article["date"].tzinfo)
         else:
             raise drop(self.stats, "duplicate", url)
         self.this_run.add(url)

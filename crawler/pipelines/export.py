@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 
@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 
 
 class ExportPipeline:
+    """An exporter that fails to open is left out of the run; one that fails on an article
+    is counted under export/errors/<exporter>, and that article is not recorded as seen, so
+    the next run exports it again."""
+
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.exporters = build_exporters(crawler)
+        self.exporters: list[tuple[str, Any]] = build_exporters(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -28,34 +32,46 @@ class ExportPipeline:
 
     def open_spider(self) -> None:
         self.store = seen_store(self.crawler)
-        for exporter in self.exporters:
-            exporter.open()
+        opened = []
+        for name, exporter in self.exporters:
+            try:
+                exporter.open()
+            except Exception as exc:
+                self.failed(name, f"cannot open: {exc}")
+            else:
+                opened.append((name, exporter))
+        self.complete = len(opened) == len(self.exporters)
+        self.exporters = opened
+
+    def failed(self, name: str, message: str) -> None:
+        self.stats.inc_value(f"export/errors/{name.rsplit('.', 1)[-1]}")
+        self.crawler.spider.logger.error("Exporter %s %s", name, message)
 
     def process_item(self, item: object) -> object:
         article = ItemAdapter(item)
-        failed = False
-        for exporter in self.exporters:
+        written = 0
+        for name, exporter in self.exporters:
             try:
                 exporter.export(article)
-            except Exception:
-                failed = True
-                name = type(exporter).__name__
-                self.stats.inc_value(f"export/errors/{name}")
-                self.crawler.spider.logger.exception("%s failed on %s", name, article["url"])
-        if failed:
-            # Not recorded: the next run exports it again.
-            return item
-        # Every exporter has written it durably: only now is it seen.
-        self.store.record(
-            article["url"],
-            date=article["date"],
-            updated=article.get("updated"),
-            body_hash=article["body_hash"],
-            exported_at=datetime.now(UTC),
-        )
-        self.stats.inc_value("articles/exported")
+            except Exception as exc:
+                self.failed(name, f"failed on {article['url']}: {exc!r}")
+            else:
+                written += 1
+        if self.complete and written == len(self.exporters):
+            # Every exporter has written it durably: only now is it seen.
+            self.store.record(
+                article["url"],
+                date=article["date"],
+                updated=article.get("updated"),
+                body_hash=article["body_hash"],
+                exported_at=datetime.now(UTC),
+            )
+            self.stats.inc_value("articles/exported")
         return item
 
     def close_spider(self) -> None:
-        for exporter in self.exporters:
-            exporter.close()
+        for name, exporter in self.exporters:
+            try:
+                exporter.close()
+            except Exception as exc:
+                self.failed(name, f"cannot close: {exc}")
