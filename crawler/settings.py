@@ -21,6 +21,8 @@ EXPORTERS = {
 # Also enable every exporter that an installed package declares in the crawler.exporters
 # entry-point group (EXPORTERS = {name: None} disables one).
 EXPORTERS_ENTRY_POINTS = True
+# Entries in each source's Atom and RSS feeds (SyndicationExporter), newest first.
+FEED_MAX_ENTRIES = 50
 # What to do with an article whose page gives no date: "listing" (use the listing date,
 # else the crawl time) or "drop".
 DATE_FALLBACK = "listing"

@@ -1,0 +1,135 @@
+"""Atom and RSS 2.0 feeds per source: output/feeds/<source>/feed.atom and feed.rss."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from crawler.exporters import Exporter, ExporterError
+
+if TYPE_CHECKING:
+    from itemadapter import ItemAdapter
+
+# Characters XML 1.0 cannot hold, even escaped: most C0 controls, surrogates, U+FFFE/U+FFFF.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+SUMMARY_LENGTH = 300
+
+
+def xml_text(text: str | None) -> str:
+    return NOT_XML.sub("", text or "")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class SyndicationExporter(Exporter):
+    """The newest ``max_entries`` articles of the source across runs, as Atom and RSS 2.0.
+
+    Each article is appended to a journal (output/state/syndication/<source>.jsonl, fsynced)
+    when exported; at the end of the run the journal is cut to the newest entries and both
+    feeds are written from it, atomically, with feedgen.
+    """
+
+    OPTIONS: ClassVar[dict[str, Any]] = {"max_entries": 0, "formats": ["atom", "rss"]}
+    REQUIRES: ClassVar[dict[str, str]] = {"feedgen": "pip install 'crawler[feeds]'"}
+
+    @classmethod
+    def check_options(cls, options: dict[str, Any]) -> dict[str, Any]:
+        options = super().check_options(options)
+        unknown = set(options["formats"]) - {"atom", "rss"}
+        if unknown or not options["formats"]:
+            raise ExporterError("option 'formats' takes 'atom' and/or 'rss'")
+        return options
+
+    def open(self) -> None:
+        spider = self.crawler.spider
+        self.source = spider.source
+        self.max_entries = self.options["max_entries"] or self.settings.getint("FEED_MAX_ENTRIES")
+        self.journal = self.output_dir / "state" / "syndication" / f"{spider.name}.jsonl"
+        self.feeds_dir = self.output_dir / "feeds" / spider.name
+        self.journal.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def export(self, article: ItemAdapter) -> None:
+        entry = {
+            "url": article["url"],
+            "title": article["title"],
+            "author": article["author"],
+            "date": article["date"].isoformat(),
+            "updated": (article.get("updated") or article["date"]).isoformat(),
+            "categories": article["categories"],
+            "summary": (article.get("text") or "")[:SUMMARY_LENGTH],
+            "content": article["body_html"],
+        }
+        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+        os.write(self.fd, line)
+        os.fsync(self.fd)
+
+    def newest_entries(self) -> list[dict[str, Any]]:
+        """The journal's newest entries, one per URL (its latest version), newest first."""
+        latest: dict[str, dict[str, Any]] = {}
+        for line in self.journal.read_text("utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line a killed run left unfinished
+            latest[entry["url"]] = entry
+        entries = sorted(latest.values(), key=lambda e: datetime.fromisoformat(e["date"]))
+        return entries[::-1][: self.max_entries]
+
+    def close(self) -> None:
+        os.close(self.fd)
+        entries = self.newest_entries()
+        if not entries:
+            return
+        kept = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in reversed(entries))
+        write_atomically(self.journal, kept.encode("utf-8"))
+        feed = self.feed(entries)
+        if "atom" in self.options["formats"]:
+            write_atomically(self.feeds_dir / "feed.atom", feed.atom_str(pretty=True))
+        if "rss" in self.options["formats"]:
+            write_atomically(self.feeds_dir / "feed.rss", feed.rss_str(pretty=True))
+
+    def feed(self, entries: list[dict[str, Any]]) -> Any:
+        from feedgen.feed import FeedGenerator
+
+        home = self.source.channels[0].url
+        feed = FeedGenerator()
+        feed.load_extension("dc")
+        feed.id(home)
+        feed.title(xml_text(self.source.site))
+        feed.link(href=home, rel="alternate")
+        feed.description(xml_text(f"{self.source.site}: newest articles"))
+        feed.language(self.source.language)
+        feed.updated(max(datetime.fromisoformat(e["updated"]) for e in entries))
+        for e in entries:
+            item = feed.add_entry(order="append")
+            item.id(e["url"])
+            item.guid(e["url"], permalink=True)
+            item.title(xml_text(e["title"]))
+            item.link(href=e["url"])
+            item.published(datetime.fromisoformat(e["date"]))
+            item.updated(datetime.fromisoformat(e["updated"]))
+            item.author(name=xml_text(e["author"]))
+            item.dc.dc_creator(xml_text(e["author"]))
+            for category in e["categories"]:
+                item.category(term=xml_text(category))
+            item.summary(xml_text(e["summary"]) or None)
+            item.content(xml_text(e["content"]), type="html")
+        return feed
