@@ -81,7 +81,7 @@ class HexoExporter(Exporter):
     Options: ``posts_dir`` (default OUTPUT_DIR/posts); ``rename`` ({field: new name}) and
     ``extra`` ({field: value}) for the front matter; ``categories``, "hierarchy" (as in the
     seed post) or "flat"; ``filename``, a pattern of {date} {year} {month} {day} {source}
-    {hash} {slug}, made slug-safe.
+    {hash} {slug}, made slug-safe; ``max_category_length``: longer category names are cut.
     """
 
     OPTIONS: ClassVar[dict[str, Any]] = {
@@ -90,6 +90,8 @@ class HexoExporter(Exporter):
         "extra": {},
         "categories": "hierarchy",
         "filename": "{date}-{source}-{hash}",
+        # Hexo makes each category a directory name, which a file system caps at 255 bytes.
+        "max_category_length": 60,
     }
 
     @classmethod
@@ -133,7 +135,8 @@ class HexoExporter(Exporter):
         return self.posts_dir / f"{slug_safe(name)}.md"
 
     def fields(self, article: ItemAdapter) -> dict[str, Any]:
-        categories = article["categories"]
+        limit = self.options["max_category_length"]
+        categories = [c[:limit].strip() or "-" for c in article["categories"]]
         if self.options["categories"] == "flat":
             categories = [[c] for c in categories]
         fields = {
