@@ -28,6 +28,13 @@ SITES = Path(__file__).parent / "sites"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    """A JSON Lines file's objects: lines end at "\n" only (not at U+2028 like splitlines)."""
+    text = path.read_text("utf-8")
+    assert text == "" or text.endswith("\n"), f"{path} ends in a cut line"
+    return [json.loads(line) for line in text.split("\n")[:-1]]
+
+
 @dataclass
 class CrawlResult:
     returncode: int
@@ -38,7 +45,7 @@ class CrawlResult:
     def feed_lines(self, source: str) -> list[dict]:
         lines = []
         for path in sorted((self.output / "feeds" / source).glob("*.jsonl")):
-            lines += [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+            lines += read_jsonl(path)
         return lines
 
     def posts(self) -> dict[str, str]:
@@ -47,7 +54,7 @@ class CrawlResult:
     def newest_feed_lines(self, source: str) -> list[dict]:
         """The lines of the newest feed file: the last run's, when it exported anything."""
         newest = sorted((self.output / "feeds" / source).glob("*.jsonl"))[-1]
-        return [json.loads(line) for line in newest.read_text("utf-8").splitlines()]
+        return read_jsonl(newest)
 
     def report(self, source: str) -> dict:
         """The newest run report of the source."""
@@ -55,9 +62,12 @@ class CrawlResult:
         return json.loads(newest.read_text("utf-8"))
 
 
-def scrapy(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real `scrapy` command line of this project."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+def scrapy(
+    *args: str, cwd: Path = ROOT, timeout: float = 120, path: tuple[Path, ...] = ()
+) -> subprocess.CompletedProcess:
+    """Run the real `scrapy` command line of this project; ``path`` extends PYTHONPATH."""
+    pythonpath = os.pathsep.join(str(p) for p in (ROOT, *path))
+    env = {**os.environ, "PYTHONPATH": pythonpath, "PYTHONUNBUFFERED": "1"}
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *args],
         cwd=cwd,
@@ -68,9 +78,18 @@ def scrapy(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.Com
     )
 
 
-def crawl(name: str, seeds_dir: Path, output: Path, *args: str) -> CrawlResult:
+def crawl(
+    name: str, seeds_dir: Path, output: Path, *args: str, path: tuple[Path, ...] = ()
+) -> CrawlResult:
     proc = scrapy(
-        "crawl", name, "-s", f"SEEDS_DIR={seeds_dir}", "-s", f"OUTPUT_DIR={output}", *args
+        "crawl",
+        name,
+        "-s",
+        f"SEEDS_DIR={seeds_dir}",
+        "-s",
+        f"OUTPUT_DIR={output}",
+        *args,
+        path=path,
     )
     return CrawlResult(proc.returncode, proc.stdout, proc.stderr, output)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import scrapy, split_post
+from conftest import read_jsonl, scrapy, split_post
 
 
 def test_demo_crawl(tmp_path):
@@ -15,7 +15,7 @@ def test_demo_crawl(tmp_path):
 
     posts = sorted((output / "posts").glob("*.md"))
     (feed,) = (output / "feeds" / "demo").glob("*.jsonl")
-    lines = [json.loads(line) for line in feed.read_text("utf-8").splitlines()]
+    lines = read_jsonl(feed)
     assert len(posts) == len(lines) == 8
     (report,) = (output / "reports" / "demo").glob("*.json")
     figures = json.loads(report.read_text("utf-8"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess
@@ -11,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, crawl, next_second, split_post
+from conftest import ROOT, crawl, next_second, read_jsonl, split_post
 from sites import news
 
 # Articles whose date does not move with the clock, so each post's name is fixed.
@@ -94,12 +93,10 @@ def test_killed_crawl_resumes(tmp_path, serve, moment):
     assert len(feeds) == len(first_feeds) + 1
     every_line = []
     for feed in feeds:
-        raw = feed.read_text("utf-8")
-        assert raw.endswith("\n"), "no line cut in half"
-        every_line += [json.loads(line) for line in raw.splitlines()]
+        every_line += read_jsonl(feed)  # which checks that no line is cut in half
     assert {line["title"] for line in every_line} == EXPECTED
 
-    second = [json.loads(line) for line in feeds[-1].read_text("utf-8").splitlines()]
+    second = read_jsonl(feeds[-1])
     every_url = {line["url"] for line in every_line}
     assert sorted(line["url"] for line in second) == sorted(every_url - recorded)
 

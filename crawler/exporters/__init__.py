@@ -67,7 +67,7 @@ class Exporter:
             default = cls.OPTIONS[name]
             if default is not None and value is not None and type(value) is not type(default):
                 raise ExporterError(
-                    f"option {name!r} must be a {type(default).__name__}, not {value!r}"
+                    f"option {name!r} must be of type {type(default).__name__}, not {value!r}"
                 )
         return {**cls.OPTIONS, **options}
 

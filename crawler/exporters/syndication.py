@@ -84,11 +84,12 @@ class SyndicationExporter(Exporter):
     def newest_entries(self) -> list[dict[str, Any]]:
         """The journal's newest entries, one per URL (its latest version), newest first."""
         latest: dict[str, dict[str, Any]] = {}
-        for line in self.journal.read_text("utf-8").splitlines():
+        # JSON Lines end at "\n" only: str.splitlines() would also cut at U+2028 and the like.
+        for line in self.journal.read_text("utf-8").split("\n"):
             try:
                 entry = json.loads(line)
             except ValueError:
-                continue  # a line a killed run left unfinished
+                continue  # the empty last line, or one a killed run left unfinished
             latest[entry["url"]] = entry
         entries = sorted(latest.values(), key=lambda e: datetime.fromisoformat(e["date"]))
         return entries[::-1][: self.max_entries]

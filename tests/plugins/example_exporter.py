@@ -1,0 +1,46 @@
+"""A third-party exporter, as another package would ship it: nothing imported from the crawler.
+
+UrlListExporter appends each article's URL to OUTPUT_DIR/<file>; BrokenExporter fails on
+every article (or, with fail_on_open, at the start), to show it spares the others.
+"""
+
+from pathlib import Path
+
+
+class UrlListExporter:
+    def __init__(self, crawler, file="received.txt"):
+        self.path = Path(crawler.settings.get("OUTPUT_DIR")) / file
+
+    @classmethod
+    def from_crawler(cls, crawler, **options):
+        return cls(crawler, **options)
+
+    def open(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = self.path.open("a", encoding="utf-8")
+
+    def export(self, article):
+        self.file.write(article["url"] + "\n")
+        self.file.flush()
+
+    def close(self):
+        self.file.close()
+
+
+class BrokenExporter:
+    def __init__(self, fail_on_open=False):
+        self.fail_on_open = fail_on_open
+
+    @classmethod
+    def from_crawler(cls, crawler, **options):
+        return cls(**options)
+
+    def open(self):
+        if self.fail_on_open:
+            raise ConnectionError("no such database")
+
+    def export(self, article):
+        raise RuntimeError("broken on purpose")
+
+    def close(self):
+        pass

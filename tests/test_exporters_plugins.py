@@ -1,0 +1,121 @@
+"""Exporters from elsewhere: one installed with an entry point, one named by dotted path; a
+broken one spares the others; bad options stop the crawl before any request."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import crawl
+from sites import news
+
+PLUGINS = Path(__file__).parent / "plugins"
+DEFAULT = {
+    "crawler.exporters.jsonl.JsonLinesExporter": {},
+    "crawler.exporters.hexo.HexoExporter": {},
+}
+
+
+@pytest.fixture
+def site(tmp_path, serve):
+    root = tmp_path / "site"
+    server = serve(root)
+    news.build(root, server.base_url)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+    return server, seeds
+
+
+def install_plugin(site_packages: Path) -> None:
+    """What pip leaves for a package declaring an exporter: its module and its dist-info."""
+    site_packages.mkdir()
+    shutil.copy(PLUGINS / "example_exporter.py", site_packages)
+    info = site_packages / "example_exporter-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: example-exporter\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(
+        "[crawler.exporters]\nurl-list = example_exporter:UrlListExporter\n"
+    )
+
+
+def test_entry_point_exporter_receives_every_article(tmp_path, site):
+    _, seeds = site
+    install_plugin(tmp_path / "site-packages")
+    result = crawl("news", seeds, tmp_path / "out", path=(tmp_path / "site-packages",))
+    assert result.returncode == 0, result.stderr[-3000:]
+    received = (tmp_path / "out" / "received.txt").read_text("utf-8").split()
+    assert sorted(received) == sorted(line["url"] for line in result.feed_lines("news"))
+    assert len(received) == len(news.EXPORTED)
+
+
+def test_entry_point_exporter_can_be_disabled(tmp_path, site):
+    _, seeds = site
+    install_plugin(tmp_path / "site-packages")
+    off = json.dumps({**DEFAULT, "url-list": None})
+    result = crawl(
+        "news",
+        seeds,
+        tmp_path / "out",
+        "-s",
+        f"EXPORTERS={off}",
+        path=(tmp_path / "site-packages",),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (tmp_path / "out" / "received.txt").exists()
+
+
+@pytest.mark.parametrize("fail_on_open", [False, True])
+def test_broken_exporter_spares_the_others(tmp_path, site, fail_on_open):
+    _, seeds = site
+    exporters = {
+        **DEFAULT,
+        "example_exporter.BrokenExporter": {"fail_on_open": fail_on_open},
+        "example_exporter.UrlListExporter": {},
+    }
+    result = crawl(
+        "news", seeds, tmp_path / "out", "-s", f"EXPORTERS={json.dumps(exporters)}", path=(PLUGINS,)
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(result.feed_lines("news")) == len(news.EXPORTED)
+    assert len(result.posts()) == len(news.EXPORTED)
+    received = (tmp_path / "out" / "received.txt").read_text("utf-8").split()
+    assert len(received) == len(news.EXPORTED)
+    errors = result.report("news")["export_errors"]
+    assert errors == {"BrokenExporter": 1 if fail_on_open else len(news.EXPORTED)}
+    assert "Traceback" not in result.stderr
+    # Not every exporter wrote them: the next run exports them again.
+    store = sqlite3.connect(tmp_path / "out" / "state" / "seen.sqlite")
+    assert store.execute("SELECT count(*) FROM seen").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    ("exporters", "message"),
+    [
+        (
+            {"crawler.exporters.hexo.HexoExporter": {"categories": "tree"}},
+            "option 'categories' must be 'hierarchy' or 'flat'",
+        ),
+        ({"crawler.exporters.hexo.HexoExporter": {"colour": "red"}}, "unknown option 'colour'"),
+        ({"crawler.exporters.hexo.HexoExporter": {"filename": "{title}"}}, "unknown field"),
+        (
+            {"crawler.exporters.syndication.SyndicationExporter": {"max_entries": "50"}},
+            "option 'max_entries' must be of type int",
+        ),
+        ({"crawler.exporters.sql.SqlExporter": {"url": "mysql://x/y"}}, "mysql is not supported"),
+        ({"no.such.Exporter": {}}, "cannot load it"),
+        ({"json.dumps": {}}, "not an exporter"),
+    ],
+)
+def test_bad_exporter_configuration_refused_before_any_request(tmp_path, site, exporters, message):
+    server, seeds = site
+    result = crawl("news", seeds, tmp_path / "out", "-s", f"EXPORTERS={json.dumps(exporters)}")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and message in errors[0], result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert server.hits == []
