@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import lxml.html
@@ -68,6 +69,13 @@ class ArticleImagesPipeline(ImagesPipeline):
     LOG_FAILED_RESULTS = False
 
     def __init__(self, store_uri: str, *, crawler: Crawler):
+        if "://" not in str(store_uri) or str(store_uri).startswith("file://"):
+            # Scrapy's file store checks, then creates, its folders: two crawls at once can
+            # race between the two. Folders made first, with exist_ok, leave it nothing to do.
+            root = Path(str(store_uri).removeprefix("file://"))
+            thumbs = crawler.settings.getdict("IMAGES_THUMBS")
+            for folder in ["full", *(f"thumbs/{thumb}" for thumb in thumbs)]:
+                (root / folder).mkdir(parents=True, exist_ok=True)
         super().__init__(store_uri, crawler=crawler)
         settings = crawler.settings
         self.stats = crawler.stats

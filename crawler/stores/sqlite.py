@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,10 +49,22 @@ class SqliteStore(SeenStore):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Autocommit; a second crawl waits up to 30 s for the write lock instead of failing.
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self._set_wal()
         # In WAL mode, NORMAL survives a killed process; only a power cut may lose the last rows.
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+
+    def _set_wal(self, attempts: int = 100) -> None:
+        """WAL mode, which persists in the file. Switching to it takes an exclusive lock that
+        SQLite does not wait for: two crawls creating the store at once retry here."""
+        for attempt in range(attempts):
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     @classmethod
     def from_uri(cls, uri: str) -> SqliteStore:
