@@ -66,10 +66,11 @@ def test_meta_fields():
 def test_layers_field_by_field():
     head = ld({"@type": "Article", "headline": "LD title", "datePublished": "2022-01-01"})
     head += '<meta name="author" content="Meta author">'
+    story = "A long paragraph of the story, with enough words in it to be taken as text. " * 3
     body = (
         '<h1>H1 title</h1><span class="when">2022-04-09 17:56</span>'
-        '<div class="nav"><p>x</p></div><div class="story"><p>Long paragraph one.</p>'
-        "<p>Long paragraph two.</p></div>"
+        '<div class="nav"><p><a href="/">Home</a></p></div>'
+        f'<div class="story"><p>{story}</p><p>{story}</p></div>'
     )
     found = extract_article(page(head, body), ArticleRules(date=".when::text"))
     assert {k: (v.value, v.rule) for k, v in found.items() if k != "body"} == {
@@ -77,8 +78,9 @@ def test_layers_field_by_field():
         "title": ("LD title", "json-ld"),
         "author": ("Meta author", "meta"),
     }
-    assert found["body"].rule == "heuristic"
-    assert found["body"].value == "<p>Long paragraph one.</p><p>Long paragraph two.</p>"
+    assert found["body"].rule == "readability"
+    assert found["body"].value.count(story.strip()) == 2
+    assert "Home" not in found["body"].value
 
 
 def test_seed_body_with_exclude_leaves_page_intact():
@@ -92,3 +94,35 @@ def test_title_falls_back_to_h1_then_title():
     assert extract_article(page(body="<h1> H1 </h1>"), ArticleRules())["title"].value == "H1"
     only_title = page(head="<title>Doc title</title>")
     assert extract_article(only_title, ArticleRules())["title"].value == "Doc title"
+
+
+def test_date_and_author_from_the_byline_not_the_sidebar():
+    page_html = page(
+        "<title>Story headline here - The Site</title>",
+        "<div class='top'>The Site</div><div class='headline'>Story headline here</div>"
+        "<div class='meta'>作者：张三 发布时间：2022-04-09 17:56</div>"
+        f"<div class='text'><p>{'正文内容很长。' * 20}</p></div>"
+        "<div class='side'><p>热门：2021-01-01 旧闻</p></div>",
+    )
+    found = extract_article(page_html, ArticleRules(), language="zh")
+    assert found["title"] == ("Story headline here", "heuristic")
+    assert found["date"] == ("2022-04-09 17:56", "heuristic")
+    assert found["author"] == ("张三", "heuristic")
+
+
+def test_no_byline_date_means_none_even_with_a_sidebar_date():
+    page_html = page(
+        "",
+        "<h1>Headline</h1><div class='text'><p>Short body.</p></div>"
+        "<div class='side'>热门：2021-01-01 00:00 的旧闻</div>",
+    )
+    found = extract_article(page_html, ArticleRules(body=".text"))
+    assert "date" not in found
+
+
+def test_date_from_the_url_when_the_page_has_none():
+    page_html = page("", "<h1>Headline</h1><div class='text'><p>Body text.</p></div>")
+    found = extract_article(
+        page_html, ArticleRules(body=".text"), url="https://x.example/2022/04/09/story.html"
+    )
+    assert found["date"] == ("2022-04-09", "heuristic")

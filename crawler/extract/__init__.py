@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 from parsel import Selector
 
-from crawler.extract.heuristics import heuristic_body, heuristic_title
+from crawler.extract.body import readability_body
+from crawler.extract.heuristics import heuristic_fields
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.extract.rules import seed_fields
 from crawler.seeds import ArticleRules
@@ -21,18 +22,22 @@ class Found(NamedTuple):
     rule: str
 
 
-def extract_article(selector: Selector, rules: ArticleRules) -> dict[str, Found]:
+def extract_article(
+    selector: Selector, rules: ArticleRules, url: str | None = None, language: str = "en"
+) -> dict[str, Found]:
     """Raw article fields of one page, each from the first layer that gives it."""
     layers = (
         ("seed", lambda: seed_fields(selector, rules)),
         ("json-ld", lambda: jsonld_fields(selector)),
         ("meta", lambda: meta_fields(selector)),
-        (
-            "heuristic",
-            lambda: {"title": heuristic_title(selector), "body": heuristic_body(selector)},
-        ),
+        ("readability", lambda: {"body": readability_body(selector, url)}),
+        ("heuristic", lambda: heuristic_fields(selector, url, body(found))),
     )
     found: dict[str, Found] = {}
+
+    def body(found: dict[str, Found]) -> str | None:
+        return found["body"].value if "body" in found else None
+
     for rule, fields in layers:
         missing = [name for name in FIELDS if name not in found]
         if not missing:

@@ -1,33 +1,125 @@
-"""Article fields guessed from the page's structure when neither seed nor metadata gives them."""
+"""Article fields guessed from the page's text and structure when neither the seed nor the page's
+metadata gives them: the title from <h1>/<title>, the date and author from the text by it."""
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 
+import lxml.html
 from parsel import Selector
 
-from crawler.cleaning import inner_html
+from crawler.extract.dates import MONTH_DAY, NUMERIC_DATE
 from crawler.extract.rules import selection_text
 
-# Elements whose text is never article text.
-NOISE = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form"}
+# Between a headline and a site or column name in <title> and og:title.
+TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|-(?=[^-]+$))\s*")
+# How much text after the headline is read for its date and author.
+BYLINE_WINDOW = 400
+# Characters that find the body's start in the text after the headline, and how much of the
+# body's opening the byline may still include.
+BODY_OPENING = 6
+BODY_LINES = 100
+# Words that start the next field of a byline, not another author's name.
+BYLINE_FIELDS = "发布|时间|日期|来源|编辑|责任|更新|阅读|点击"
+NAME = r"[\u4e00-\u9fffA-Za-z·&.]+"
+AUTHOR_LABEL = re.compile(
+    r"(?:(?:作者|撰文|撰稿|文)\s*[：:/]|记者[：:\s]|\bBy\s)\s*"
+    rf"(?P<name>(?!{BYLINE_FIELDS}){NAME}(?:[ 、,，](?!{BYLINE_FIELDS}){NAME}){{0,5}})"
+)
+URL_DATE = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)(?=[/_.-]|\d{2,}|$)")
+TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"
+# Elements that may hold a headline: any in the body with text of its own, links aside.
+HEADLINE_CANDIDATES = (
+    "//body//*[not(self::script or self::style or self::a or self::option)]"
+    "[normalize-space(text())]"
+)
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def strip_site_name(title: str) -> str:
+    """A <title> without the site or column name that follows the headline."""
+    head = TITLE_SEPARATOR.split(title, maxsplit=1)[0].strip()
+    return head if len(head) >= 0.4 * len(title) else title
+
+
+def headline_element(selector: Selector, page_title: str | None) -> Selector | None:
+    """The <h1> or <h2> whose text the page title holds; else the first element of the body
+    whose own text is the headline part of the title; else the first <h1>."""
+    title = _fold(page_title)
+    for heading in selector.xpath("//h1 | //h2"):
+        text = _fold(heading.xpath("string()").get())
+        if len(text) >= 4 and title and text in title:
+            return heading
+    head = _fold(strip_site_name(title)) if title else ""
+    if len(head) >= 6:
+        for element in selector.xpath(HEADLINE_CANDIDATES):
+            text = _fold(element.xpath("string()").get())
+            if len(text) >= 6 and (text in head or head in text) and len(text) < 3 * len(head):
+                return element
+    first = selector.xpath("//h1")
+    return first[0] if first else None
 
 
 def heuristic_title(selector: Selector) -> str | None:
-    return selection_text(selector.css("h1")[:1]) or selection_text(selector.css("title")[:1])
+    page_title = selection_text(selector.css("title")[:1])
+    heading = headline_element(selector, page_title)
+    if heading is not None:
+        text = _fold(heading.xpath("string()").get())
+        if text and (not page_title or text in _fold(page_title) or len(text) < 200):
+            return text
+    return strip_site_name(page_title) if page_title else None
 
 
-def heuristic_body(selector: Selector) -> str | None:
-    """The element holding the most paragraph text in its direct <p> children."""
-    scores: Counter = Counter()
-    for paragraph in selector.root.iter("p"):
-        parent = paragraph.getparent()
-        if parent is None or any(a.tag in NOISE for a in parent.iterancestors()):
-            continue
-        scores[parent] += len(paragraph.text_content().strip())
-    if not scores:
-        return None
-    best, score = scores.most_common(1)[0]
-    if score == 0:
-        return None
-    return inner_html(best)
+def byline_text(selector: Selector, body_html: str | None) -> str:
+    """The text after the headline where a page writes its date and author: up to the body,
+    and the first lines of the body (bylines often open it), but never past the body's end,
+    so that no date of a sidebar or a list further down is taken for the article's."""
+    heading = headline_element(selector, selection_text(selector.css("title")[:1]))
+    if heading is None:
+        return ""
+    text, size = [], 0
+    for piece in heading.xpath(TEXT_AFTER).getall():
+        text.append(piece)
+        size += len(piece)
+        if size > BYLINE_WINDOW:
+            break
+    byline = _fold(" ".join(text))[:BYLINE_WINDOW]
+    body = _fold(body_text(body_html))
+    if len(body) >= BODY_OPENING and body[:BODY_OPENING] in byline:
+        start = byline.index(body[:BODY_OPENING])
+        byline = byline[: start + min(BODY_LINES, len(body))]
+    return byline
+
+
+def body_text(body_html: str | None) -> str:
+    if not body_html:
+        return ""
+    return lxml.html.fragment_fromstring(body_html, create_parent="div").text_content()
+
+
+def heuristic_date(selector: Selector, url: str | None, byline: str) -> str | None:
+    """The first date written after the headline, else the date in the article's URL."""
+    match = NUMERIC_DATE.search(byline) or MONTH_DAY.search(byline)
+    if match:
+        return match.group(0).strip()
+    found = URL_DATE.search(url or "")
+    return "-".join(found.groups()) if found else None
+
+
+def heuristic_author(byline: str) -> str | None:
+    match = AUTHOR_LABEL.search(byline)
+    return match.group("name").strip() if match else None
+
+
+def heuristic_fields(
+    selector: Selector, url: str | None, body_html: str | None
+) -> dict[str, str | None]:
+    byline = byline_text(selector, body_html)
+    return {
+        "title": heuristic_title(selector),
+        "date": heuristic_date(selector, url, byline),
+        "author": heuristic_author(byline),
+    }

@@ -1,4 +1,5 @@
-"""Drop articles that lack a url, title or body text, and give every article a date."""
+"""Drop articles that lack a url, title or body text, and give every article a date (and a
+title: the listing's, when the page has none)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,9 @@ class ValidatePipeline:
     def process_item(self, item: object) -> object:
         article = ItemAdapter(item)
         url = article.get("url")
+        if not (article.get("title") or "").strip():
+            # What the listing called it, when the page itself names no title.
+            article["title"] = article.get("listing_title")
         for name in ("url", "title"):
             if not (article.get(name) or "").strip():
                 raise drop(self.stats, f"no_{name}", url)
