@@ -16,7 +16,7 @@ from w3lib.url import safe_url_string
 # JS rendering (splash, playwright) comes with a later issue; until then seeds asking for it
 # are refused.
 RENDER_MODES = ("none",)
-CHANNEL_TYPES = ("html",)
+CHANNEL_TYPES = ("html", "feed", "sitemap", "auto")
 IMAGE_REFERERS = ("none", "page")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,6 +15,13 @@ from crawler.extract.dates import is_relative, parse_date
 from crawler.extract.rules import selection_text
 from crawler.items import Article
 from crawler.seeds import Channel, Source, host_in_domains, select
+from crawler.spiders.channels import (
+    ListingEntry,
+    advertised_feed,
+    feed_entries,
+    kind_of,
+    sitemap_entries,
+)
 from crawler.stores import seen_store
 from crawler.urls import canonical_url, strip_tracking
 
@@ -28,15 +36,6 @@ if TYPE_CHECKING:
 
 # Without a `link` selector, links whose text is at least this long are taken as articles.
 MIN_LINK_TEXT = 8
-
-
-class ListingEntry:
-    """One article as a listing page shows it."""
-
-    __slots__ = ("date", "title", "url")
-
-    def __init__(self, url: str, title: str | None, date: str | None):
-        self.url, self.title, self.date = url, title, date
 
 
 class SeedSpider(Spider):
@@ -86,7 +85,25 @@ class SeedSpider(Spider):
 
     def parse_listing(self, response: Response, channel: Channel, page: int) -> Iterator[Request]:
         self.crawler.stats.inc_value("listing/pages")
-        entries = list(self.listing_entries(response))
+        kind = channel.type if channel.type != "auto" else kind_of(response)
+        if channel.type == "auto" and kind == "html" and page == 1:
+            feed = advertised_feed(response)
+            if feed:
+                self.logger.info("%s advertises its feed %s: reading that", response.url, feed)
+                feed_channel = replace(channel, type="feed")
+                yield Request(
+                    feed,
+                    callback=self.parse_listing,
+                    cb_kwargs={"channel": feed_channel, "page": page},
+                )
+                return
+        children: list[str] = []
+        if kind == "feed":
+            entries = list(feed_entries(response))
+        elif kind == "sitemap":
+            entries, children = sitemap_entries(response)
+        else:
+            entries = list(self.listing_entries(response))
         if not entries:
             self.logger.warning("No article links on listing page %s", response.url)
         wanted = 0
@@ -109,12 +126,17 @@ class SeedSpider(Spider):
                     "listing_title": entry.title,
                 },
             )
+        for child in children[: max(channel.max_pages - page, 0)]:
+            # A sitemap index: each child sitemap counts as one more listing page.
+            yield Request(
+                child, callback=self.parse_listing, cb_kwargs={"channel": channel, "page": page + 1}
+            )
         if entries and not wanted and self.source.stop_on_seen:
             self.crawler.stats.inc_value("listing/stopped_on_seen")
             self.logger.info("Nothing new on %s: %s stops here", response.url, channel.name)
             return
         next_query = self.source.listing.next
-        if next_query and page < channel.max_pages:
+        if kind == "html" and next_query and page < channel.max_pages:
             next_url = select(response, next_query).get()
             if next_url:
                 yield response.follow(
@@ -169,11 +191,20 @@ class SeedSpider(Spider):
     def _guessed_entries(self, response: Response) -> Iterator[ListingEntry]:
         """Links with a headline-long text, when the seed names no link selector."""
         channel_urls = {c.url for c in self.source.channels}
+        taken = []
         for anchor in response.css("a[href]"):
             title = selection_text([anchor])
             url = response.urljoin(anchor.attrib["href"])
             if title and len(title) >= MIN_LINK_TEXT and url not in channel_urls:
+                taken.append(url)
                 yield ListingEntry(url, title, None)
+        self.logger.info(
+            "No link selector: took %d links with a text of %d+ characters from %s: %s",
+            len(taken),
+            MIN_LINK_TEXT,
+            response.url,
+            taken,
+        )
 
     def parse_article(
         self,
