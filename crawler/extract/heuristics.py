@@ -21,10 +21,16 @@ BODY_OPENING = 6
 BODY_LINES = 100
 # Words that start the next field of a byline, not another author's name.
 BYLINE_FIELDS = "发布|时间|日期|来源|编辑|责任|更新|阅读|点击"
-NAME = r"[\u4e00-\u9fffA-Za-z·&.]+"
+# A Chinese name (or several), a capitalised Latin one, or one handle.
+CJK_NAME = r"[\u4e00-\u9fff·&]{2,6}"
+LATIN_NAME = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
+NAME = (
+    rf"(?!{BYLINE_FIELDS}){CJK_NAME}(?:[ 、,，](?!{BYLINE_FIELDS}){CJK_NAME}){{0,5}}"
+    rf"|{LATIN_NAME}|[\w&]+"
+)
 AUTHOR_LABEL = re.compile(
     r"(?:(?:作者|撰文|撰稿|文)\s*[：:/]|记者[：:\s]|\bBy\s)\s*"
-    rf"(?P<name>(?!{BYLINE_FIELDS}){NAME}(?:[ 、,，](?!{BYLINE_FIELDS}){NAME}){{0,5}})"
+    rf"(?P<name>{NAME})"
 )
 URL_DATE = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)(?=[/_.-]|\d{2,}|$)")
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"

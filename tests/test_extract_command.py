@@ -1,0 +1,54 @@
+"""`scrapy extract`: every field of one page and the rule that gave it, from a file or a URL."""
+
+from __future__ import annotations
+
+from conftest import scrapy
+from sites import news
+
+PAGE = (
+    "<html><head><title>Headline - Site</title>"
+    "<meta property='article:published_time' content='2022-04-09T17:56:37+08:00'></head>"
+    "<body><h1>Headline</h1><p class='by'>作者：张三</p><div><p>{}</p></div></body></html>"
+).format("A sentence of the story, long enough to be its body. " * 10)
+
+
+def field_lines(stdout: str) -> dict[str, str]:
+    return {line.split()[0]: line for line in stdout.splitlines() if line.strip()}
+
+
+def test_file_fields_and_rules(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, "utf-8")
+    proc = scrapy("extract", str(path), "-s", f"OUTPUT_DIR={tmp_path}/out")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    fields = field_lines(proc.stdout)
+    assert fields["title"].endswith("[heuristic] Headline")
+    assert "[meta] 2022-04-09T17:56:37+08:00" in fields["date"]
+    assert fields["author"].endswith("[heuristic] 张三")
+    assert "[readability]" in fields["body"] and "A sentence of the story" in fields["body"]
+    assert fields["image"] == "image    -"
+    assert not (tmp_path / "out").exists()  # it writes nothing
+
+
+def test_url_with_a_seed(tmp_path, serve):
+    root = tmp_path / "site"
+    server = serve(root)
+    news.build(root, server.base_url)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+    proc = scrapy(
+        "extract", f"{server.base_url}/a/a01.html", "--seed", "news", "-s", f"SEEDS_DIR={seeds}"
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    fields = field_lines(proc.stdout)
+    assert "[seed] 2022-04-09T17:56:37+08:00" in fields["date"]
+    assert fields["title"].endswith("[seed] 日期格式一：标准时间")
+    assert fields["author"].endswith("[seed] 作者：张三")
+    assert "/a/a01.html" in server.paths()
+
+
+def test_bad_target_and_seed(tmp_path):
+    assert scrapy("extract", str(tmp_path / "nothing.html")).returncode == 1
+    proc = scrapy("extract", "http://127.0.0.1:1/", "--seed", "nope", "-s", f"SEEDS_DIR={tmp_path}")
+    assert proc.returncode == 1 and "--seed nope" in proc.stderr
