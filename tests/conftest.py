@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
@@ -103,6 +104,26 @@ def split_post(text: str) -> tuple[dict, str]:
     """A Hexo post's front matter (read by PyYAML) and its body."""
     _, front, body = text.lstrip("\n").split("---\n", 2)
     return yaml.safe_load(front), body
+
+
+class NewsSite(NamedTuple):
+    root: Path
+    server: SiteServer
+    seeds: Path
+
+
+@pytest.fixture
+def news_site(tmp_path, serve) -> NewsSite:
+    """The 22-article fixture site of tests/sites/news.py, served, and its seed in a folder."""
+    from sites import news
+
+    root = tmp_path / "site"
+    server = serve(root)
+    news.build(root, server.base_url)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+    return NewsSite(root, server, seeds)
 
 
 @pytest.fixture

@@ -44,13 +44,8 @@ def test_hostile_articles_round_trip(tmp_path):
         assert line["date"].endswith("+08:00")
 
 
-def test_scrapy_feed_exports_work_beside_ours(tmp_path, serve):
-    root = tmp_path / "site"
-    server = serve(root)
-    news.build(root, server.base_url)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+def test_scrapy_feed_exports_work_beside_ours(tmp_path, news_site):
+    seeds = news_site.seeds
     scrapy_feed = tmp_path / "scrapy-feed.jsonl"
     result = crawl("news", seeds, tmp_path / "out", "-O", str(scrapy_feed))
     assert result.returncode == 0, result.stderr[-3000:]

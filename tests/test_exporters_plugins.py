@@ -21,14 +21,8 @@ DEFAULT = {
 
 
 @pytest.fixture
-def site(tmp_path, serve):
-    root = tmp_path / "site"
-    server = serve(root)
-    news.build(root, server.base_url)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
-    return server, seeds
+def site(news_site):
+    return news_site.server, news_site.seeds
 
 
 def install_plugin(site_packages: Path) -> None:

@@ -63,14 +63,9 @@ def same_instant(stored: datetime, iso: str) -> bool:
     return stored == datetime.fromisoformat(iso)
 
 
-def test_crawl_into_database_then_update(tmp_path, serve, database):
+def test_crawl_into_database_then_update(tmp_path, news_site, database):
     url, articles_table, images_table = database
-    root = tmp_path / "site"
-    server = serve(root)
-    news.build(root, server.base_url)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+    root, server, seeds = news_site
     setting = json.dumps(exporters(url, articles_table, images_table))
 
     first = crawl("news", seeds, tmp_path / "out", "-s", f"EXPORTERS={setting}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import scrapy
-from sites import news
 
 PAGE = (
     "<html><head><title>Headline - Site</title>"
@@ -30,13 +29,8 @@ def test_file_fields_and_rules(tmp_path):
     assert not (tmp_path / "out").exists()  # it writes nothing
 
 
-def test_url_with_a_seed(tmp_path, serve):
-    root = tmp_path / "site"
-    server = serve(root)
-    news.build(root, server.base_url)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+def test_url_with_a_seed(news_site):
+    server, seeds = news_site.server, news_site.seeds
     proc = scrapy(
         "extract", f"{server.base_url}/a/a01.html", "--seed", "news", "-s", f"SEEDS_DIR={seeds}"
     )

@@ -14,13 +14,8 @@ from sites import news
 
 
 @pytest.fixture
-def site(tmp_path, serve):
-    root = tmp_path / "site"
-    server = serve(root)
-    news.build(root, server.base_url)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "news.toml").write_text(news.seed(server.base_url), encoding="utf-8")
+def site(tmp_path, news_site):
+    root, server, seeds = news_site
 
     def run(*args: str):
         next_second()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from crawler.exporters import Exporter, ExporterError
+from crawler.files import write_atomically
 
 if TYPE_CHECKING:
     from itemadapter import ItemAdapter
@@ -161,14 +160,5 @@ class HexoExporter(Exporter):
         )
 
     def export(self, article: ItemAdapter) -> None:
-        path = self.post_path(article)
-        fd, tmp = tempfile.mkstemp(dir=self.posts_dir, prefix=self.temp_prefix, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(self.render(article))
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        post = self.render(article).encode("utf-8")
+        write_atomically(self.post_path(article), post, temp_prefix=self.temp_prefix)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from crawler.exporters import Exporter, ExporterError
+from crawler.files import write_atomically
 
 if TYPE_CHECKING:
     from itemadapter import ItemAdapter
@@ -22,20 +21,6 @@ SUMMARY_LENGTH = 300
 
 def xml_text(text: str | None) -> str:
     return NOT_XML.sub("", text or "")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class SyndicationExporter(Exporter):
