@@ -126,3 +126,24 @@ def test_date_from_the_url_when_the_page_has_none():
         page_html, ArticleRules(body=".text"), url="https://x.example/2022/04/09/story.html"
     )
     assert found["date"] == ("2022-04-09", "heuristic")
+
+
+def test_author_from_a_signature_or_the_editor_at_the_body_end():
+    story = "正文内容很长，讲了一件事。" * 12
+    signed = page(
+        "<title>标题在这里 - 网站</title>",
+        f"<h1>标题在这里</h1><div class='text'><p>{story}（记者 胡晓蓉）</p></div>"
+        "<div class='foot'>责任编辑：孙某</div>",
+    )
+    assert extract_article(signed, ArticleRules(body=".text"))["author"].value == "胡晓蓉"
+    edited = page(
+        "<title>标题在这里 - 网站</title>",
+        f"<h1>标题在这里</h1><div class='text'><p>{story}</p></div>"
+        "<div class='foot'>（ 责任编辑：魏喆 ） 页面功能</div><div>（主办）</div>",
+    )
+    assert extract_article(edited, ArticleRules(body=".text"))["author"].value == "魏喆"
+
+
+def test_author_meta_naming_the_site_is_not_an_author():
+    head = '<meta name="author" content="www.yunnan.cn,云南日报报业集团,云南网">'
+    assert "author" not in meta_fields(page(head))

@@ -19,10 +19,10 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 # Every 3rd English page of the article-extraction benchmark, and every Chinese page with a
 # gold body: 31 + 32 pages.
 # A little under what this subset measured on 2026-11-29 (en: body 0.974, title 0.935,
-# date 0.966, author 1.0; zh: body 0.883, title 0.667 of 3, date 0.625, author 0.261).
+# date 0.966, author 1.0; zh: body 0.883, title 0.667 of 3, date 0.625, author 0.478).
 FLOORS = {
     "en": {"body_f1": 0.95, "title": 0.90, "date": 0.93, "author": 0.90},
-    "zh": {"body_f1": 0.86, "title": 0.60, "date": 0.58, "author": 0.20},
+    "zh": {"body_f1": 0.86, "title": 0.60, "date": 0.58, "author": 0.42},
 }
 
 

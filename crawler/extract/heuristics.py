@@ -20,7 +20,7 @@ BYLINE_WINDOW = 400
 BODY_OPENING = 6
 BODY_LINES = 100
 # Words that start the next field of a byline, not another author's name.
-BYLINE_FIELDS = "发布|时间|日期|来源|编辑|责任|更新|阅读|点击"
+BYLINE_FIELDS = "发布|时间|日期|来源|编辑|责任|更新|阅读|点击|发自|报道|摄|于"
 # A Chinese name (or several), a capitalised Latin one, or one handle.
 CJK_NAME = r"[\u4e00-\u9fff·&]{2,6}"
 LATIN_NAME = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
@@ -29,11 +29,23 @@ NAME = (
     rf"|{LATIN_NAME}|[\w&]+"
 )
 AUTHOR_LABEL = re.compile(
-    r"(?:(?:作者|撰文|撰稿|文)\s*[：:/]|记者[：:\s]|\bBy\s)\s*"
+    r"(?:(?:作者|撰文|撰稿|文)\s*[：:/]|记者[：:\s]?|\bBy\s|本贴由)\s*"
     rf"(?P<name>{NAME})"
 )
+# After the body: "（记者 张三）", "（张三）", and, failing an author, the editor in charge.
+SIGNATURE = re.compile(
+    rf"[（(]\s*(?:记者\s*(?P<reporter>{CJK_NAME}(?: {CJK_NAME}){{0,3}})"
+    r"|(?P<name>[\u4e00-\u9fff]{2,3}))\s*[）)]"
+)
+EDITOR_LABEL = re.compile(rf"(?:责任编辑|编辑)\s*[：:]\s*(?P<name>{CJK_NAME})")
+# How much text around the body's end is read: the editor may follow the body a little way
+# down; a signature closes the body.
+TAIL_WINDOW = 120
+SIGNATURE_REACH = 40
+SIGNATURE_AFTER = 12
 URL_DATE = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)(?=[/_.-]|\d{2,}|$)")
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"
+PAGE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
 # Elements that may hold a headline: any in the body with text of its own, links aside.
 HEADLINE_CANDIDATES = (
     "//body//*[not(self::script or self::style or self::a or self::option)]"
@@ -115,9 +127,28 @@ def heuristic_date(selector: Selector, url: str | None, byline: str) -> str | No
     return "-".join(found.groups()) if found else None
 
 
-def heuristic_author(byline: str) -> str | None:
-    match = AUTHOR_LABEL.search(byline)
-    return match.group("name").strip() if match else None
+def body_end(selector: Selector, body_html: str | None) -> tuple[str, str]:
+    """The body's last lines, and the text that follows the body on the page."""
+    body = _fold(body_text(body_html))
+    if not body:
+        return "", ""
+    page = _fold(" ".join(selector.xpath(PAGE_TEXT).getall()))
+    end = body[-BODY_OPENING:]
+    at = page.rfind(end)
+    after = page[at + len(end) : at + len(end) + TAIL_WINDOW] if at >= 0 else ""
+    return body[-TAIL_WINDOW:], after
+
+
+def heuristic_author(byline: str, last_lines: str, after: str) -> str | None:
+    """A labelled author by the headline; else a signature closing the body ("（记者 张三）");
+    else the editor named right after the body."""
+    found = AUTHOR_LABEL.search(byline)
+    if not found:
+        closing = last_lines[-SIGNATURE_REACH:] + after[:SIGNATURE_AFTER]
+        found = SIGNATURE.search(closing) or EDITOR_LABEL.search(closing + after)
+    if not found:
+        return None
+    return (found.groupdict().get("reporter") or found.group("name")).strip()
 
 
 def heuristic_fields(
@@ -127,5 +158,5 @@ def heuristic_fields(
     return {
         "title": heuristic_title(selector),
         "date": heuristic_date(selector, url, byline),
-        "author": heuristic_author(byline),
+        "author": heuristic_author(byline, *body_end(selector, body_html)),
     }

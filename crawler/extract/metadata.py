@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -124,7 +125,12 @@ def meta_fields(selector: Selector) -> dict[str, str]:
     for name, queries in META_QUERIES.items():
         for query in queries:
             value = selector.css(query).get()
-            if value and value.strip():
+            if value and value.strip() and not (name == "author" and not_a_person(value)):
                 found[name] = value
                 break
     return found
+
+
+def not_a_person(author: str) -> bool:
+    """An author meta that names the site instead: a web address, or a list of outlets."""
+    return bool(re.search(r"https?://|www\.|\.(?:com|cn|net|org)\b", author))
