@@ -147,3 +147,14 @@ def test_author_from_a_signature_or_the_editor_at_the_body_end():
 def test_author_meta_naming_the_site_is_not_an_author():
     head = '<meta name="author" content="www.yunnan.cn,云南日报报业集团,云南网">'
     assert "author" not in meta_fields(page(head))
+
+
+def test_posted_on_date_after_a_forum_post():
+    post = "帖子的内容写在这里，写了很多很多。" * 10
+    forum = page(
+        "<title>帖子标题 - 论坛</title>",
+        f"<div class='t'>帖子标题</div><div class='text'><p>{post}</p></div>"
+        "<div class='sig'>本贴由 大卫 于2005年8月12日16:12:21在论坛发表</div>",
+    )
+    found = extract_article(forum, ArticleRules(body=".text"), language="zh")
+    assert found["date"] == ("2005年8月12日16:12:21", "heuristic")

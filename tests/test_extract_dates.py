@@ -58,3 +58,10 @@ def test_no_date(text):
 def test_naive_time_read_in_the_seed_timezone():
     london = parse_date("2022-07-01 12:00", ZoneInfo("Europe/London"), "en", BASE)
     assert london.utcoffset() == timedelta(hours=1)
+
+
+@pytest.mark.parametrize("language", ["xx", "other", "zh-Hans", "EN"])
+def test_any_seed_language_is_safe(language):
+    assert parse_date("Sat, 09 Apr 2022 09:56:37 GMT", SHANGHAI, language, BASE) == at(
+        2022, 4, 9, 17, 56, 37
+    )

@@ -8,6 +8,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import dateparser
+from dateparser.data.languages_info import language_order
 
 # 2022-04-09 17:56:37, 2022/04/09, 2022.4.9, 2022年4月9日 17:56, ISO 8601 with T, fraction, offset.
 NUMERIC_DATE = re.compile(
@@ -21,6 +22,7 @@ MONTH_DAY = re.compile(
 )
 # A label before the date: "Updated: ", "发布时间：", "Published on: ".
 LABEL = re.compile(r"^[^\d:：]{1,24}[：:]\s*")
+KNOWN_LANGUAGES = frozenset(language_order)
 # Longer texts are not dates; dateparser would spend a long time on them.
 MAX_DATEPARSER_TEXT = 80
 
@@ -87,8 +89,11 @@ def _month_day(text: str, tz: ZoneInfo, base: datetime) -> datetime | None:
 
 @lru_cache(maxsize=32)
 def _languages(language: str) -> list[str]:
+    """The language and English, as dateparser knows them (it refuses any other code)."""
     primary = language.split("-")[0].lower()
-    return [primary] if primary == "en" else [primary, "en"]
+    if primary == "en" or primary not in KNOWN_LANGUAGES:
+        return ["en"]
+    return [primary, "en"]
 
 
 def parse_date(
@@ -110,13 +115,17 @@ def parse_date(
     text = LABEL.sub("", text)
     if not text or len(text) > MAX_DATEPARSER_TEXT:
         return None
-    return dateparser.parse(
-        text,
-        languages=_languages(language),
-        settings={
-            "TIMEZONE": str(tz),
-            "RETURN_AS_TIMEZONE_AWARE": True,
-            "RELATIVE_BASE": base.astimezone(tz).replace(tzinfo=None),
-            "PREFER_DATES_FROM": "past",
-        },
-    )
+    try:
+        return dateparser.parse(
+            text,
+            languages=_languages(language),
+            settings={
+                "TIMEZONE": str(tz),
+                "RETURN_AS_TIMEZONE_AWARE": True,
+                "RELATIVE_BASE": base.astimezone(tz).replace(tzinfo=None),
+                "PREFER_DATES_FROM": "past",
+            },
+        )
+    except (ValueError, OverflowError):
+        # dateparser gives up on some texts ("year 99999") by raising: no date in them.
+        return None

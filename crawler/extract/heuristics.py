@@ -43,6 +43,8 @@ EDITOR_LABEL = re.compile(rf"(?:责任编辑|编辑)\s*[：:]\s*(?P<name>{CJK_NA
 TAIL_WINDOW = 120
 SIGNATURE_REACH = 40
 SIGNATURE_AFTER = 12
+# "发表于 2005-9-15 11:46:00", "本贴由 大卫 于2005年8月12日": a post's date signed after it.
+POSTED_ON = re.compile(rf"(?:发表于|发布于|于|posted on)\s*(?P<date>{NUMERIC_DATE.pattern})", re.I)
 URL_DATE = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)(?=[/_.-]|\d{2,}|$)")
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"
 PAGE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
@@ -118,11 +120,15 @@ def body_text(body_html: str | None) -> str:
     return lxml.html.fragment_fromstring(body_html, create_parent="div").text_content()
 
 
-def heuristic_date(selector: Selector, url: str | None, byline: str) -> str | None:
-    """The first date written after the headline, else the date in the article's URL."""
+def heuristic_date(url: str | None, byline: str, after: str) -> str | None:
+    """The first date written after the headline; else a "posted on" date right after the
+    body, as forums and blogs sign a post; else the date in the article's URL."""
     match = NUMERIC_DATE.search(byline) or MONTH_DAY.search(byline)
     if match:
         return match.group(0).strip()
+    posted = POSTED_ON.search(after[:TAIL_WINDOW])
+    if posted:
+        return posted.group("date").strip()
     found = URL_DATE.search(url or "")
     return "-".join(found.groups()) if found else None
 
@@ -155,8 +161,9 @@ def heuristic_fields(
     selector: Selector, url: str | None, body_html: str | None
 ) -> dict[str, str | None]:
     byline = byline_text(selector, body_html)
+    last_lines, after = body_end(selector, body_html)
     return {
         "title": heuristic_title(selector),
-        "date": heuristic_date(selector, url, byline),
-        "author": heuristic_author(byline, *body_end(selector, body_html)),
+        "date": heuristic_date(url, byline, last_lines[-SIGNATURE_REACH:] + after),
+        "author": heuristic_author(byline, last_lines, after),
     }
