@@ -115,3 +115,38 @@ def test_unknown_channel_type_refused(tmp_path):
     proc = scrapy("crawl", "x", "-s", f"SEEDS_DIR={tmp_path}")
     assert proc.returncode == 1
     assert "channels[0].type: 'json' is not one of html, feed, sitemap, auto" in proc.stderr
+
+
+def test_links_guessed_without_a_link_selector(tmp_path, serve):
+    root = tmp_path / "site"
+    (root / "news" / "2022" / "04" / "09").mkdir(parents=True)
+    articles = {
+        "/news/2022/04/09/short.html": "Short",  # a date in the address, a short text
+        "/story/1234567.html": "Id",  # a long number in the address
+        "/about/long-text.html": "A headline that is long enough",  # only its text
+    }
+    for path in articles:
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).write_text(ARTICLE.format(title=path))
+    listing = (
+        "<html><body><nav><a href='/section/world-news-and-more.html'>World news and more</a>"
+        "</nav><header><a href='/2022/04/09/nav.html'>Navigation item here</a></header>"
+        "<main>"
+        + "".join(f"<h2><a href='{p}'>{t}</a></h2>" for p, t in articles.items())
+        + "<a href='/tag/x'>x</a><a href='mailto:a@b.c'>Write to us, whoever you are</a></main>"
+        "<footer><a href='/contact-us-please.html'>Contact us, please do</a></footer>"
+        "</body></html>"
+    )
+    (root / "index.html").write_text(listing)
+    server = serve(root)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "guess.toml").write_text(
+        f'site = "G"\nallowed_domains = ["127.0.0.1"]\n[[channels]]\nname = "N"\n'
+        f'url = "{server.base_url}/"\n[article]\nbody = ".c"\n'
+    )
+    result = crawl("guess", seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    requested = {p for p in server.paths() if p not in ("/", "/robots.txt")}
+    assert requested == set(articles)
+    assert "No link selector: took 3 links from" in result.stderr

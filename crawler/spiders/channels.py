@@ -3,8 +3,10 @@ ones too), and the feed an HTML page advertises."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -13,6 +15,13 @@ from crawler.extract.rules import selection_text
 if TYPE_CHECKING:
     from scrapy.http import Response
 
+# Without a link selector: links whose text is at least this long are taken as articles...
+MIN_LINK_TEXT = 8
+# ...and so are links whose address holds a date or a long number (an article id).
+ARTICLE_ADDRESS = re.compile(
+    r"(?<!\d)(?:19|20)\d\d[-/_]?(?:0[1-9]|1[0-2])[-/_]?(?:0[1-9]|[12]\d|3[01])(?!\d)|\d{5,}"
+)
+CONTENT_LINKS = "//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"
 FEED_ROOTS = {"rss", "feed", "RDF"}
 SITEMAP_ROOTS = {"urlset", "sitemapindex"}
 ADVERTISED_FEED = (
@@ -28,6 +37,22 @@ class ListingEntry:
 
     def __init__(self, url: str, title: str | None, date: str | None):
         self.url, self.title, self.date = url, title, date
+
+
+def guessed_entries(response: Response, skip: set[str]) -> list[ListingEntry]:
+    """Article links of a listing page that has no link selector: outside nav, header and
+    footer, with a date or a long number in the URL, or a headline-long text."""
+    entries: dict[str, ListingEntry] = {}
+    for anchor in response.xpath(CONTENT_LINKS):
+        url = response.urljoin(anchor.attrib["href"].strip())
+        if url in skip or url in entries or not url.startswith(("http://", "https://")):
+            continue
+        title = selection_text([anchor])
+        parts = urlsplit(url)
+        dated = ARTICLE_ADDRESS.search(f"{parts.path}?{parts.query}")
+        if title and (dated or len(title) >= MIN_LINK_TEXT):
+            entries[url] = ListingEntry(url, title, None)
+    return list(entries.values())
 
 
 def xml(response: Response) -> Selector | None:

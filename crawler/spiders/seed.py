@@ -19,6 +19,7 @@ from crawler.spiders.channels import (
     ListingEntry,
     advertised_feed,
     feed_entries,
+    guessed_entries,
     kind_of,
     sitemap_entries,
 )
@@ -33,9 +34,6 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
-
-# Without a `link` selector, links whose text is at least this long are taken as articles.
-MIN_LINK_TEXT = 8
 
 
 class SeedSpider(Spider):
@@ -189,22 +187,14 @@ class SeedSpider(Spider):
             yield from self._guessed_entries(response)
 
     def _guessed_entries(self, response: Response) -> Iterator[ListingEntry]:
-        """Links with a headline-long text, when the seed names no link selector."""
-        channel_urls = {c.url for c in self.source.channels}
-        taken = []
-        for anchor in response.css("a[href]"):
-            title = selection_text([anchor])
-            url = response.urljoin(anchor.attrib["href"])
-            if title and len(title) >= MIN_LINK_TEXT and url not in channel_urls:
-                taken.append(url)
-                yield ListingEntry(url, title, None)
+        entries = guessed_entries(response, skip={c.url for c in self.source.channels})
         self.logger.info(
-            "No link selector: took %d links with a text of %d+ characters from %s: %s",
-            len(taken),
-            MIN_LINK_TEXT,
+            "No link selector: took %d links from %s: %s",
+            len(entries),
             response.url,
-            taken,
+            [entry.url for entry in entries],
         )
+        yield from entries
 
     def parse_article(
         self,
