@@ -103,3 +103,42 @@ def test_killed_crawl_resumes(tmp_path, serve, moment):
     posts = result.posts()
     assert sorted(split_post(text)[0]["title"] for text in posts.values()) == sorted(EXPECTED)
     assert not list((output / "posts").glob(".*.tmp"))
+
+
+def test_second_crawl_refused_while_the_first_runs(tmp_path, news_site):
+    server, seeds = news_site.server, news_site.seeds
+    output = tmp_path / "output"
+    server.delay = 0.3
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-s",
+            f"SEEDS_DIR={seeds}",
+            "-s",
+            f"OUTPUT_DIR={output}",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not server.paths():
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.05)
+        second = crawl("news", seeds, output)
+        assert second.returncode == 1
+        assert "another crawl of news is running" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        first.kill()
+        first.wait()
+    # Killed, the first crawl's lock went with it.
+    server.delay = 0
+    third = crawl("news", seeds, output)
+    assert third.returncode == 0, third.stderr[-2000:]

@@ -3,9 +3,11 @@ one line."""
 
 from __future__ import annotations
 
+import fcntl
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from crawler.exporters import check_exporters
 
@@ -17,6 +19,26 @@ def refuse(message: str) -> int:
     """Print one error line for the user; the exit status to leave with."""
     print(f"error: {message}", file=sys.stderr)
     return 1
+
+
+class SourceLock:
+    """One crawl of a source at a time: an exclusive lock on OUTPUT_DIR/state/<source>.lock,
+    held by the crawling process until it exits, however it exits (a kill frees it too)."""
+
+    def __init__(self, settings: BaseSettings, source: str):
+        self.path = Path(settings.get("OUTPUT_DIR")) / "state" / f"{source}.lock"
+        self.file: IO[str] | None = None
+
+    def acquire(self) -> str | None:
+        """None once held; else why not, in one line."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = self.path.open("a")
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.file.close()
+            return f"another crawl of {self.path.stem} is running (it holds {self.path})"
+        return None
 
 
 def preflight_error(settings: BaseSettings, spider_args: dict[str, str]) -> str | None:

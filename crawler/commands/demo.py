@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from scrapy.commands import BaseRunSpiderCommand
 
-from crawler.commands import preflight_error, refuse
+from crawler.commands import SourceLock, preflight_error, refuse
 from crawler.demo.server import SiteServer
 from crawler.seeds import SeedError
 
@@ -30,6 +30,9 @@ class Command(BaseRunSpiderCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process
         error = preflight_error(self.settings, opts.spargs)
+        if not error:
+            self.lock = SourceLock(self.settings, DEMO_SEED)
+            error = self.lock.acquire()
         if error:
             self.exitcode = refuse(error)
             return
