@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from crawler.exporters import check_exporters
+from crawler.stores import store_error
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -49,4 +50,5 @@ def preflight_error(settings: BaseSettings, spider_args: dict[str, str]) -> str 
             date.fromisoformat(since)
         except ValueError:
             return f"-a since={since!r}: give a day as YYYY-MM-DD"
-    return check_exporters(settings)
+    store = settings.get("DEDUPE_STORE")
+    return (store_error(store) if store else None) or check_exporters(settings)

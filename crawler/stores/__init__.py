@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -76,18 +77,36 @@ class SeenStore:
 
 STORE_SCHEMES = {
     "sqlite": "crawler.stores.sqlite.SqliteStore",
+    "redis": "crawler.stores.redis.RedisStore",
     "memory": "crawler.stores.memory.MemoryStore",
 }
+# What a scheme needs installed, and how to install it.
+STORE_REQUIRES = {"redis": ("redis", "pip install 'crawler[redis]'")}
+
+
+def store_error(uri: str) -> str | None:
+    """Why DEDUPE_STORE cannot be used, in one line, or None."""
+    scheme, sep, _ = uri.partition("://")
+    if not sep or scheme not in STORE_SCHEMES:
+        return f"DEDUPE_STORE {uri!r}: the scheme must be one of {', '.join(STORE_SCHEMES)}"
+    if scheme in STORE_REQUIRES:
+        module, hint = STORE_REQUIRES[scheme]
+        if importlib.util.find_spec(module) is None:
+            return f"DEDUPE_STORE {uri!r} needs the {module} package: {hint}"
+        try:  # a server that does not answer should stop the crawl before it starts
+            load_object(STORE_SCHEMES[scheme]).from_uri(uri).close()
+        except Exception as exc:
+            return f"DEDUPE_STORE {uri!r}: cannot reach it: {exc}"
+    return None
 
 
 def open_store(uri: str) -> SeenStore:
-    """``sqlite:///relative/path``, ``sqlite:////absolute/path`` or ``memory://``."""
-    scheme, sep, _ = uri.partition("://")
-    if not sep or scheme not in STORE_SCHEMES:
-        raise NotConfigured(
-            f"DEDUPE_STORE {uri!r}: the scheme must be one of {', '.join(STORE_SCHEMES)}"
-        )
-    return load_object(STORE_SCHEMES[scheme]).from_uri(uri)
+    """``sqlite:///relative/path``, ``sqlite:////absolute/path``, ``redis://host:port/db`` or
+    ``memory://``."""
+    error = store_error(uri)
+    if error:
+        raise NotConfigured(error)
+    return load_object(STORE_SCHEMES[uri.partition("://")[0]]).from_uri(uri)
 
 
 def seen_store(crawler: Crawler) -> SeenStore:

@@ -1,0 +1,116 @@
+"""The seen-store behind one interface: SQLite, memory and a real Redis server keep the same
+records; a crawl on Redis does not export twice."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from conftest import crawl, require
+from crawler.stores import open_store
+from sites import news
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A redis-server of our own on a free port of 127.0.0.1, stopped after the tests."""
+    server = shutil.which("redis-server")
+    require(server is not None, "redis-server is not installed (.ci/run installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(params=["sqlite", "memory", "redis"])
+def store(request, tmp_path):
+    uri = {
+        "sqlite": f"sqlite:///{tmp_path}/seen.sqlite",
+        "memory": "memory://",
+    }.get(request.param) or request.getfixturevalue("redis_url")
+    store = open_store(uri)
+    yield store
+    store.close()
+
+
+def test_records_kept_and_updated(store):
+    url = f"https://news.example/a/{time.time_ns()}.html"
+    first = datetime(2022, 4, 9, 9, 56, 37, tzinfo=UTC)
+    exported = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
+    assert store.get(url) is None
+    store.record_failure(url, "http_404", exported)
+    assert store.failure(url).reason == "http_404"
+    store.record(url, date=first, updated=None, body_hash="a" * 40, exported_at=exported)
+    assert store.failure(url) is None  # exported: no longer a failure
+
+    later = exported + timedelta(hours=2)
+    store.record(
+        url, date=first + timedelta(days=1), updated=later, body_hash="b" * 40, exported_at=later
+    )
+    seen = store.get(url)
+    assert seen.date == first + timedelta(days=1)
+    assert seen.updated == later and seen.newest == first + timedelta(days=1)
+    assert seen.body_hash == "b" * 40
+    assert seen.first_date == first and seen.first_exported == exported
+    assert seen.last_exported == later
+
+
+def test_crawl_on_redis_exports_once(redis_url, news_site, tmp_path):
+    _, server, seeds = news_site
+    store = ("-s", f"DEDUPE_STORE={redis_url.rsplit('/', 1)[0]}/1")
+    first = crawl("news", seeds, tmp_path / "one", *store)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert first.report("news")["exported"] == len(news.EXPORTED)
+    server.hits.clear()
+    # Another machine's output folder, the same store: nothing new to export.
+    second = crawl("news", seeds, tmp_path / "two", *store)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert second.report("news")["exported"] == 0
+    assert [p for p in server.paths() if p != "/robots.txt"] == ["/list/1.html"]
+
+
+def test_unreachable_or_unknown_store_refused(news_site, tmp_path):
+    _, server, seeds = news_site
+    for uri, message in [
+        ("redis://127.0.0.1:1/0", "cannot reach it"),
+        ("mongodb://x", "the scheme must be one of"),
+    ]:
+        result = crawl("news", seeds, tmp_path / "out", "-s", f"DEDUPE_STORE={uri}")
+        assert result.returncode == 1
+        assert message in result.stderr and "Traceback" not in result.stderr
+    assert server.hits == []
