@@ -83,9 +83,7 @@ def headline_element(selector: Selector, page_title: str | None) -> Selector | N
     return first[0] if first else None
 
 
-def heuristic_title(selector: Selector) -> str | None:
-    page_title = selection_text(selector.css("title")[:1])
-    heading = headline_element(selector, page_title)
+def heuristic_title(page_title: str | None, heading: Selector | None) -> str | None:
     if heading is not None:
         text = _fold(heading.xpath("string()").get())
         if text and (not page_title or text in _fold(page_title) or len(text) < 200):
@@ -93,11 +91,10 @@ def heuristic_title(selector: Selector) -> str | None:
     return strip_site_name(page_title) if page_title else None
 
 
-def byline_text(selector: Selector, body_html: str | None) -> str:
+def byline_text(heading: Selector | None, body: str) -> str:
     """The text after the headline where a page writes its date and author: up to the body,
     and the first lines of the body (bylines often open it), but never past the body's end,
     so that no date of a sidebar or a list further down is taken for the article's."""
-    heading = headline_element(selector, selection_text(selector.css("title")[:1]))
     if heading is None:
         return ""
     text, size = [], 0
@@ -107,7 +104,6 @@ def byline_text(selector: Selector, body_html: str | None) -> str:
         if size > BYLINE_WINDOW:
             break
     byline = _fold(" ".join(text))[:BYLINE_WINDOW]
-    body = _fold(body_text(body_html))
     if len(body) >= BODY_OPENING and body[:BODY_OPENING] in byline:
         start = byline.index(body[:BODY_OPENING])
         byline = byline[: start + min(BODY_LINES, len(body))]
@@ -115,9 +111,10 @@ def byline_text(selector: Selector, body_html: str | None) -> str:
 
 
 def body_text(body_html: str | None) -> str:
+    """The body's text, whitespace folded."""
     if not body_html:
         return ""
-    return lxml.html.fragment_fromstring(body_html, create_parent="div").text_content()
+    return _fold(lxml.html.fragment_fromstring(body_html, create_parent="div").text_content())
 
 
 def heuristic_date(url: str | None, byline: str, after: str) -> str | None:
@@ -133,9 +130,8 @@ def heuristic_date(url: str | None, byline: str, after: str) -> str | None:
     return "-".join(found.groups()) if found else None
 
 
-def body_end(selector: Selector, body_html: str | None) -> tuple[str, str]:
+def body_end(selector: Selector, body: str) -> tuple[str, str]:
     """The body's last lines, and the text that follows the body on the page."""
-    body = _fold(body_text(body_html))
     if not body:
         return "", ""
     page = _fold(" ".join(selector.xpath(PAGE_TEXT).getall()))
@@ -160,10 +156,13 @@ def heuristic_author(byline: str, last_lines: str, after: str) -> str | None:
 def heuristic_fields(
     selector: Selector, url: str | None, body_html: str | None
 ) -> dict[str, str | None]:
-    byline = byline_text(selector, body_html)
-    last_lines, after = body_end(selector, body_html)
+    page_title = selection_text(selector.css("title")[:1])
+    heading = headline_element(selector, page_title)
+    body = body_text(body_html)
+    byline = byline_text(heading, body)
+    last_lines, after = body_end(selector, body)
     return {
-        "title": heuristic_title(selector),
+        "title": heuristic_title(page_title, heading),
         "date": heuristic_date(url, byline, last_lines[-SIGNATURE_REACH:] + after),
         "author": heuristic_author(byline, last_lines, after),
     }
