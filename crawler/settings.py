@@ -51,6 +51,7 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 # Every dropped article is counted in stats and the closing summary; one INFO line is enough.
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
 LOG_LEVEL = "INFO"
 
 # The modern asyncio reactor, as Scrapy's own project template sets it.

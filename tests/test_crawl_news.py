@@ -71,6 +71,9 @@ def test_drops_and_failures_counted(run):
     assert report["listing_pages"] == news.LISTING_PAGES
     assert "Summary of news" in result.stderr
     assert "'no_body': 1" in result.stderr
+    # One line per dropped article, not the whole article.
+    assert "Dropped: no_body: http://127.0.0.1:" in result.stderr
+    assert "Article(" not in result.stderr
 
 
 def test_offsite_and_beyond_max_pages_never_requested(run):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
+import logging
 
 import lxml.html
 from parsel import Selector
 from readability import Document
 
 from crawler.cleaning import inner_html
+
+# Readability narrates its own retries at INFO, once per page; a crawl log needs none of it.
+logging.getLogger("readability.readability").setLevel(logging.WARNING)
 
 
 def readability_body(selector: Selector, url: str | None = None) -> str | None:
