@@ -158,3 +158,16 @@ def test_posted_on_date_after_a_forum_post():
     )
     found = extract_article(forum, ArticleRules(body=".text"), language="zh")
     assert found["date"] == ("2005年8月12日16:12:21", "heuristic")
+
+
+def test_a_byline_date_without_a_year_takes_the_one_in_the_url():
+    story = "正文内容很长。" * 20
+    html = page(
+        "<title>标题在这里 - 网站</title>",
+        f"<h1>标题在这里</h1><p>9月30日 10:00</p><div class='text'><p>{story}</p></div>",
+    )
+    found = extract_article(
+        html, ArticleRules(body=".text"), url="https://x.example/2019/09/30/1.html"
+    )
+    assert found["date"] == ("2019-09-30", "heuristic")
+    assert extract_article(html, ArticleRules(body=".text"))["date"].value == "9月30日 10:00"

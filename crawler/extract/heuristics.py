@@ -119,15 +119,20 @@ def body_text(body_html: str | None) -> str:
 
 def heuristic_date(url: str | None, byline: str, after: str) -> str | None:
     """The first date written after the headline; else a "posted on" date right after the
-    body, as forums and blogs sign a post; else the date in the article's URL."""
-    match = NUMERIC_DATE.search(byline) or MONTH_DAY.search(byline)
+    body, as forums and blogs sign a post; else the date in the article's URL, which also
+    wins over a byline date without a year ("9月30日")."""
+    in_url = URL_DATE.search(url or "")
+    url_date = "-".join(in_url.groups()) if in_url else None
+    match = NUMERIC_DATE.search(byline)
     if match:
         return match.group(0).strip()
+    match = MONTH_DAY.search(byline)
+    if match:
+        return url_date or match.group(0).strip()
     posted = POSTED_ON.search(after[:TAIL_WINDOW])
     if posted:
         return posted.group("date").strip()
-    found = URL_DATE.search(url or "")
-    return "-".join(found.groups()) if found else None
+    return url_date
 
 
 def body_end(selector: Selector, body: str) -> tuple[str, str]:
