@@ -63,16 +63,37 @@ class CrawlResult:
         return json.loads(newest.read_text("utf-8"))
 
 
+def scrapy_env(path: tuple[Path, ...] = ()) -> dict[str, str]:
+    """The environment of a `scrapy` process of this project; ``path`` extends PYTHONPATH."""
+    pythonpath = os.pathsep.join(str(p) for p in (ROOT, *path))
+    return {**os.environ, "PYTHONPATH": pythonpath, "PYTHONUNBUFFERED": "1"}
+
+
+def crawl_args(name: str, seeds_dir: Path, output: Path, *args: str) -> list[str]:
+    """`scrapy` arguments crawling seed ``name`` of ``seeds_dir`` into ``output``."""
+    return ["crawl", name, "-s", f"SEEDS_DIR={seeds_dir}", "-s", f"OUTPUT_DIR={output}", *args]
+
+
+def start_crawl(name: str, seeds_dir: Path, output: Path, *args: str) -> subprocess.Popen:
+    """A real `scrapy crawl` in the background; its log goes to <output>.<name>.log."""
+    log = output.with_name(f"{output.name}.{name}.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrapy", *crawl_args(name, seeds_dir, output, *args)],
+        cwd=ROOT,
+        env=scrapy_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+
+
 def scrapy(
     *args: str, cwd: Path = ROOT, timeout: float = 120, path: tuple[Path, ...] = ()
 ) -> subprocess.CompletedProcess:
     """Run the real `scrapy` command line of this project; ``path`` extends PYTHONPATH."""
-    pythonpath = os.pathsep.join(str(p) for p in (ROOT, *path))
-    env = {**os.environ, "PYTHONPATH": pythonpath, "PYTHONUNBUFFERED": "1"}
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *args],
         cwd=cwd,
-        env=env,
+        env=scrapy_env(path),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -82,16 +103,7 @@ def scrapy(
 def crawl(
     name: str, seeds_dir: Path, output: Path, *args: str, path: tuple[Path, ...] = ()
 ) -> CrawlResult:
-    proc = scrapy(
-        "crawl",
-        name,
-        "-s",
-        f"SEEDS_DIR={seeds_dir}",
-        "-s",
-        f"OUTPUT_DIR={output}",
-        *args,
-        path=path,
-    )
+    proc = scrapy(*crawl_args(name, seeds_dir, output, *args), path=path)
     return CrawlResult(proc.returncode, proc.stdout, proc.stderr, output)
 
 

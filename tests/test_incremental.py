@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
 
-from conftest import ROOT, SITES, crawl, next_second, scrapy, split_post
+from conftest import ROOT, SITES, crawl, next_second, scrapy, split_post, start_crawl
 from sites import news
 
 
@@ -158,32 +156,16 @@ def test_two_crawls_of_different_seeds_share_the_store(tmp_path, serve):
     guancha = guancha.replace('["guancha.cn"]', '["127.0.0.1"]')
     (seeds / "guancha.toml").write_text(guancha, encoding="utf-8")
     output = tmp_path / "output"
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "scrapy",
-                "crawl",
-                name,
-                "-s",
-                f"SEEDS_DIR={seeds}",
-                "-s",
-                f"OUTPUT_DIR={output}",
-                "-s",
-                "DOWNLOAD_DELAY=0.05",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    procs = {
+        name: start_crawl(name, seeds, output, "-s", "DOWNLOAD_DELAY=0.05")
         for name in ("news", "guancha")
-    ]
-    for proc in procs:
-        _, stderr = proc.communicate(timeout=120)
-        assert proc.returncode == 0, stderr[-3000:]
-        assert "database is locked" not in stderr
+    }
+    for proc in procs.values():
+        proc.wait(timeout=120)
+    for name, proc in procs.items():
+        log = output.with_name(f"output.{name}.log").read_text()
+        assert proc.returncode == 0, log[-3000:]
+        assert "database is locked" not in log
     db = sqlite3.connect(output / "state" / "seen.sqlite")
     (count,) = db.execute("SELECT count(*) FROM seen").fetchone()
     assert count == len(news.EXPORTED) + 4

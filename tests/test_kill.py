@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
 
-from conftest import ROOT, crawl, next_second, read_jsonl, split_post
+from conftest import crawl, next_second, read_jsonl, split_post, start_crawl
 from sites import news
 
 # Articles whose date does not move with the clock, so each post's name is fixed.
@@ -49,25 +47,7 @@ def test_killed_crawl_resumes(tmp_path, serve, moment):
 
     server.delay = 0.15
     started = time.monotonic()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "news",
-            "-s",
-            f"SEEDS_DIR={seeds}",
-            "-s",
-            f"OUTPUT_DIR={output}",
-            "-s",
-            "CONCURRENT_REQUESTS=2",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_crawl("news", seeds, output, "-s", "CONCURRENT_REQUESTS=2")
     ready = {
         "before_any_export": lambda: (
             time.monotonic() - started > 1.5 and any(p.startswith("/a/") for p in server.paths())
@@ -109,23 +89,7 @@ def test_second_crawl_refused_while_the_first_runs(tmp_path, news_site):
     server, seeds = news_site.server, news_site.seeds
     output = tmp_path / "output"
     server.delay = 0.3
-    first = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "news",
-            "-s",
-            f"SEEDS_DIR={seeds}",
-            "-s",
-            f"OUTPUT_DIR={output}",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    first = start_crawl("news", seeds, output)
     try:
         deadline = time.monotonic() + 60
         while not server.paths():
