@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from parsel import Selector
 
+from crawler.cleaning import body_text
 from crawler.extract.dates import MONTH_DAY, NUMERIC_DATE
 from crawler.extract.rules import selection_text
 
@@ -108,13 +108,6 @@ def byline_text(heading: Selector | None, body: str) -> str:
         start = byline.index(body[:BODY_OPENING])
         byline = byline[: start + min(BODY_LINES, len(body))]
     return byline
-
-
-def body_text(body_html: str | None) -> str:
-    """The body's text, whitespace folded."""
-    if not body_html:
-        return ""
-    return _fold(lxml.html.fragment_fromstring(body_html, create_parent="div").text_content())
 
 
 def heuristic_date(url: str | None, byline: str, after: str) -> str | None:

@@ -5,29 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import lxml.html
 from itemadapter import ItemAdapter
-from lxml.etree import ParserError
 
+from crawler.cleaning import body_text
 from crawler.pipelines import drop
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
-
-
-def body_text(body_html: str | None) -> str:
-    """The readable text of a body, ignoring scripts and styles."""
-    if not body_html or not body_html.strip():
-        return ""
-    try:
-        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
-    except ParserError:
-        return ""
-    for element in root.xpath(".//script | .//style | .//noscript"):
-        element.drop_tree()
-    return root.text_content().strip()
 
 
 class ValidatePipeline:
