@@ -1,4 +1,6 @@
-"""The article body of a page without body rules: readability-lxml's choice of the main text."""
+"""The article body of a page without body rules: readability-lxml's choice of the main text,
+corrected where it is known to go wrong (a page of several posts, a table taken without the
+text around it) and rid of the page furniture at its edges."""
 
 from __future__ import annotations
 
@@ -10,9 +12,51 @@ from parsel import Selector
 from readability import Document
 
 from crawler.cleaning import inner_html
+from crawler.extract.noise import trim_edges
+from crawler.extract.posts import first_post
 
 # Readability narrates its own retries at INFO, once per page; a crawl log needs none of it.
 logging.getLogger("readability.readability").setLevel(logging.WARNING)
+
+# A table of data (no cell holds this share of its text) chosen as the body is widened to its
+# parent when the parent's other children hold at least this much text, little of it in links.
+MAX_CELL_SHARE = 0.3
+TABLE_SIBLING_TEXT = 100
+MAX_LINK_SHARE = 0.3
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _link_share(element: lxml.html.HtmlElement) -> float:
+    text = len(_fold(element.text_content())) or 1
+    return sum(len(_fold(a.text_content())) for a in element.iter("a")) / text
+
+
+def _data_table(page: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The page's table whose text is the text readability chose, if it is a table of data
+    rather than the layout table of a page."""
+    for table in page.iter("table"):
+        if _fold(table.text_content()) == text:
+            cells = [len(_fold(cell.text_content())) for cell in table.iter("td", "th")]
+            largest = max(cells, default=len(text))
+            return table if largest < MAX_CELL_SHARE * len(text) else None
+    return None
+
+
+def _widened_table(page: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The parent of a chosen table when its other children hold the article's text too
+    (the table of figures of a notice, with the notice above it)."""
+    table = _data_table(page, text)
+    parent = table.getparent() if table is not None else None
+    if parent is None:
+        return None
+    others = [child for child in parent if child is not table and isinstance(child.tag, str)]
+    prose = [c for c in others if _link_share(c) <= MAX_LINK_SHARE]
+    if sum(len(_fold(c.text_content())) for c in prose) < TABLE_SIBLING_TEXT:
+        return None
+    return parent
 
 
 def readability_body(selector: Selector, url: str | None = None) -> str | None:
@@ -21,9 +65,16 @@ def readability_body(selector: Selector, url: str | None = None) -> str | None:
     document = Document(copy.deepcopy(selector.root), url=url)
     summary = document.summary(html_partial=True)
     root = lxml.html.fragment_fromstring(summary, create_parent="div")
-    if not root.text_content().strip():
+    text = _fold(root.text_content())
+    if not text:
         return None
     # The partial summary is one <div> around the content.
     children = list(root)
     container = children[0] if len(children) == 1 and children[0].tag == "div" else root
+    better = first_post(selector.root, text)
+    if better is None:
+        better = _widened_table(selector.root, text)
+    if better is not None:
+        container = copy.deepcopy(better)
+    trim_edges(container, document.short_title())
     return inner_html(container)

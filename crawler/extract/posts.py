@@ -1,0 +1,73 @@
+"""Pages that hold several posts, each signed with its date (a blog's archive page, a forum
+thread): the article is the first post, not all of them and not the longest."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import pairwise
+
+import lxml.html
+
+from crawler.extract.dates import NUMERIC_DATE
+
+# Elements that may wrap one post's text.
+POST_TAGS = ("div", "td", "article", "section", "li", "dd", "blockquote")
+POST_MIN_TEXT = 50
+# How far after one post its signature, or the next post's dateline, is looked for.
+BETWEEN_POSTS = 300
+# Share of the extractor's text the posts must hold for the page to count as a list of posts.
+POSTS_SHARE = 0.5
+SNIPPET = 40
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    return _fold(element.text_content())
+
+
+def _dated_gap(post: lxml.html.HtmlElement, following: lxml.html.HtmlElement) -> bool:
+    """Whether a date is written between one post and the next."""
+    gap = _fold(" ".join(post.xpath("following::text()[position() <= 60]")))[:BETWEEN_POSTS]
+    start = _text(following)[:SNIPPET]
+    if start in gap:
+        gap = gap[: gap.index(start)]
+    return bool(NUMERIC_DATE.search(gap))
+
+
+def repeated_posts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The largest run of same-kind elements (same tag and class), none inside another,
+    each with text and a date written between each and the next, in page order."""
+    groups: dict[tuple[str, str], list[lxml.html.HtmlElement]] = defaultdict(list)
+    for element in root.iter(*POST_TAGS):
+        kind = " ".join((element.get("class") or "").split())
+        if kind and len(_text(element)) >= POST_MIN_TEXT:
+            groups[(element.tag, kind)].append(element)
+    best: list[lxml.html.HtmlElement] = []
+    best_size = 0
+    for members in groups.values():
+        kin = set(members)
+        if len(members) < 2 or any(a in kin for m in members for a in m.iterancestors()):
+            continue
+        if not all(_dated_gap(a, b) for a, b in pairwise(members)):
+            continue
+        size = sum(len(_text(member)) for member in members)
+        if size > best_size:
+            best, best_size = members, size
+    return best
+
+
+def first_post(root: lxml.html.HtmlElement, chosen_text: str) -> lxml.html.HtmlElement | None:
+    """The first post of the page when the text an extractor chose is mostly posts: several
+    of them, or one that is not the first. None for a page of one article."""
+    chosen = _fold(chosen_text)
+    posts = repeated_posts(root)
+    if not posts or not chosen:
+        return None
+    inside = [i for i, post in enumerate(posts) if _text(post)[:SNIPPET] in chosen]
+    share = sum(len(_text(posts[i])) for i in inside) / len(chosen)
+    if share < POSTS_SHARE or not inside or inside == [0]:
+        return None
+    return posts[0]
