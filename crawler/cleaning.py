@@ -155,7 +155,8 @@ def body_text(body_html: str | None) -> str:
         return ""
     for element in root.xpath(".//script | .//style | .//noscript"):
         element.drop_tree()
-    return " ".join(root.text_content().split())
+    # Blocks are kept apart: a name closing one paragraph must not run into the next one.
+    return " ".join(plain_text(root).split())
 
 
 def inner_html(element: lxml.html.HtmlElement) -> str:

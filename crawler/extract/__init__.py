@@ -7,7 +7,8 @@ from typing import NamedTuple
 from parsel import Selector
 
 from crawler.extract.body import readability_body
-from crawler.extract.heuristics import heuristic_fields
+from crawler.extract.dates import is_relative
+from crawler.extract.heuristics import TITLE_SEPARATOR, headline_element, heuristic_fields
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.extract.rules import seed_fields
 from crawler.seeds import ArticleRules
@@ -46,4 +47,24 @@ def extract_article(
         for name in missing:
             if values.get(name):
                 found[name] = Found(values[name], rule)
+    if "title" in found and found["title"].rule in ("json-ld", "meta"):
+        found["title"] = _uncut_title(found["title"], selector)
+    # A page that shows "09-30 22:46" and declares when it was last changed, with the year,
+    # is dated by that declaration rather than by the crawl's year.
+    undated = "date" not in found or is_relative(found["date"].value)
+    if undated and "updated" in found and not is_relative(found["updated"].value):
+        found["date"] = found["updated"]
     return found
+
+
+def _uncut_title(title: Found, selector: Selector) -> Found:
+    """A metadata title cut short (an unescaped quote ends the attribute) yields to the
+    page's headline that it begins."""
+    page_title = " ".join((selector.css("title::text").get() or "").split())
+    heading = headline_element(selector, page_title)
+    text = " ".join(heading.xpath("string()").get().split()) if heading is not None else ""
+    value = " ".join(title.value.split())
+    rest = text[len(value) :]
+    if rest and text.startswith(value) and not TITLE_SEPARATOR.match(rest):
+        return Found(text, "heuristic")
+    return title

@@ -44,6 +44,7 @@ META_QUERIES: dict[str, tuple[str, ...]] = {
         "meta[property='article:modified_time']::attr(content)",
         "meta[property='og:updated_time']::attr(content)",
         "meta[itemprop='dateModified']::attr(content)",
+        "meta[itemprop='dateUpdate']::attr(content)",
         "[itemprop='dateModified']::attr(datetime)",
     ),
     "author": (
