@@ -1,0 +1,141 @@
+"""The body without body rules: readability-lxml's choice, and where it goes wrong on small
+pages written after real ones (a blog's archive page, a notice with its table of figures, a
+page whose text block opens with its headline and dateline and closes with copyright lines)."""
+
+from __future__ import annotations
+
+import copy
+
+from parsel import Selector
+
+import crawler.extract.body as body_module
+from crawler.cleaning import body_text
+from crawler.extract.body import readability_body
+from crawler.extract.posts import first_post
+
+PARAGRAPH = "这是一段很长的正文内容，讲述了一件重要的事情，包含了很多细节和背景信息。" * 3
+
+
+def archive_page() -> str:
+    """Three posts, each with a title, a date, a body and a signature; the later ones longer."""
+    posts = "".join(
+        f"<table class='entry'><tr><td class='post-title'>第{i}篇文章的标题</td>"
+        f"<td>2005-03-{20 - i:02d} 01:20:44</td></tr>"
+        f"<tr><td class='post-body'>第{i}篇。{PARAGRAPH}<br><br>{PARAGRAPH * i}</td></tr>"
+        f"<tr><td class='post-footer'>由海姑娘张贴 @ 2005-03-{20 - i:02d} 01:20:44 (359)</td></tr>"
+        "</table>"
+        for i in range(1, 4)
+    )
+    side = "".join(f"<li><a href='/p/{i}'>最新文章{i}</a></li>" for i in range(10))
+    return (
+        "<html><head><title>海姑娘 | blog</title></head><body>"
+        f"<div class='side'><ul>{side}</ul></div><div class='main'>{posts}</div></body></html>"
+    )
+
+
+def notice_page() -> str:
+    """A notice: a paragraph, then a table of figures, side by side in a layout table."""
+    rows = "".join(
+        f"<tr><td>0{i}研究方向{i}，方向说明</td><td>导师{i}</td>"
+        "<td>1、英语或俄语或日语，2、中国艺术史基础知识，3、艺术美学与哲学经典阅读</td>"
+        "<td>备注，说明</td></tr>"
+        for i in range(60)
+    )
+    return (
+        "<html><head><title>招生简章</title></head><body>"
+        "<table><tr><td><a href='/'>首页</a>|<a href='/a'>艺术</a></td></tr></table>"
+        "<table><tr><td><p>发布日期：2003-10-01</p>"
+        f"<table><tr><td>一、培养目标：<br>{PARAGRAPH}<br></td></tr></table>"
+        f"<table border='1'>{rows}</table></td></tr></table></body></html>"
+    )
+
+
+def furnished_page() -> str:
+    """One block holding the headline, dateline, share bar, text, editor and copyright."""
+    return (
+        "<html><head><title>入选国家绿色制造名单 - 要闻 - 云南日报网</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a></div><div class='text'>"
+        "<p>入选国家绿色制造名单</p><p>发布时间：2022-02-13 04:22:18 来源：云南日报</p>"
+        f"<p>分享到：</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}（记者 胡晓蓉）</p>"
+        "<p>责任编辑：孙重远</p><p>云南日报网 滇ICP备11000491号-1 All Rights Reserved</p>"
+        "<p>云南日报报业集团 版权所有，未经许可不得转载</p></div></body></html>"
+    )
+
+
+def body_of(html: str) -> str:
+    return body_text(readability_body(Selector(text=html)))
+
+
+def readability_alone(html: str, monkeypatch) -> str:
+    with monkeypatch.context() as patch:
+        patch.setattr(body_module, "first_post", lambda *args: None)
+        patch.setattr(body_module, "_widened_table", lambda *args: None)
+        patch.setattr(body_module, "trim_edges", lambda *args: None)
+        return body_of(html)
+
+
+def test_an_archive_page_gives_its_first_post(monkeypatch):
+    assert "第2篇" in readability_alone(archive_page(), monkeypatch)
+    body = body_of(archive_page())
+    assert body.startswith("第1篇。")
+    assert "第2篇" not in body and "第3篇" not in body
+    assert "张贴" not in body
+
+
+def test_a_forum_reply_chosen_yields_to_the_opening_post():
+    root = Selector(text=archive_page()).root
+    second = root.xpath("//td[@class='post-body']")[1].text_content()
+    post = first_post(root, second)
+    assert post is not None and post.text_content().startswith("第1篇。")
+
+
+def test_an_article_with_dated_comments_is_one_article():
+    comments = "".join(
+        f"<div class='comment'><span>网友{i} 2022-02-1{i} 10:00</span>"
+        f"<div class='comment-body'>评论{i}：{PARAGRAPH[:60]}</div></div>"
+        for i in range(4)
+    )
+    html = (
+        "<html><head><title>标题</title></head><body>"
+        f"<div class='article'><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>"
+        f"<div class='comments'>{comments}</div></body></html>"
+    )
+    root = Selector(text=html).root
+    article = root.xpath("//div[@class='article']")[0].text_content()
+    assert first_post(root, article) is None
+    assert "评论" not in body_of(html)
+
+
+def test_a_table_of_figures_keeps_the_notice_around_it(monkeypatch):
+    assert "培养目标" not in readability_alone(notice_page(), monkeypatch)
+    body = body_of(notice_page())
+    assert body.startswith("一、培养目标：")
+    assert "059研究方向59" in body
+    assert "首页" not in body
+
+
+def test_a_layout_table_is_not_widened():
+    notice = "本站声明：转载请注明出处，" * 10
+    html = (
+        "<html><head><title>标题</title></head><body><table><tr><td>"
+        f"<table><tr><td><a href='/'>首页</a> {notice}</td></tr></table>"
+        f"<table><tr><td>{PARAGRAPH}<br>{PARAGRAPH}<br>{PARAGRAPH}</td></tr></table>"
+        "</td></tr></table></body></html>"
+    )
+    assert "本站声明" not in body_of(html)
+
+
+def test_headline_dateline_share_bar_and_copyright_are_trimmed(monkeypatch):
+    untrimmed = readability_alone(furnished_page(), monkeypatch)
+    assert untrimmed.startswith("入选国家绿色制造名单 发布时间") and "版权所有" in untrimmed
+    body = body_of(furnished_page())
+    assert body.startswith("这是一段很长的正文内容")
+    assert body.endswith("（记者 胡晓蓉） 责任编辑：孙重远")
+
+
+def test_the_page_tree_is_left_as_it_was():
+    for html in (archive_page(), notice_page(), furnished_page()):
+        selector = Selector(text=html)
+        before = copy.deepcopy(selector.root)
+        readability_body(selector)
+        assert [e.tag for e in selector.root.iter()] == [e.tag for e in before.iter()]
