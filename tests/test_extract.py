@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from parsel import Selector
 
 from crawler.extract import extract_article
+from crawler.extract.dates import parse_date
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.seeds import ArticleRules
 
@@ -171,3 +174,131 @@ def test_a_byline_date_without_a_year_takes_the_one_in_the_url():
     )
     assert found["date"] == ("2019-09-30", "heuristic")
     assert extract_article(html, ArticleRules(body=".text"))["date"].value == "9月30日 10:00"
+
+
+STORY = "正文内容很长，讲了一件事。" * 12
+
+
+def test_a_heading_that_is_only_the_site_name_is_not_the_headline():
+    html = page(
+        "<title>土豆不“土” 土豆无“土” 松花江网</title>",
+        "<h1>松花江网</h1><div class='title'>土豆不“土” 土豆无“土”</div>"
+        "<div class='info'>2022-02-13 09:57 光明网</div>"
+        f"<div class='text'><p>光明日报记者 王建宏 张文攀</p><p>{STORY}</p></div>",
+    )
+    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    assert found["title"].value == "土豆不“土” 土豆无“土”"
+    assert found["date"].value == "2022-02-13 09:57"
+    assert found["author"].value.startswith("王建宏 张文攀")
+
+
+def test_without_a_headline_the_text_before_the_body_is_its_byline():
+    html = page(
+        "<title>China-Pub blog--洞庭一叶</title>",
+        "<div class='side'>建立于:2004年10月6日</div>"
+        "<div class='post-title'>[湖湘文化]陈天华《警世钟》ggjjzhzz 发表于 2005-9-15 11:46:00</div>"
+        f"<div class='text'><p>{STORY}</p></div>",
+    )
+    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    assert found["date"] == ("2005-9-15 11:46:00", "heuristic")
+    assert found["author"] == ("ggjjzhzz", "heuristic")
+
+
+def test_a_month_first_date_with_slashes():
+    html = page(
+        "<title>谢谢您访问本站</title>",
+        "<div>孙丰：座谈会 作者： 来源： 发布日期： 9/17/2004 5:54:13 AM</div>"
+        f"<div class='text'><p>{STORY}</p></div>",
+    )
+    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    assert found["date"].value == "9/17/2004 5:54:13 AM"
+    tz = ZoneInfo("Asia/Shanghai")
+    assert parse_date(found["date"].value, tz, "zh") == datetime(2004, 9, 17, 5, 54, 13, tzinfo=tz)
+
+
+def test_a_date_right_above_the_headline_when_none_follows_it():
+    html = page(
+        "<title>“厕所革命”改善农牧区人居环境</title>",
+        "<div class='side'>2021年12月01日 往期</div><div>下一版</div>"
+        "<span>2022年02月13日</span><h2>“厕所革命”改善农牧区人居环境</h2>"
+        f"<div class='text'><p>{STORY}</p></div>",
+    )
+    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    assert found["date"].value == "2022年02月13日"
+
+
+def test_a_reporter_signing_the_last_paragraph():
+    html = page(
+        "<title>标题在这里 - 网站</title>",
+        f"<h1>标题在这里</h1><div class='text'><p>{STORY}</p>"
+        "<p>整合 新华日报·交汇点记者 徐睿翔</p><p>素材来源 江苏13个设区市党报</p></div>",
+    )
+    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    assert found["author"] == ("徐睿翔", "heuristic")
+
+
+def test_a_labelled_author_after_the_body_comes_before_the_editor():
+    html = page(
+        "<title>标题在这里 - 网站</title>",
+        f"<h1>标题在这里</h1><div class='text'><p>{STORY}</p></div>"
+        "<div class='foot'>编辑： 金金 来源： 21世纪经济报道 作者：宋怡 杨志华 我要说说</div>",
+    )
+    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    assert found["author"] == ("宋怡 杨志华", "heuristic")
+
+
+def test_a_blog_post_signed_by_its_poster():
+    html = page(
+        "<title>海姑娘 | blog</title>",
+        "<div class='t'>昨天去金矿玩 2005-03-21 01:20:44</div>"
+        f"<div class='text'>{STORY}</div>"
+        "<div class='foot'>[打印] 由海姑娘张贴 @ 2005-03-21 01:20:44 (359)</div>",
+    )
+    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    assert found["author"] == ("海姑娘", "heuristic")
+    assert found["date"] == ("2005-03-21 01:20:44", "heuristic")
+
+
+def test_a_metadata_title_cut_short_yields_to_the_headline():
+    html = page(
+        '<title>奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?_网易新闻</title>'
+        '<meta property="og:title" content="奖金711万元！">',
+        '<h1>奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?</h1>',
+    )
+    assert extract_article(html, ArticleRules())["title"] == (
+        '奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?',
+        "heuristic",
+    )
+    whole = page(
+        "<title>Calendário Stock Car 2018 | Autoracing | F1</title>"
+        '<meta property="og:title" content="Calendário Stock Car 2018">',
+        "<div>Calendário Stock Car 2018 | Autoracing | F1</div>",
+    )
+    assert extract_article(whole, ArticleRules())["title"].rule == "meta"
+
+
+def test_a_headline_with_its_second_line_and_without_labels():
+    two_lines = page(
+        "<title>为现代化建设凝聚强大智慧和力量——热烈祝贺会议开幕_市人民政府网</title>",
+        "<h1>为现代化建设凝聚强大智慧和力量</h1><h3>——热烈祝贺会议开幕</h3>"
+        f"<div class='text'><p>{STORY}</p></div>",
+    )
+    found = extract_article(two_lines, ArticleRules(body=".text"), language="zh")
+    assert found["title"].value == "为现代化建设凝聚强大智慧和力量 ——热烈祝贺会议开幕"
+    labelled = page(
+        "<title>最不愁吃肉的国家：顿顿有肉吃</title>",
+        "<h1><span>原创</span>最不愁吃肉的国家：顿顿有肉吃</h1>"
+        f"<div class='text'><p>{STORY}</p></div>",
+    )
+    found = extract_article(labelled, ArticleRules(body=".text"), language="zh")
+    assert found["title"].value == "最不愁吃肉的国家：顿顿有肉吃"
+
+
+def test_a_date_without_a_year_yields_to_the_declared_update_date():
+    html = page(
+        '<title>标题在这里</title><meta itemprop="dateUpdate" content="2019-09-30 22:46:13">',
+        "<h1>标题在这里</h1><div>发布时间：09-30 22:46</div>"
+        f"<div class='text'><p>IT之家9月30日消息 {STORY}</p></div>",
+    )
+    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    assert found["date"] == ("2019-09-30 22:46:13", "meta")

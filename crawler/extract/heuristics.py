@@ -25,13 +25,12 @@ BEFORE_BODY = 120
 BEFORE_HEADLINE = 40
 # Words that start the next field of a byline, not another author's name.
 BYLINE_FIELDS = "发布|时间|日期|来源|编辑|责任|更新|阅读|点击|发自|报道|摄|于|素材|图片|通讯员"
-# A Chinese name (or several), a capitalised Latin one, or one handle.
+# A Chinese name (or several), a capitalised Latin one, or one handle. A further Chinese
+# name is two or three characters standing alone ("王建宏 张文攀", not "宋怡 我要说说").
 CJK_NAME = r"[\u4e00-\u9fff·&]{2,6}"
+MORE_CJK_NAMES = rf"(?:[ 、](?!{BYLINE_FIELDS})[\u4e00-\u9fff·]{{2,3}}(?=[\s、）)]|$)){{0,5}}"
 LATIN_NAME = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
-NAME = (
-    rf"(?!{BYLINE_FIELDS}){CJK_NAME}(?:[ 、,，](?!{BYLINE_FIELDS}){CJK_NAME}){{0,5}}"
-    rf"|{LATIN_NAME}|[\w&]+"
-)
+NAME = rf"(?!{BYLINE_FIELDS}){CJK_NAME}{MORE_CJK_NAMES}|{LATIN_NAME}|[\w&]+"
 AUTHOR_LABEL = re.compile(
     r"(?:(?:作者|撰文|撰稿|文)\s*[：:/]|记者[：:\s]?|\bBy\s|本贴由)\s*"
     rf"(?P<name>{NAME})"
@@ -186,7 +185,7 @@ def heuristic_date(
     url: str | None, byline: str, above: str, after: str, nearest_last: bool = False
 ) -> str | None:
     """The first date written in the byline (the last one, when the byline is the text that
-    precedes the body); else one right above the headline; else a "posted on" date right
+    precedes the body); else the last one right above the headline; else a "posted on" date right
     after the body, as forums and blogs sign a post; else the date in the article's URL,
     which also wins over a byline date without a year ("9月30日")."""
     in_url = URL_DATE.search(url or "")
@@ -201,9 +200,9 @@ def heuristic_date(
     match = MONTH_DAY.search(byline)
     if match:
         return url_date or match.group(0).strip()
-    match = NUMERIC_DATE.search(above)
-    if match:
-        return match.group(0).strip()
+    dates = list(NUMERIC_DATE.finditer(above))
+    if dates:
+        return dates[-1].group(0).strip()
     posted = POSTED_ON.search(after[:TAIL_WINDOW])
     if posted:
         return posted.group("date").strip()
