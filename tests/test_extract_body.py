@@ -9,7 +9,7 @@ import copy
 from parsel import Selector
 
 import crawler.extract.body as body_module
-from crawler.cleaning import body_text
+from crawler.cleaning import body_text, clean_body
 from crawler.extract.body import readability_body
 from crawler.extract.posts import first_post
 
@@ -139,3 +139,16 @@ def test_the_page_tree_is_left_as_it_was():
         before = copy.deepcopy(selector.root)
         readability_body(selector)
         assert [e.tag for e in selector.root.iter()] == [e.tag for e in before.iter()]
+
+
+def test_links_of_the_body_end_absolute_against_the_page_or_its_base():
+    text = f"<p>{PARAGRAPH}<a href='more.html'>更多</a></p><p>{PARAGRAPH}<img src='/i/a.jpg'></p>"
+    plain = f"<html><head><title>t</title></head><body><div>{text}</div></body></html>"
+    based = plain.replace("<title>", "<base href='https://cdn.example/b/'><title>")
+    url = "https://news.example/2022/story.html"
+    cleaned = clean_body(readability_body(Selector(text=plain)), url)
+    assert 'href="https://news.example/2022/more.html"' in cleaned.html
+    assert cleaned.images == ["https://news.example/i/a.jpg"]
+    cleaned = clean_body(readability_body(Selector(text=based)), url)
+    assert 'href="https://cdn.example/b/more.html"' in cleaned.html
+    assert cleaned.images == ["https://cdn.example/i/a.jpg"]

@@ -31,7 +31,7 @@ def extract_article(
         ("seed", lambda: seed_fields(selector, rules)),
         ("json-ld", lambda: jsonld_fields(selector)),
         ("meta", lambda: meta_fields(selector)),
-        ("readability", lambda: {"body": readability_body(selector, url)}),
+        ("readability", lambda: {"body": readability_body(selector)}),
         ("heuristic", lambda: heuristic_fields(selector, url, body(found))),
     )
     found: dict[str, Found] = {}
