@@ -302,3 +302,14 @@ def test_a_date_without_a_year_yields_to_the_declared_update_date():
     )
     found = extract_article(html, ArticleRules(body=".text"), language="zh")
     assert found["date"] == ("2019-09-30 22:46:13", "meta")
+
+
+def test_titles_escaped_twice_are_read_as_text():
+    head = (
+        '<meta property="og:title" content="Review &amp;#8211; shoots for the moon">'
+        '<meta name="author" content="O&amp;#8217;Brien">'
+    )
+    assert meta_fields(page(head))["title"] == "Review \u2013 shoots for the moon"
+    assert meta_fields(page(head))["author"] == "O\u2019Brien"
+    graph = ld({"@type": "NewsArticle", "headline": "Chelsea pay &#163;71.6m", "url": "/a&amp;b"})
+    assert jsonld_fields(page(graph))["title"] == "Chelsea pay £71.6m"

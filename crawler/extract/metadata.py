@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from parsel import Selector
+from w3lib.html import replace_entities
 
 ARTICLE_TYPES = {
     "Article",
@@ -116,8 +117,18 @@ def jsonld_fields(selector: Selector) -> dict[str, Any]:
                 "author": ", ".join(_names(obj.get("author"))) or None,
                 "image": _image_url(obj.get("image")),
             }
-            return {k: v for k, v in fields.items() if isinstance(v, str) and v.strip()}
+            return {
+                k: _unescaped(k, v) for k, v in fields.items() if isinstance(v, str) and v.strip()
+            }
     return {}
+
+
+# Fields of text that sites often escape twice ("&amp;#8211;" in a content attribute).
+TEXT_FIELDS = ("title", "author")
+
+
+def _unescaped(name: str, value: str) -> str:
+    return replace_entities(value) if name in TEXT_FIELDS else value
 
 
 def meta_fields(selector: Selector) -> dict[str, str]:
@@ -127,7 +138,7 @@ def meta_fields(selector: Selector) -> dict[str, str]:
         for query in queries:
             value = selector.css(query).get()
             if value and value.strip() and not (name == "author" and not_a_person(value)):
-                found[name] = value
+                found[name] = _unescaped(name, value)
                 break
     return found
 
