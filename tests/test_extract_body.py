@@ -152,3 +152,13 @@ def test_links_of_the_body_end_absolute_against_the_page_or_its_base():
     cleaned = clean_body(readability_body(Selector(text=based)), url)
     assert 'href="https://cdn.example/b/more.html"' in cleaned.html
     assert cleaned.images == ["https://cdn.example/i/a.jpg"]
+
+
+def test_an_agency_copyright_line_closing_its_story_is_kept():
+    story = "Michigan health authorities are reporting a sixth death, officials said. " * 4
+    html = (
+        "<html><head><title>Sixth death</title></head><body><div class='story'>"
+        f"<p>{story}</p><p>{story}</p>"
+        "<p>© 2019 Associated Press. All Rights Reserved.</p></div></body></html>"
+    )
+    assert body_of(html).endswith("© 2019 Associated Press. All Rights Reserved.")

@@ -14,12 +14,12 @@ from crawler.extract.dates import NUMERIC_DATE
 DATELINE_LENGTH = 60
 SHARE_LENGTH = 20
 SHARE_BAR = re.compile(r"分享到|分享至|发表评论|我要评论|打印|字号|收藏|\bshare\b", re.I)
-# Short lines below the text that belong to the site, not to the article.
+# Short lines below the text that belong to the site: a registration number always; a
+# copyright line when it is one of several footer lines (a news agency's single copyright
+# line closes its story and is part of it).
 FOOTER_LENGTH = 200
-FOOTER = re.compile(
-    r"©|copyright|all rights reserved|版权所有|ICP备|ICP证|公网安备|举报电话|举报邮箱|许可证编号",
-    re.I,
-)
+REGISTRATION = re.compile(r"ICP备|ICP证|公网安备|举报电话|举报邮箱|许可证编号")
+COPYRIGHT = re.compile(r"©|copyright|all rights reserved|版权所有", re.I)
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
@@ -46,15 +46,20 @@ def _heading_noise(text: str, title: str) -> bool:
 
 
 def _footer_noise(text: str) -> bool:
-    return len(text) <= FOOTER_LENGTH and bool(FOOTER.search(text))
+    return len(text) <= FOOTER_LENGTH and bool(REGISTRATION.search(text) or COPYRIGHT.search(text))
 
 
 def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     """Remove, in place, the headline, dateline and share lines that open a body and the
-    copyright lines that close it; the text between is left as it is."""
+    site's footer lines that close it; the text between is left as it is."""
     title = " ".join((title or "").split())
     blocks = text_blocks(root)
     while blocks and _heading_noise(_text(blocks[0]), title):
         blocks.pop(0).drop_tree()
+    footer = []
     while blocks and _footer_noise(_text(blocks[-1])):
-        blocks.pop().drop_tree()
+        footer.append(blocks.pop())
+    if len(footer) == 1 and not REGISTRATION.search(_text(footer[0])):
+        footer = []
+    for block in footer:
+        block.drop_tree()
