@@ -162,3 +162,21 @@ def test_an_agency_copyright_line_closing_its_story_is_kept():
         "<p>© 2019 Associated Press. All Rights Reserved.</p></div></body></html>"
     )
     assert body_of(html).endswith("© 2019 Associated Press. All Rights Reserved.")
+
+
+def test_captions_galleries_and_bylines_go_their_photos_stay():
+    story = "New vehicle sales in the Houston area plunged last month, dealers said. " * 4
+    caption = "A long row of unsold vehicles sits at a dealership in Littleton, Colo."
+    html = (
+        "<html><head><title>Car sales plunge</title></head><body><div class='story'>"
+        "<p class='byline'>By <a href='/a/p'>Paul Takahashi</a></p>"
+        "<div class='asset_gallery'><ul><li><img src='/p/1.jpg' class='photo-caption-img'>"
+        f"<div class='caption-full'><p>{caption}</p></div>"
+        "<span class='credit'>Photo: David Zalubowski</span></li></ul></div>"
+        f"<p>{story}</p><p>{story}</p><p>{story}</p>"
+        "<div class='share-tools'><img src='/i/weibo.png'>Share this</div></div></body></html>"
+    )
+    body = readability_body(Selector(text=html))
+    assert body_text(body).startswith("New vehicle sales")
+    assert caption not in body_text(body) and "Takahashi" not in body and "Share" not in body
+    assert "/p/1.jpg" in body and "weibo" not in body

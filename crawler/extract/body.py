@@ -12,7 +12,7 @@ from parsel import Selector
 from readability import Document
 
 from crawler.cleaning import inner_html
-from crawler.extract.noise import trim_edges
+from crawler.extract.noise import drop_furniture, trim_edges
 from crawler.extract.posts import first_post
 
 # Readability narrates its own retries at INFO, once per page; a crawl log needs none of it.
@@ -78,5 +78,6 @@ def readability_body(selector: Selector) -> str | None:
         better = _widened_table(selector.root, text)
     if better is not None:
         container = copy.deepcopy(better)
+    drop_furniture(container)
     trim_edges(container, selector.css("title::text").get())
     return inner_html(container)

@@ -22,6 +22,18 @@ REGISTRATION = re.compile(r"ICP备|ICP证|公网安备|举报电话|举报邮箱
 COPYRIGHT = re.compile(r"©|copyright|all rights reserved|版权所有", re.I)
 
 
+# Parts of a page's text block named for what they hold: photo captions and credits, galleries,
+# bylines and timestamps, related links, share and newsletter boxes.
+FURNITURE = re.compile(
+    r"(?:^|[-_\s])(?:caption|credit|gallery|byline|timestamp|related|share|sharing|social"
+    r"|newsletter|promo|subscribe)(?:$|[-_\s])",
+    re.I,
+)
+PHOTO_PARTS = re.compile(r"caption|credit|gallery", re.I)
+# A part holding more of the text than this is the text, whatever its name.
+FURNITURE_SHARE = 0.3
+
+
 def _text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
@@ -63,3 +75,24 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
         footer = []
     for block in footer:
         block.drop_tree()
+
+
+def drop_furniture(root: lxml.html.HtmlElement) -> None:
+    """Remove, in place, the captions, galleries, bylines, related links and share boxes that
+    a text block holds, known by their class or id; the photos of captions and galleries
+    are kept."""
+    total = len(_text(root)) or 1
+    for element in list(root.iterdescendants()):
+        if element.getparent() is None or not isinstance(element.tag, str):
+            continue
+        name = f"{element.get('class') or ''} {element.get('id') or ''}"
+        part = FURNITURE.search(name)
+        if part and len(_text(element)) < FURNITURE_SHARE * total:
+            if PHOTO_PARTS.search(part.group(0)):
+                # The photos of a gallery or above a caption are the article's: they stay.
+                if element.tag == "img":
+                    continue
+                for image in list(element.iter("img")):
+                    image.tail = None
+                    element.addprevious(image)
+            element.drop_tree()
