@@ -180,3 +180,18 @@ def test_captions_galleries_and_bylines_go_their_photos_stay():
     assert body_text(body).startswith("New vehicle sales")
     assert caption not in body_text(body) and "Takahashi" not in body and "Share" not in body
     assert "/p/1.jpg" in body and "weibo" not in body
+
+
+def test_breadcrumbs_bylines_related_lists_and_comment_boxes_are_trimmed(monkeypatch):
+    related = "".join(f"<p>相关文章{i}：另一篇文章的标题和它的简短摘要</p>" for i in range(3))
+    html = (
+        "<html><head><title>味觉嗅觉丧失是最强预测指标_澎湃新闻</title></head><body>"
+        "<div class='news'><p>首页 > 科技湃</p><h1>柳叶刀：味觉嗅觉丧失是新冠感染最强预测指标</h1>"
+        "<p>澎湃新闻记者 贺梨萍</p><p>2020-06-06 10:08 来源：澎湃新闻</p><p>字号</p>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+        f"<p>【1】【2】【3】</p><p>推荐阅读</p>{related}<p>评论(15)</p><p>我要跟帖</p></div>"
+        "</body></html>"
+    )
+    untrimmed = readability_alone(html, monkeypatch)
+    assert untrimmed.startswith("首页 > 科技湃") and "推荐阅读" in untrimmed
+    assert body_of(html) == " ".join([PARAGRAPH] * 4)

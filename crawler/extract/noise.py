@@ -1,5 +1,6 @@
-"""Page furniture a main-text extractor leaves at the edges of a body: the headline, the
-dateline and share bar above the text, the copyright and licence lines below it."""
+"""Page furniture a main-text extractor leaves in a body: the headline, dateline, byline and
+share bar above the text; related articles, comment box and copyright lines below it;
+captions, galleries and share boxes named as such inside it."""
 
 from __future__ import annotations
 
@@ -10,10 +11,26 @@ import lxml.html
 from crawler.cleaning import BLOCK_TAGS
 from crawler.extract.dates import NUMERIC_DATE
 
-# Short lines above the text: "发布时间：2022-02-13 04:22:18 来源：云南日报", "分享到：".
+# Short lines above the text: "发布时间：2022-02-13 04:22:18 来源：云南日报", "分享到：",
+# "首页 > 科技", "澎湃新闻记者 贺梨萍", "By Paul Takahashi".
 DATELINE_LENGTH = 60
 SHARE_LENGTH = 20
 SHARE_BAR = re.compile(r"分享到|分享至|发表评论|我要评论|打印|字号|收藏|\bshare\b", re.I)
+BREADCRUMB = re.compile(r"\S\s*[>»›]\s*\S")
+BYLINE = re.compile(r"记者|作者|来源[：:]|编辑[：:]|^By\s")
+BYLINE_LENGTH = 30
+# Short lines below the text: comment boxes, keywords, pages, and the heading of a list of
+# related articles, which goes with the list when little text follows it.
+TAIL_LENGTH = 30
+RELATED = re.compile(
+    r"^(?:相关推荐|推荐阅读|相关(?:阅读|新闻|文章|链接)|延伸阅读|热门推荐"
+    r"|Related\b|Read more\b|More from\b)",
+    re.I,
+)
+TAIL_FURNITURE = re.compile(
+    rf"评论|跟帖|已输入|关键词|^(?:【\d+】|\[\d+\]|\s)+$|上一页|下一页|{RELATED.pattern}", re.I
+)
+RELATED_SHARE = 0.3
 # Short lines below the text that belong to the site: a registration number always; a
 # copyright line when it is one of several footer lines (a news agency's single copyright
 # line closes its story and is part of it).
@@ -49,10 +66,13 @@ def text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return blocks
 
 
-def _heading_noise(text: str, title: str) -> bool:
-    if len(text) >= 4 and text in title:
+def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
+    text = _text(block)
+    if block.tag == "h1" or (len(text) >= 4 and text in title):
         return True
-    if len(text) <= DATELINE_LENGTH and NUMERIC_DATE.search(text):
+    if len(text) <= DATELINE_LENGTH and (NUMERIC_DATE.search(text) or BREADCRUMB.search(text)):
+        return True
+    if len(text) <= BYLINE_LENGTH and BYLINE.search(text):
         return True
     return len(text) <= SHARE_LENGTH and bool(SHARE_BAR.search(text))
 
@@ -62,12 +82,29 @@ def _footer_noise(text: str) -> bool:
 
 
 def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
-    """Remove, in place, the headline, dateline and share lines that open a body and the
-    site's footer lines that close it; the text between is left as it is."""
+    """Remove, in place, the headline, breadcrumbs, dateline, byline and share lines that open
+    a body; the related articles, comment box, keywords, page numbers and the site's footer
+    lines that close it. The text between is left as it is."""
     title = " ".join((title or "").split())
     blocks = text_blocks(root)
-    while blocks and _heading_noise(_text(blocks[0]), title):
+    while blocks and _heading_noise(blocks[0], title):
         blocks.pop(0).drop_tree()
+    total = sum(len(_text(block)) for block in blocks) or 1
+    for at, block in enumerate(blocks):
+        text = _text(block)
+        if len(text) <= TAIL_LENGTH and RELATED.search(text):
+            rest = sum(len(_text(after)) for after in blocks[at:])
+            if rest < RELATED_SHARE * total:
+                for after in blocks[at:]:
+                    after.drop_tree()
+                del blocks[at:]
+                break
+    while (
+        blocks
+        and len(_text(blocks[-1])) <= TAIL_LENGTH
+        and TAIL_FURNITURE.search(_text(blocks[-1]))
+    ):
+        blocks.pop().drop_tree()
     footer = []
     while blocks and _footer_noise(_text(blocks[-1])):
         footer.append(blocks.pop())
