@@ -156,7 +156,17 @@ def body_text(body_html: str | None) -> str:
     for element in root.xpath(".//script | .//style | .//noscript"):
         element.drop_tree()
     # Blocks are kept apart: a name closing one paragraph must not run into the next one.
-    return " ".join(plain_text(root).split())
+    return fold_spaces(plain_text(root))
+
+
+def fold_spaces(text: str | None) -> str:
+    """A text with each run of whitespace made one space, and none at its ends."""
+    return " ".join((text or "").split())
+
+
+def element_text(element: lxml.html.HtmlElement) -> str:
+    """All the text inside an element, whitespace folded."""
+    return fold_spaces(element.text_content())
 
 
 def inner_html(element: lxml.html.HtmlElement) -> str:

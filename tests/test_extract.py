@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from parsel import Selector
 
 from crawler.extract import extract_article
@@ -227,24 +228,27 @@ def test_a_date_right_above_the_headline_when_none_follows_it():
     assert found["date"].value == "2022年02月13日"
 
 
-def test_a_reporter_signing_the_last_paragraph():
-    html = page(
-        "<title>标题在这里 - 网站</title>",
-        f"<h1>标题在这里</h1><div class='text'><p>{STORY}</p>"
-        "<p>整合 新华日报·交汇点记者 徐睿翔</p><p>素材来源 江苏13个设区市党报</p></div>",
-    )
+@pytest.mark.parametrize(
+    ("after_headline", "author"),
+    [
+        # A reporter signing the last paragraph, the next one not taken for a name.
+        (
+            f"<div class='text'><p>{STORY}</p><p>整合 新华日报·交汇点记者 徐睿翔</p>"
+            "<p>素材来源 江苏13个设区市党报</p></div>",
+            "徐睿翔",
+        ),
+        # A labelled author after the body comes before the editor named first.
+        (
+            f"<div class='text'><p>{STORY}</p></div><div class='foot'>"
+            "编辑： 金金 来源： 21世纪经济报道 作者：宋怡 杨志华 我要说说</div>",
+            "宋怡 杨志华",
+        ),
+    ],
+)
+def test_author_named_after_the_body(after_headline, author):
+    html = page("<title>标题在这里 - 网站</title>", f"<h1>标题在这里</h1>{after_headline}")
     found = extract_article(html, ArticleRules(body=".text"), language="zh")
-    assert found["author"] == ("徐睿翔", "heuristic")
-
-
-def test_a_labelled_author_after_the_body_comes_before_the_editor():
-    html = page(
-        "<title>标题在这里 - 网站</title>",
-        f"<h1>标题在这里</h1><div class='text'><p>{STORY}</p></div>"
-        "<div class='foot'>编辑： 金金 来源： 21世纪经济报道 作者：宋怡 杨志华 我要说说</div>",
-    )
-    found = extract_article(html, ArticleRules(body=".text"), language="zh")
-    assert found["author"] == ("宋怡 杨志华", "heuristic")
+    assert found["author"] == (author, "heuristic")
 
 
 def test_a_blog_post_signed_by_its_poster():

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from parsel import Selector
 
+from crawler.cleaning import fold_spaces
 from crawler.extract.body import readability_body
 from crawler.extract.dates import is_relative
 from crawler.extract.heuristics import TITLE_SEPARATOR, headline_element, heuristic_fields
@@ -60,10 +61,10 @@ def extract_article(
 def _uncut_title(title: Found, selector: Selector) -> Found:
     """A metadata title cut short (an unescaped quote ends the attribute) yields to the
     page's headline that it begins."""
-    page_title = " ".join((selector.css("title::text").get() or "").split())
+    page_title = fold_spaces(selector.css("title::text").get())
     heading = headline_element(selector, page_title)
-    text = " ".join(heading.xpath("string()").get().split()) if heading is not None else ""
-    value = " ".join(title.value.split())
+    text = fold_spaces(heading.xpath("string()").get()) if heading is not None else ""
+    value = fold_spaces(title.value)
     rest = text[len(value) :]
     if rest and text.startswith(value) and not TITLE_SEPARATOR.match(rest):
         return Found(text, "heuristic")

@@ -11,7 +11,7 @@ import lxml.html
 from parsel import Selector
 from readability import Document
 
-from crawler.cleaning import inner_html
+from crawler.cleaning import element_text, inner_html
 from crawler.extract.noise import drop_furniture, trim_edges
 from crawler.extract.posts import first_post
 
@@ -25,21 +25,17 @@ TABLE_SIBLING_TEXT = 100
 MAX_LINK_SHARE = 0.3
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _link_share(element: lxml.html.HtmlElement) -> float:
-    text = len(_fold(element.text_content())) or 1
-    return sum(len(_fold(a.text_content())) for a in element.iter("a")) / text
+    text = len(element_text(element)) or 1
+    return sum(len(element_text(a)) for a in element.iter("a")) / text
 
 
 def _data_table(page: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
     """The page's table whose text is the text readability chose, if it is a table of data
     rather than the layout table of a page."""
     for table in page.iter("table"):
-        if _fold(table.text_content()) == text:
-            cells = [len(_fold(cell.text_content())) for cell in table.iter("td", "th")]
+        if element_text(table) == text:
+            cells = [len(element_text(cell)) for cell in table.iter("td", "th")]
             largest = max(cells, default=len(text))
             return table if largest < MAX_CELL_SHARE * len(text) else None
     return None
@@ -54,7 +50,7 @@ def _widened_table(page: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElem
         return None
     others = [child for child in parent if child is not table and isinstance(child.tag, str)]
     prose = [c for c in others if _link_share(c) <= MAX_LINK_SHARE]
-    if sum(len(_fold(c.text_content())) for c in prose) < TABLE_SIBLING_TEXT:
+    if sum(len(element_text(c)) for c in prose) < TABLE_SIBLING_TEXT:
         return None
     return parent
 
@@ -67,7 +63,7 @@ def readability_body(selector: Selector) -> str | None:
     document = Document(copy.deepcopy(selector.root))
     summary = document.summary(html_partial=True)
     root = lxml.html.fragment_fromstring(summary, create_parent="div")
-    text = _fold(root.text_content())
+    text = element_text(root)
     if not text:
         return None
     # The partial summary is one <div> around the content.

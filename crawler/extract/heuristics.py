@@ -7,7 +7,7 @@ import re
 
 from parsel import Selector
 
-from crawler.cleaning import body_text
+from crawler.cleaning import body_text, fold_spaces
 from crawler.extract.dates import MONTH_DAY, NUMERIC_DATE
 from crawler.extract.rules import selection_text
 
@@ -79,10 +79,6 @@ HEADLINE_CANDIDATES = (
 HEADLINE_SHARE = 0.4
 
 
-def _fold(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def strip_site_name(title: str) -> str:
     """A <title> without the site or column name that follows the headline."""
     head = TITLE_SEPARATOR.split(title, maxsplit=1)[0].strip()
@@ -90,15 +86,15 @@ def strip_site_name(title: str) -> str:
 
 
 def _text(element: Selector) -> str:
-    return _fold(element.xpath("string()").get())
+    return fold_spaces(element.xpath("string()").get())
 
 
 def headline_element(selector: Selector, page_title: str | None) -> Selector | None:
     """The longest <h1> or <h2> whose text the page title holds (unless it is only the site's
     name); else the first element of the body whose own text is the headline part of the
     title; else the first <h1>."""
-    title = _fold(page_title)
-    head = _fold(strip_site_name(title)) if title else ""
+    title = fold_spaces(page_title)
+    head = fold_spaces(strip_site_name(title)) if title else ""
     headings = [
         heading
         for heading in selector.xpath("//h1 | //h2")
@@ -120,7 +116,7 @@ def headline_element(selector: Selector, page_title: str | None) -> Selector | N
 def heuristic_title(page_title: str | None, heading: Selector | None, byline: str) -> str | None:
     """The headline's text; with its second line when the <title> has both ("headline
     ——subtitle"); without the labels a page adds to it ("原创") when the <title> has none."""
-    head = _fold(strip_site_name(page_title)) if page_title else ""
+    head = fold_spaces(strip_site_name(page_title)) if page_title else ""
     if heading is not None:
         text = _text(heading)
         if head and text and text != head:
@@ -130,7 +126,7 @@ def heuristic_title(page_title: str | None, heading: Selector | None, byline: st
                     return f"{text} {rest}"
             elif len(head) >= 6 and head in text:
                 return head
-        if text and (not page_title or text in _fold(page_title) or len(text) < 200):
+        if text and (not page_title or text in fold_spaces(page_title) or len(text) < 200):
             return text
     return head or None
 
@@ -147,7 +143,7 @@ def byline_text(heading: Selector | None, body: str) -> str:
         size += len(piece.strip())
         if size > BYLINE_WINDOW:
             break
-    byline = _fold(" ".join(text))[:BYLINE_WINDOW]
+    byline = fold_spaces(" ".join(text))[:BYLINE_WINDOW]
     if len(body) >= BODY_OPENING and body[:BODY_OPENING] in byline:
         start = byline.index(body[:BODY_OPENING])
         byline = byline[: start + min(BODY_LINES, len(body))]
@@ -159,14 +155,14 @@ def text_above(heading: Selector | None) -> str:
     if heading is None:
         return ""
     pieces = [piece for piece in heading.xpath(TEXT_BEFORE).getall() if piece.strip()]
-    return _fold(" ".join(pieces[-20:]))[-BEFORE_HEADLINE:]
+    return fold_spaces(" ".join(pieces[-20:]))[-BEFORE_HEADLINE:]
 
 
 def around_body(selector: Selector, body: str) -> tuple[str, str, str]:
     """The text right before the body, the body's last lines, and the text after it."""
     if not body:
         return "", "", ""
-    page = _fold(" ".join(selector.xpath(PAGE_TEXT).getall()))
+    page = fold_spaces(" ".join(selector.xpath(PAGE_TEXT).getall()))
     opening = body[: 4 * BODY_OPENING]
     at = page.find(opening)
     before = page[max(0, at - BEFORE_BODY) : at] if at >= 0 else ""

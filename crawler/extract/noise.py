@@ -8,7 +8,7 @@ import re
 
 import lxml.html
 
-from crawler.cleaning import BLOCK_TAGS
+from crawler.cleaning import BLOCK_TAGS, element_text, fold_spaces
 from crawler.extract.dates import NUMERIC_DATE
 
 # Short lines above the text: "发布时间：2022-02-13 04:22:18 来源：云南日报", "分享到：",
@@ -51,23 +51,19 @@ PHOTO_PARTS = re.compile(r"caption|credit|gallery", re.I)
 FURNITURE_SHARE = 0.3
 
 
-def _text(element: lxml.html.HtmlElement) -> str:
-    return " ".join(element.text_content().split())
-
-
 def text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The innermost block elements with text, in document order."""
     blocks = []
     for element in root.iterdescendants(*BLOCK_TAGS):
-        if _text(element) and not any(
-            _text(inner) for inner in element.iterdescendants(*BLOCK_TAGS)
+        if element_text(element) and not any(
+            element_text(inner) for inner in element.iterdescendants(*BLOCK_TAGS)
         ):
             blocks.append(element)
     return blocks
 
 
 def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
-    text = _text(block)
+    text = element_text(block)
     if block.tag == "h1" or (len(text) >= 4 and text in title):
         return True
     if len(text) <= DATELINE_LENGTH and (NUMERIC_DATE.search(text) or BREADCRUMB.search(text)):
@@ -85,15 +81,15 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     """Remove, in place, the headline, breadcrumbs, dateline, byline and share lines that open
     a body; the related articles, comment box, keywords, page numbers and the site's footer
     lines that close it. The text between is left as it is."""
-    title = " ".join((title or "").split())
+    title = fold_spaces(title)
     blocks = text_blocks(root)
     while blocks and _heading_noise(blocks[0], title):
         blocks.pop(0).drop_tree()
-    total = sum(len(_text(block)) for block in blocks) or 1
+    total = sum(len(element_text(block)) for block in blocks) or 1
     for at, block in enumerate(blocks):
-        text = _text(block)
+        text = element_text(block)
         if len(text) <= TAIL_LENGTH and RELATED.search(text):
-            rest = sum(len(_text(after)) for after in blocks[at:])
+            rest = sum(len(element_text(after)) for after in blocks[at:])
             if rest < RELATED_SHARE * total:
                 for after in blocks[at:]:
                     after.drop_tree()
@@ -101,14 +97,14 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
                 break
     while (
         blocks
-        and len(_text(blocks[-1])) <= TAIL_LENGTH
-        and TAIL_FURNITURE.search(_text(blocks[-1]))
+        and len(element_text(blocks[-1])) <= TAIL_LENGTH
+        and TAIL_FURNITURE.search(element_text(blocks[-1]))
     ):
         blocks.pop().drop_tree()
     footer = []
-    while blocks and _footer_noise(_text(blocks[-1])):
+    while blocks and _footer_noise(element_text(blocks[-1])):
         footer.append(blocks.pop())
-    if len(footer) == 1 and not REGISTRATION.search(_text(footer[0])):
+    if len(footer) == 1 and not REGISTRATION.search(element_text(footer[0])):
         footer = []
     for block in footer:
         block.drop_tree()
@@ -118,13 +114,13 @@ def drop_furniture(root: lxml.html.HtmlElement) -> None:
     """Remove, in place, the captions, galleries, bylines, related links and share boxes that
     a text block holds, known by their class or id; the photos of captions and galleries
     are kept."""
-    total = len(_text(root)) or 1
+    total = len(element_text(root)) or 1
     for element in list(root.iterdescendants()):
         if element.getparent() is None or not isinstance(element.tag, str):
             continue
         name = f"{element.get('class') or ''} {element.get('id') or ''}"
         part = FURNITURE.search(name)
-        if part and len(_text(element)) < FURNITURE_SHARE * total:
+        if part and len(element_text(element)) < FURNITURE_SHARE * total:
             if PHOTO_PARTS.search(part.group(0)):
                 # The photos of a gallery or above a caption are the article's: they stay.
                 if element.tag == "img":

@@ -8,6 +8,7 @@ from itertools import pairwise
 
 import lxml.html
 
+from crawler.cleaning import element_text, fold_spaces
 from crawler.extract.dates import NUMERIC_DATE
 
 # Elements that may wrap one post's text.
@@ -20,18 +21,10 @@ POSTS_SHARE = 0.5
 SNIPPET = 40
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _text(element: lxml.html.HtmlElement) -> str:
-    return _fold(element.text_content())
-
-
 def _dated_gap(post: lxml.html.HtmlElement, following: lxml.html.HtmlElement) -> bool:
     """Whether a date is written between one post and the next."""
-    gap = _fold(" ".join(post.xpath("following::text()[position() <= 60]")))[:BETWEEN_POSTS]
-    start = _text(following)[:SNIPPET]
+    gap = fold_spaces(" ".join(post.xpath("following::text()[position() <= 60]")))[:BETWEEN_POSTS]
+    start = element_text(following)[:SNIPPET]
     if start in gap:
         gap = gap[: gap.index(start)]
     return bool(NUMERIC_DATE.search(gap))
@@ -43,7 +36,7 @@ def repeated_posts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     groups: dict[tuple[str, str], list[lxml.html.HtmlElement]] = defaultdict(list)
     for element in root.iter(*POST_TAGS):
         kind = " ".join((element.get("class") or "").split())
-        if kind and len(_text(element)) >= POST_MIN_TEXT:
+        if kind and len(element_text(element)) >= POST_MIN_TEXT:
             groups[(element.tag, kind)].append(element)
     best: list[lxml.html.HtmlElement] = []
     best_size = 0
@@ -53,7 +46,7 @@ def repeated_posts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             continue
         if not all(_dated_gap(a, b) for a, b in pairwise(members)):
             continue
-        size = sum(len(_text(member)) for member in members)
+        size = sum(len(element_text(member)) for member in members)
         if size > best_size:
             best, best_size = members, size
     return best
@@ -62,12 +55,12 @@ def repeated_posts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 def first_post(root: lxml.html.HtmlElement, chosen_text: str) -> lxml.html.HtmlElement | None:
     """The first post of the page when the text an extractor chose is mostly posts: several
     of them, or one that is not the first. None for a page of one article."""
-    chosen = _fold(chosen_text)
+    chosen = fold_spaces(chosen_text)
     posts = repeated_posts(root)
     if not posts or not chosen:
         return None
-    inside = [i for i, post in enumerate(posts) if _text(post)[:SNIPPET] in chosen]
-    share = sum(len(_text(posts[i])) for i in inside) / len(chosen)
+    inside = [i for i, post in enumerate(posts) if element_text(post)[:SNIPPET] in chosen]
+    share = sum(len(element_text(posts[i])) for i in inside) / len(chosen)
     if share < POSTS_SHARE or not inside or inside == [0]:
         return None
     return posts[0]

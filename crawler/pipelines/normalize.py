@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 
-from crawler.cleaning import clean_body
+from crawler.cleaning import clean_body, fold_spaces
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -24,9 +24,7 @@ AUTHOR_PREFIX = re.compile(
 
 def fold(text: str | None) -> str | None:
     """Strip and fold every run of whitespace to one space; None when nothing is left."""
-    if text is None:
-        return None
-    return " ".join(text.split()) or None
+    return fold_spaces(text) or None
 
 
 def clean_author(author: str | None) -> str | None:
