@@ -195,3 +195,15 @@ def test_breadcrumbs_bylines_related_lists_and_comment_boxes_are_trimmed(monkeyp
     untrimmed = readability_alone(html, monkeypatch)
     assert untrimmed.startswith("首页 > 科技湃") and "推荐阅读" in untrimmed
     assert body_of(html) == " ".join([PARAGRAPH] * 4)
+
+
+def test_text_written_in_sections_is_found():
+    sections = "".join(
+        f"<section style='margin: 16px'><span>{PARAGRAPH}</span></section>" for _ in range(4)
+    )
+    html = (
+        "<html><head><title>三星 Galaxy S20 系列手机正式发布</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a></div>"
+        f"<div class='rich_media_content' id='js_content'>{sections}</div></body></html>"
+    )
+    assert body_of(html) == " ".join([PARAGRAPH] * 4)

@@ -60,7 +60,12 @@ def readability_body(selector: Selector) -> str | None:
     # Readability rewrites the tree it is given: it works on a copy of the page's one parse.
     # Links are left relative (clean_body makes them absolute): rewriting them all costs
     # readability a third of its time.
-    document = Document(copy.deepcopy(selector.root))
+    page = copy.deepcopy(selector.root)
+    # Readability reads paragraphs out of <p> and <div>, not <section>: pages that write
+    # their text in sections (WeChat articles) would give it nothing.
+    for section in page.iter("section"):
+        section.tag = "div"
+    document = Document(page)
     summary = document.summary(html_partial=True)
     root = lxml.html.fragment_fromstring(summary, create_parent="div")
     text = element_text(root)
