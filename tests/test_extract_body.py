@@ -207,3 +207,15 @@ def test_text_written_in_sections_is_found():
         f"<div class='rich_media_content' id='js_content'>{sections}</div></body></html>"
     )
     assert body_of(html) == " ".join([PARAGRAPH] * 4)
+
+
+def test_an_embedded_tweet_the_article_quotes_is_kept():
+    story = "South Dakota launched an anti-drug campaign with a slogan, officials said. " * 3
+    tweet = "Yes this is real and the state spent half a million dollars on it"
+    html = (
+        "<html><head><title>Meth. We're on it.</title></head><body><div class='story'>"
+        f"<p>{story}</p><blockquote class='twitter-tweet'><p>{tweet}</p>"
+        "— Dianna (@diannaeanderson) November 18, 2019</blockquote>"
+        f"<p>{story}</p><p>{story}</p></div></body></html>"
+    )
+    assert tweet in body_of(html)

@@ -55,17 +55,26 @@ def _widened_table(page: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElem
     return parent
 
 
-def readability_body(selector: Selector) -> str | None:
-    """The inner HTML of the main content readability finds in the page, or None."""
-    # Readability rewrites the tree it is given: it works on a copy of the page's one parse.
-    # Links are left relative (clean_body makes them absolute): rewriting them all costs
-    # readability a third of its time.
-    page = copy.deepcopy(selector.root)
-    # Readability reads paragraphs out of <p> and <div>, not <section>: pages that write
-    # their text in sections (WeChat articles) would give it nothing.
+def readable_copy(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the page for readability, which rewrites the tree it is given, with what it
+    misreads put right: text written in <section>s (WeChat articles) it does not read as
+    paragraphs, so they become <div>s; a quote whose class names it a tweet
+    ("twitter-tweet") it throws away as page furniture, but an embedded post the article
+    quotes is part of its text, so quotes lose their class and id."""
+    page = copy.deepcopy(root)
     for section in page.iter("section"):
         section.tag = "div"
-    document = Document(page)
+    for quote in page.iter("blockquote"):
+        quote.attrib.pop("class", None)
+        quote.attrib.pop("id", None)
+    return page
+
+
+def readability_body(selector: Selector) -> str | None:
+    """The inner HTML of the main content readability finds in the page, or None."""
+    # Links are left relative (clean_body makes them absolute): rewriting them all costs
+    # readability a third of its time.
+    document = Document(readable_copy(selector.root))
     summary = document.summary(html_partial=True)
     root = lxml.html.fragment_fromstring(summary, create_parent="div")
     text = element_text(root)
