@@ -219,3 +219,19 @@ def test_an_embedded_tweet_the_article_quotes_is_kept():
         f"<p>{story}</p><p>{story}</p></div></body></html>"
     )
     assert tweet in body_of(html)
+
+
+def test_an_article_is_not_taken_for_a_post_however_long_its_comments():
+    comments = "".join(
+        f"<div class='comment'><span>网友{i} 2022-02-1{i} 10:00</span>"
+        f"<div class='comment-body'>评论{i}：{PARAGRAPH}{PARAGRAPH}</div></div>"
+        for i in range(6)
+    )
+    html = (
+        "<html><head><title>标题</title></head><body><div class='page'>"
+        f"<div class='article'><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>{comments}</div>"
+        "</body></html>"
+    )
+    root = Selector(text=html).root
+    everything = root.xpath("//div[@class='page']")[0].text_content()
+    assert first_post(root, everything) is None

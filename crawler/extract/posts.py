@@ -19,6 +19,8 @@ BETWEEN_POSTS = 300
 # Share of the extractor's text the posts must hold for the page to count as a list of posts.
 POSTS_SHARE = 0.5
 SNIPPET = 40
+# Text allowed before the first post in what the extractor chose: a title and a date.
+MAX_PREAMBLE = 200
 
 
 def _dated_gap(post: lxml.html.HtmlElement, following: lxml.html.HtmlElement) -> bool:
@@ -60,7 +62,11 @@ def first_post(root: lxml.html.HtmlElement, chosen_text: str) -> lxml.html.HtmlE
     if not posts or not chosen:
         return None
     inside = [i for i, post in enumerate(posts) if element_text(post)[:SNIPPET] in chosen]
+    if not inside or inside == [0]:
+        return None
     share = sum(len(element_text(posts[i])) for i in inside) / len(chosen)
-    if share < POSTS_SHARE or not inside or inside == [0]:
+    preamble = chosen.index(element_text(posts[inside[0]])[:SNIPPET])
+    # An article followed by its comments is one article, however long the comments.
+    if share < POSTS_SHARE or preamble > MAX_PREAMBLE:
         return None
     return posts[0]
