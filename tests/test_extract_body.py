@@ -89,21 +89,32 @@ def test_a_forum_reply_chosen_yields_to_the_opening_post():
     assert post is not None and post.text_content().startswith("第1篇。")
 
 
-def test_an_article_with_dated_comments_is_one_article():
-    comments = "".join(
+def commented_page(comments: int, comment_text: str) -> str:
+    """An article in one block, then its dated comments, all in one page block."""
+    thread = "".join(
         f"<div class='comment'><span>网友{i} 2022-02-1{i} 10:00</span>"
-        f"<div class='comment-body'>评论{i}：{PARAGRAPH[:60]}</div></div>"
-        for i in range(4)
+        f"<div class='comment-body'>评论{i}：{comment_text}</div></div>"
+        for i in range(comments)
     )
-    html = (
-        "<html><head><title>标题</title></head><body>"
+    return (
+        "<html><head><title>标题</title></head><body><div class='page'>"
         f"<div class='article'><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>"
-        f"<div class='comments'>{comments}</div></body></html>"
+        f"<div class='comments'>{thread}</div></div></body></html>"
     )
+
+
+def test_an_article_with_dated_comments_is_one_article():
+    html = commented_page(4, PARAGRAPH[:60])
     root = Selector(text=html).root
     article = root.xpath("//div[@class='article']")[0].text_content()
     assert first_post(root, article) is None
     assert "评论" not in body_of(html)
+
+
+def test_an_article_is_not_taken_for_a_post_however_long_its_comments():
+    root = Selector(text=commented_page(6, PARAGRAPH * 3)).root
+    everything = root.xpath("//div[@class='page']")[0].text_content()
+    assert first_post(root, everything) is None
 
 
 def test_a_table_of_figures_keeps_the_notice_around_it(monkeypatch):
@@ -219,19 +230,3 @@ def test_an_embedded_tweet_the_article_quotes_is_kept():
         f"<p>{story}</p><p>{story}</p></div></body></html>"
     )
     assert tweet in body_of(html)
-
-
-def test_an_article_is_not_taken_for_a_post_however_long_its_comments():
-    comments = "".join(
-        f"<div class='comment'><span>网友{i} 2022-02-1{i} 10:00</span>"
-        f"<div class='comment-body'>评论{i}：{PARAGRAPH}{PARAGRAPH}</div></div>"
-        for i in range(6)
-    )
-    html = (
-        "<html><head><title>标题</title></head><body><div class='page'>"
-        f"<div class='article'><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>{comments}</div>"
-        "</body></html>"
-    )
-    root = Selector(text=html).root
-    everything = root.xpath("//div[@class='page']")[0].text_content()
-    assert first_post(root, everything) is None
