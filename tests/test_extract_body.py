@@ -230,3 +230,14 @@ def test_an_embedded_tweet_the_article_quotes_is_kept():
         f"<p>{story}</p><p>{story}</p></div></body></html>"
     )
     assert tweet in body_of(html)
+
+
+def test_an_english_byline_and_worded_dateline_are_trimmed(monkeypatch):
+    story = "New vehicle sales in the Houston area plunged last month, dealers said. " * 3
+    html = (
+        "<html><head><title>Car sales plunge</title></head><body><div class='story'>"
+        "<p>By Paul Takahashi</p><p>Updated 4:00 am, Wednesday, November 20, 2019</p>"
+        f"<p>{story}</p><p>{story}</p><p>{story}</p></div></body></html>"
+    )
+    assert readability_alone(html, monkeypatch).startswith("By Paul Takahashi")
+    assert body_of(html).startswith("New vehicle sales")
