@@ -222,7 +222,9 @@ def heuristic_author(byline: str, last_lines: str, after: str) -> str | None:
         or _first((AUTHOR_LABEL, POSTED_BY), tail)
         or EDITOR_LABEL.search(closing + after)
     )
-    return _name(found) or None if found else None
+    if not found:
+        return None
+    return _name(found) or None
 
 
 def heuristic_fields(
@@ -234,6 +236,7 @@ def heuristic_fields(
     before, last_lines, after = around_body(selector, body)
     byline = byline_text(heading, body) if heading is not None else before
     return {
+        "headline": _text(heading) if heading is not None else None,
         "title": heuristic_title(page_title, heading, byline),
         "date": heuristic_date(
             url,
