@@ -73,11 +73,16 @@ class SeedSpider(Spider):
         spider.store = seen_store(crawler)
         return spider
 
+    def make_request(self, url: str, callback: Any, **kwargs: Any) -> Request:
+        """Every request of the spider is made here (listing pages, feeds, sitemaps, article
+        pages): the one seam where rendering (Splash, Playwright) changes how pages are asked."""
+        return Request(url, callback=callback, **kwargs)
+
     async def start(self) -> AsyncIterator[Request]:
         for channel in self.source.channels:
-            yield Request(
+            yield self.make_request(
                 channel.url,
-                callback=self.parse_listing,
+                self.parse_listing,
                 cb_kwargs={"channel": channel, "page": 1},
             )
 
@@ -89,9 +94,9 @@ class SeedSpider(Spider):
             if feed:
                 self.logger.info("%s advertises its feed %s: reading that", response.url, feed)
                 feed_channel = replace(channel, type="feed")
-                yield Request(
+                yield self.make_request(
                     feed,
-                    callback=self.parse_listing,
+                    self.parse_listing,
                     cb_kwargs={"channel": feed_channel, "page": page},
                 )
                 return
@@ -114,9 +119,9 @@ class SeedSpider(Spider):
                 self.crawler.stats.inc_value(f"listing/skipped/{skip}")
                 continue
             wanted += 1
-            yield Request(
+            yield self.make_request(
                 strip_tracking(entry.url, self.tracking_params),
-                callback=self.parse_article,
+                self.parse_article,
                 errback=self.article_failed,
                 cb_kwargs={
                     "channel": channel.name,
@@ -126,8 +131,8 @@ class SeedSpider(Spider):
             )
         for child in children[: max(channel.max_pages - page, 0)]:
             # A sitemap index: each child sitemap counts as one more listing page.
-            yield Request(
-                child, callback=self.parse_listing, cb_kwargs={"channel": channel, "page": page + 1}
+            yield self.make_request(
+                child, self.parse_listing, cb_kwargs={"channel": channel, "page": page + 1}
             )
         if entries and not wanted and self.source.stop_on_seen:
             self.crawler.stats.inc_value("listing/stopped_on_seen")
@@ -137,9 +142,9 @@ class SeedSpider(Spider):
         if kind == "html" and next_query and page < channel.max_pages:
             next_url = select(response, next_query).get()
             if next_url:
-                yield response.follow(
-                    next_url,
-                    callback=self.parse_listing,
+                yield self.make_request(
+                    response.urljoin(next_url),
+                    self.parse_listing,
                     cb_kwargs={"channel": channel, "page": page + 1},
                 )
 
