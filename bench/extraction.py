@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -69,23 +68,21 @@ def truth_of(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def ours(html: str, url: str | None, lang: str) -> dict[str, Any]:
-    from parsel import Selector
+    """What a crawl exports: the page as the response a crawl gets, through extract_article
+    with the options the spider gives it (a seed of the page's language; Chinese pages in
+    Asia/Shanghai, others in UTC)."""
+    from scrapy.http import HtmlResponse
 
-    from crawler.cleaning import clean_body
-    from crawler.extract import extract_article
-    from crawler.extract.dates import parse_date
-    from crawler.seeds import ArticleRules
+    from crawler.extract import ExtractOptions, extract_article
 
-    found = extract_article(Selector(text=html), ArticleRules(), url=url, language=lang)
-    body = found.get("body")
-    tz = ZoneInfo("Asia/Shanghai" if lang == "zh" else "UTC")
-    date = found.get("date")
-    parsed = parse_date(date.value, tz, lang) if date else None
+    response = HtmlResponse(url or "http://127.0.0.1/page.html", body=html, encoding="utf-8")
+    tz = "Asia/Shanghai" if lang == "zh" else "UTC"
+    article = extract_article(response, ExtractOptions(language=lang, timezone=tz))
     return {
-        "body": clean_body(body.value, url or "http://localhost/").text if body else "",
-        "title": found["title"].value if "title" in found else None,
-        "date": parsed.date().isoformat() if parsed else None,
-        "author": found["author"].value if "author" in found else None,
+        "body": article.text or "",
+        "title": article.title,
+        "date": article.date.date().isoformat() if article.date else None,
+        "author": article.author,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import lxml.html
@@ -74,6 +75,9 @@ REMOVED_TAGS = frozenset(
 SAFE_ATTRS = frozenset({"src", "href", "alt", "title", "width", "height", "colspan", "rowspan"})
 # Where lazy-loading pages keep the real image address.
 LAZY_SRC_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
+# Where responsive images list their candidates ("a.jpg 640w, b.jpg 1280w" or "1x, 2x").
+SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
+SRCSET_DESCRIPTOR = re.compile(r"^(?P<size>\d+(?:\.\d+)?)(?P<unit>[wx])$")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 BLOCK_TAGS = frozenset(
     CONTENT_TAGS - {"a", "strong", "b", "em", "i", "u", "sub", "sup", "img", "code"} | {"div"}
@@ -111,16 +115,52 @@ def _unsafe(url: str) -> bool:
     return "".join(url.split()).lower().startswith(UNSAFE_SCHEMES)
 
 
+def largest_candidate(srcset: str) -> str | None:
+    """The URL of the largest candidate of a ``srcset`` (HTML's "640w" or "2x" descriptors; a
+    candidate without one counts as 1x)."""
+    best, best_size = None, -1.0
+    for candidate in srcset.split(","):
+        parts = candidate.split()
+        if not parts:
+            continue
+        match = SRCSET_DESCRIPTOR.match(parts[1]) if len(parts) > 1 else None
+        size = float(match["size"]) if match else 1.0
+        if size > best_size:
+            best, best_size = parts[0], size
+    return best
+
+
+def _image_source(img: lxml.html.HtmlElement) -> str | None:
+    """Where an <img> really is: a lazy-loading attribute, its own src, else the largest
+    candidate of its srcset or of its <picture>'s <source>s."""
+    lazy = next((img.get(a) for a in LAZY_SRC_ATTRS if img.get(a)), None)
+    src = lazy or (img.get("src") or "").strip()
+    if src and not _unsafe(src):
+        return src
+    sets = [img.get(a) for a in SRCSET_ATTRS]
+    parent = img.getparent()
+    if parent is not None and parent.tag == "picture":
+        sets += [source.get(a) for source in parent.iter("source") for a in SRCSET_ATTRS]
+    for srcset in sets:
+        if srcset and (candidate := largest_candidate(srcset)):
+            return candidate
+    return src or None
+
+
 def clean_body(body_html: str, base_url: str) -> CleanBody:
-    """Safe body HTML (inner HTML of one container), its plain text, and its image URLs."""
+    """Safe body HTML (inner HTML of one container), its plain text, and its image URLs.
+
+    Every link and image is made absolute here, against ``base_url``: the document's base URL
+    (its ``<base href>`` resolved against the page's URL, else the page's URL).
+    """
     try:
         root = lxml.html.fragment_fromstring(body_html, create_parent="div")
     except ParserError:
         return CleanBody("", "", [])
     for img in root.iter("img"):
-        lazy = next((img.get(a) for a in LAZY_SRC_ATTRS if img.get(a)), None)
-        if lazy:
-            img.set("src", lazy)
+        source = _image_source(img)
+        if source:
+            img.set("src", source)
     CLEANER(root)
     text = plain_text(root)
     for element in list(root.iter("div")):
@@ -142,10 +182,11 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     return CleanBody(inner_html(root).strip(), text, images)
 
 
-def body_text(body_html: str | None) -> str:
-    """The readable text of a body as extracted (scripts and styles ignored), whitespace folded.
+def html_text(body_html: str | None) -> str:
+    """The readable text of an HTML fragment (scripts and styles ignored), whitespace folded.
 
-    Cheaper than clean_body, for a look at a body before it is cleaned.
+    Cheaper than clean_body, for a look at a body before it is cleaned; what an article is
+    judged and exported with is clean_body's text.
     """
     if not body_html or not body_html.strip():
         return ""

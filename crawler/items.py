@@ -42,3 +42,6 @@ class Article:
     channel: str | None = None
     listing_date: datetime | None = None
     listing_title: str | None = None
+    # The rule that gave each field extracted from the page: "seed", "json-ld", "meta",
+    # "readability", "heuristic" or "url".
+    extracted_by: dict[str, str] = field(default_factory=dict)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from parsel import Selector
+from scrapy.http import HtmlResponse
 
-from crawler.extract import extract_article
+from crawler.extract import ExtractOptions, extract_article, extract_fields
 from crawler.extract.dates import parse_date
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.seeds import ArticleRules
@@ -76,7 +77,7 @@ def test_layers_field_by_field():
         '<div class="nav"><p><a href="/">Home</a></p></div>'
         f'<div class="story"><p>{story}</p><p>{story}</p></div>'
     )
-    found = extract_article(page(head, body), ArticleRules(date=".when::text"))
+    found = extract_fields(page(head, body), ArticleRules(date=".when::text"))
     assert {k: (v.value, v.rule) for k, v in found.items() if k != "body"} == {
         "date": ("2022-04-09 17:56", "seed"),
         "title": ("LD title", "json-ld"),
@@ -89,15 +90,15 @@ def test_layers_field_by_field():
 
 def test_seed_body_with_exclude_leaves_page_intact():
     selector = page(body='<div class="c"><p>Keep</p><div class="ad">Ad</div></div>')
-    found = extract_article(selector, ArticleRules(body=".c", exclude=(".ad",)))
+    found = extract_fields(selector, ArticleRules(body=".c", exclude=(".ad",)))
     assert found["body"] == ("<p>Keep</p>", "seed")
     assert selector.css(".ad")  # the page's own tree is not changed
 
 
 def test_title_falls_back_to_h1_then_title():
-    assert extract_article(page(body="<h1> H1 </h1>"), ArticleRules())["title"].value == "H1"
+    assert extract_fields(page(body="<h1> H1 </h1>"), ArticleRules())["title"].value == "H1"
     only_title = page(head="<title>Doc title</title>")
-    assert extract_article(only_title, ArticleRules())["title"].value == "Doc title"
+    assert extract_fields(only_title, ArticleRules())["title"].value == "Doc title"
 
 
 def test_date_and_author_from_the_byline_not_the_sidebar():
@@ -108,7 +109,7 @@ def test_date_and_author_from_the_byline_not_the_sidebar():
         f"<div class='text'><p>{'正文内容很长。' * 20}</p></div>"
         "<div class='side'><p>热门：2021-01-01 旧闻</p></div>",
     )
-    found = extract_article(page_html, ArticleRules(), language="zh")
+    found = extract_fields(page_html, ArticleRules(), language="zh")
     assert found["title"] == ("Story headline here", "heuristic")
     assert found["date"] == ("2022-04-09 17:56", "heuristic")
     assert found["author"] == ("张三", "heuristic")
@@ -120,16 +121,16 @@ def test_no_byline_date_means_none_even_with_a_sidebar_date():
         "<h1>Headline</h1><div class='text'><p>Short body.</p></div>"
         "<div class='side'>热门：2021-01-01 00:00 的旧闻</div>",
     )
-    found = extract_article(page_html, ArticleRules(body=".text"))
+    found = extract_fields(page_html, ArticleRules(body=".text"))
     assert "date" not in found
 
 
 def test_date_from_the_url_when_the_page_has_none():
     page_html = page("", "<h1>Headline</h1><div class='text'><p>Body text.</p></div>")
-    found = extract_article(
+    found = extract_fields(
         page_html, ArticleRules(body=".text"), url="https://x.example/2022/04/09/story.html"
     )
-    assert found["date"] == ("2022-04-09", "heuristic")
+    assert found["date"] == ("2022-04-09", "url")
 
 
 def test_author_from_a_signature_or_the_editor_at_the_body_end():
@@ -139,13 +140,13 @@ def test_author_from_a_signature_or_the_editor_at_the_body_end():
         f"<h1>标题在这里</h1><div class='text'><p>{story}（记者 胡晓蓉）</p></div>"
         "<div class='foot'>责任编辑：孙某</div>",
     )
-    assert extract_article(signed, ArticleRules(body=".text"))["author"].value == "胡晓蓉"
+    assert extract_fields(signed, ArticleRules(body=".text"))["author"].value == "胡晓蓉"
     edited = page(
         "<title>标题在这里 - 网站</title>",
         f"<h1>标题在这里</h1><div class='text'><p>{story}</p></div>"
         "<div class='foot'>（ 责任编辑：魏喆 ） 页面功能</div><div>（主办）</div>",
     )
-    assert extract_article(edited, ArticleRules(body=".text"))["author"].value == "魏喆"
+    assert extract_fields(edited, ArticleRules(body=".text"))["author"].value == "魏喆"
 
 
 def test_author_meta_naming_the_site_is_not_an_author():
@@ -160,21 +161,64 @@ def test_posted_on_date_after_a_forum_post():
         f"<div class='t'>帖子标题</div><div class='text'><p>{post}</p></div>"
         "<div class='sig'>本贴由 大卫 于2005年8月12日16:12:21在论坛发表</div>",
     )
-    found = extract_article(forum, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(forum, ArticleRules(body=".text"), language="zh")
     assert found["date"] == ("2005年8月12日16:12:21", "heuristic")
 
 
 def test_a_byline_date_without_a_year_takes_the_one_in_the_url():
     story = "正文内容很长。" * 20
-    html = page(
-        "<title>标题在这里 - 网站</title>",
-        f"<h1>标题在这里</h1><p>9月30日 10:00</p><div class='text'><p>{story}</p></div>",
+    html = (
+        "<html><head><title>标题在这里 - 网站</title></head><body>"
+        f"<h1>标题在这里</h1><p>9月30日 10:00</p><div class='text'><p>{story}</p></div>"
+        "</body></html>"
     )
-    found = extract_article(
-        html, ArticleRules(body=".text"), url="https://x.example/2019/09/30/1.html"
+    tz = ZoneInfo("Asia/Shanghai")
+    options = ExtractOptions(
+        language="zh",
+        timezone="Asia/Shanghai",
+        rules=ArticleRules(body=".text"),
+        crawled_at=datetime(2026, 11, 30, tzinfo=tz),
     )
-    assert found["date"] == ("2019-09-30", "heuristic")
-    assert extract_article(html, ArticleRules(body=".text"))["date"].value == "9月30日 10:00"
+    dated = HtmlResponse("https://x.example/2019/09/30/1.html", body=html, encoding="utf-8")
+    assert extract_article(dated, options).date == datetime(2019, 9, 30, 10, 0, tzinfo=tz)
+    # Without the address's day, the most recent 30 September before the crawl.
+    undated = HtmlResponse("https://x.example/news/1.html", body=html, encoding="utf-8")
+    assert extract_article(undated, options).date == datetime(2026, 9, 30, 10, 0, tzinfo=tz)
+
+
+@pytest.mark.parametrize(
+    ("path", "day"),
+    [
+        ("/2021/03/20/harbour-promenade.html", "2021-03-20"),
+        ("/2021/3/20/x.html", "2021-03-20"),
+        ("/news/2021-03-20/x.html", "2021-03-20"),
+        ("/news/20210320/x.html", "2021-03-20"),
+        ("/journal/2021/04/12713/", None),
+        ("/politics/2022_04_09_634001.shtml", None),
+        ("/2021/03/20-harbour.html", None),
+        ("/2021/13/20/x.html", None),
+        ("/a/20220409094509154.html", None),
+    ],
+)
+def test_a_date_in_the_address_is_whole_path_segments(path, day):
+    html = "<html><head><title>A story</title></head><body><h1>A story</h1></body></html>"
+    response = HtmlResponse(f"https://x.example{path}", body=html, encoding="utf-8")
+    article = extract_article(response, ExtractOptions(timezone="Europe/London"))
+    assert (article.date.date().isoformat() if article.date else None) == day
+    if day:
+        assert article.extracted_by["date"] == "url"
+
+
+def test_a_date_in_the_address_yields_to_one_in_the_page():
+    html = (
+        "<html><head><title>A story</title>"
+        "<meta property='article:published_time' content='2021-03-21T08:00:00Z'></head>"
+        "<body><h1>A story</h1></body></html>"
+    )
+    response = HtmlResponse("https://x.example/2021/03/20/x.html", body=html, encoding="utf-8")
+    article = extract_article(response, ExtractOptions())
+    assert article.date == datetime(2021, 3, 21, 8, tzinfo=UTC)
+    assert article.extracted_by["date"] == "meta"
 
 
 STORY = "正文内容很长，讲了一件事。" * 12
@@ -187,7 +231,7 @@ def test_a_heading_that_is_only_the_site_name_is_not_the_headline():
         "<div class='info'>2022-02-13 09:57 光明网</div>"
         f"<div class='text'><p>光明日报记者 王建宏 张文攀</p><p>{STORY}</p></div>",
     )
-    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(html, ArticleRules(body=".text"), language="zh")
     assert found["title"].value == "土豆不“土” 土豆无“土”"
     assert found["date"].value == "2022-02-13 09:57"
     assert found["author"].value == "王建宏 张文攀"
@@ -200,7 +244,7 @@ def test_without_a_headline_the_text_before_the_body_is_its_byline():
         "<div class='post-title'>[湖湘文化]陈天华《警世钟》ggjjzhzz 发表于 2005-9-15 11:46:00</div>"
         f"<div class='text'><p>{STORY}</p></div>",
     )
-    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(html, ArticleRules(body=".text"), language="zh")
     assert found["date"] == ("2005-9-15 11:46:00", "heuristic")
     assert found["author"] == ("ggjjzhzz", "heuristic")
 
@@ -211,7 +255,7 @@ def test_a_month_first_date_with_slashes():
         "<div>孙丰：座谈会 作者： 来源： 发布日期： 9/17/2004 5:54:13 AM</div>"
         f"<div class='text'><p>{STORY}</p></div>",
     )
-    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(html, ArticleRules(body=".text"), language="zh")
     assert found["date"].value == "9/17/2004 5:54:13 AM"
     tz = ZoneInfo("Asia/Shanghai")
     assert parse_date(found["date"].value, tz, "zh") == datetime(2004, 9, 17, 5, 54, 13, tzinfo=tz)
@@ -224,7 +268,7 @@ def test_a_date_right_above_the_headline_when_none_follows_it():
         "<span>2022年02月13日</span><h2>“厕所革命”改善农牧区人居环境</h2>"
         f"<div class='text'><p>{STORY}</p></div>",
     )
-    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(html, ArticleRules(body=".text"), language="zh")
     assert found["date"].value == "2022年02月13日"
 
 
@@ -247,7 +291,7 @@ def test_a_date_right_above_the_headline_when_none_follows_it():
 )
 def test_author_named_after_the_body(after_headline, author):
     html = page("<title>标题在这里 - 网站</title>", f"<h1>标题在这里</h1>{after_headline}")
-    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(html, ArticleRules(body=".text"), language="zh")
     assert found["author"] == (author, "heuristic")
 
 
@@ -258,7 +302,7 @@ def test_a_blog_post_signed_by_its_poster():
         f"<div class='text'>{STORY}</div>"
         "<div class='foot'>[打印] 由海姑娘张贴 @ 2005-03-21 01:20:44 (359)</div>",
     )
-    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(html, ArticleRules(body=".text"), language="zh")
     assert found["author"] == ("海姑娘", "heuristic")
     assert found["date"] == ("2005-03-21 01:20:44", "heuristic")
 
@@ -269,7 +313,7 @@ def test_a_metadata_title_cut_short_yields_to_the_headline():
         '<meta property="og:title" content="奖金711万元！">',
         '<h1>奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?</h1>',
     )
-    assert extract_article(html, ArticleRules())["title"] == (
+    assert extract_fields(html, ArticleRules())["title"] == (
         '奖金711万元！"中国诺贝尔奖"首位获奖女性啥来头?',
         "heuristic",
     )
@@ -278,7 +322,7 @@ def test_a_metadata_title_cut_short_yields_to_the_headline():
         '<meta property="og:title" content="Calendário Stock Car 2018">',
         "<div>Calendário Stock Car 2018 | Autoracing | F1</div>",
     )
-    assert extract_article(whole, ArticleRules())["title"].rule == "meta"
+    assert extract_fields(whole, ArticleRules())["title"].rule == "meta"
 
 
 def test_a_headline_with_its_second_line_and_without_labels():
@@ -287,14 +331,14 @@ def test_a_headline_with_its_second_line_and_without_labels():
         "<h1>为现代化建设凝聚强大智慧和力量</h1><h3>——热烈祝贺会议开幕</h3>"
         f"<div class='text'><p>{STORY}</p></div>",
     )
-    found = extract_article(two_lines, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(two_lines, ArticleRules(body=".text"), language="zh")
     assert found["title"].value == "为现代化建设凝聚强大智慧和力量 ——热烈祝贺会议开幕"
     labelled = page(
         "<title>最不愁吃肉的国家：顿顿有肉吃</title>",
         "<h1><span>原创</span>最不愁吃肉的国家：顿顿有肉吃</h1>"
         f"<div class='text'><p>{STORY}</p></div>",
     )
-    found = extract_article(labelled, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(labelled, ArticleRules(body=".text"), language="zh")
     assert found["title"].value == "最不愁吃肉的国家：顿顿有肉吃"
 
 
@@ -304,7 +348,7 @@ def test_a_date_without_a_year_yields_to_the_declared_update_date():
         "<h1>标题在这里</h1><div>发布时间：09-30 22:46</div>"
         f"<div class='text'><p>IT之家9月30日消息 {STORY}</p></div>",
     )
-    found = extract_article(html, ArticleRules(body=".text"), language="zh")
+    found = extract_fields(html, ArticleRules(body=".text"), language="zh")
     assert found["date"] == ("2019-09-30 22:46:13", "meta")
 
 

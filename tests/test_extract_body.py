@@ -9,7 +9,7 @@ import copy
 from parsel import Selector
 
 import crawler.extract.body as body_module
-from crawler.cleaning import body_text, clean_body
+from crawler.cleaning import clean_body, html_text
 from crawler.extract.body import readability_body
 from crawler.extract.posts import first_post
 
@@ -63,7 +63,7 @@ def furnished_page() -> str:
 
 
 def body_of(html: str) -> str:
-    return body_text(readability_body(Selector(text=html)))
+    return html_text(readability_body(Selector(text=html)))
 
 
 def readability_alone(html: str, monkeypatch) -> str:
@@ -188,8 +188,8 @@ def test_captions_galleries_and_bylines_go_their_photos_stay():
         "<div class='share-tools'><img src='/i/weibo.png'>Share this</div></div></body></html>"
     )
     body = readability_body(Selector(text=html))
-    assert body_text(body).startswith("New vehicle sales")
-    assert caption not in body_text(body) and "Takahashi" not in body and "Share" not in body
+    assert html_text(body).startswith("New vehicle sales")
+    assert caption not in html_text(body) and "Takahashi" not in body and "Share" not in body
     assert "/p/1.jpg" in body and "weibo" not in body
 
 

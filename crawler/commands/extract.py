@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from scrapy import Request, Spider
 from scrapy.commands import ScrapyCommand
@@ -13,41 +14,63 @@ from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from crawler.cleaning import clean_body
 from crawler.commands import refuse
-from crawler.extract import FIELDS, extract_article
-from crawler.extract.dates import parse_date
-from crawler.seeds import ArticleRules, SeedError, Source
+from crawler.exporters.jsonl import IsoDateJsonLinesItemExporter
+from crawler.extract import ExtractOptions, extract_article
+from crawler.seeds import SeedError, Source
 
 if TYPE_CHECKING:
     import argparse
 
     from scrapy.http import Response
 
+    from crawler.items import Article
 
-def describe(response: Response, source: Source | None) -> str:
+
+SHOWN = ("title", "date", "updated", "author", "headimg", "body_html")
+# Article field -> the name of the extracted field (and of its line).
+RULE_OF = {"headimg": "image", "body_html": "body"}
+
+
+def extracted(
+    response: Response, source: Source | None, tracking_params: tuple[str, ...]
+) -> Article:
+    """The article a crawl of ``source`` builds from this page (the same function, the same
+    options, without a listing)."""
+    if source is None:
+        return extract_article(response, ExtractOptions(tracking_params=tracking_params))
+    options = ExtractOptions.for_source(source, tracking_params=tracking_params)
+    return extract_article(response, options)
+
+
+def describe(article: Article) -> str:
     """The page's fields as a seed writer wants to see them: value and rule, one per line."""
-    rules = source.article if source else ArticleRules()
-    language = source.language if source else "en"
-    found = extract_article(response.selector, rules, url=response.url, language=language)
-    lines = [f"{'url':<8} {response.url}"]
-    for name in FIELDS:
-        if name not in found:
-            lines.append(f"{name:<8} -")
+    lines = [f"{'url':<8} {article.url}"]
+    for name in SHOWN:
+        value = getattr(article, name)
+        rule = article.extracted_by.get(RULE_OF.get(name, name))
+        label = RULE_OF.get(name, name)
+        if not value or rule is None:
+            lines.append(f"{label:<8} -")
             continue
-        value, rule = found[name]
-        shown = " ".join(value.split())
-        if name in ("date", "updated"):
-            parsed = parse_date(value, source.tzinfo if source else ZoneInfo("UTC"), language)
-            shown = f"{parsed.isoformat() if parsed else 'NOT A DATE'}  (from {shown[:60]!r})"
-        elif name == "body":
-            body = clean_body(value, response.url)
+        if isinstance(value, datetime):
+            shown = value.isoformat()
+        elif name == "body_html":
             shown = (
-                f"{len(body.text)} characters, {len(body.images)} images: "
-                f"{' '.join(body.text.split())[:200]}"
+                f"{len(article.text or '')} characters, {len(article.image_urls)} images: "
+                f"{' '.join((article.text or '').split())[:200]}"
             )
-        lines.append(f"{name:<8} [{rule}] {shown}")
+        else:
+            shown = " ".join(str(value).split())
+        lines.append(f"{label:<8} [{rule}] {shown}")
     return "\n".join(lines)
+
+
+def as_json(article: Article) -> str:
+    """The article as one JSON object, serialized as the JSON Lines feed writes it."""
+    out = io.BytesIO()
+    IsoDateJsonLinesItemExporter(out, encoding="utf-8").export_item(article)
+    return out.getvalue().decode("utf-8").rstrip("\n")
 
 
 class ExtractSpider(Spider):
@@ -55,15 +78,16 @@ class ExtractSpider(Spider):
 
     name = "extract"
 
-    def __init__(self, url: str, source: Source | None, **kwargs: Any):
+    def __init__(self, url: str, source: Source | None, show: Any, **kwargs: Any):
         super().__init__(**kwargs)
-        self.url, self.source = url, source
+        self.url, self.source, self.show = url, source, show
 
     async def start(self):
         yield Request(self.url, callback=self.parse, errback=self.failed, dont_filter=True)
 
     def parse(self, response: Response) -> None:
-        print(describe(response, self.source))
+        tracking = tuple(self.crawler.settings.getlist("TRACKING_PARAMS"))
+        print(self.show(extracted(response, self.source, tracking)))
 
     def failed(self, failure: Any) -> None:
         print(f"error: {self.url}: {failure.value!r}", file=sys.stderr)
@@ -94,6 +118,9 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--seed", help="read the page with this seed's [article] rules")
+        parser.add_argument(
+            "--json", action="store_true", help="print the article as its JSON Lines feed would"
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -106,16 +133,18 @@ class Command(ScrapyCommand):
                 self.exitcode = refuse(f"--seed {opts.seed}: {exc}")
                 return
         target = args[0]
+        show = as_json if opts.json else describe
         if "://" not in target:
             path = Path(target)
             if not path.is_file():
                 self.exitcode = refuse(f"{target}: no such file (or give a URL)")
                 return
             response = HtmlResponse(url=path.resolve().as_uri(), body=path.read_bytes())
-            print(describe(response, source))
+            tracking = tuple(self.settings.getlist("TRACKING_PARAMS"))
+            print(show(extracted(response, source, tracking)))
             return
         crawler = self.crawler_process.create_crawler(ExtractSpider)
-        self.crawler_process.crawl(crawler, url=target, source=source)
+        self.crawler_process.crawl(crawler, url=target, source=source, show=show)
         self.crawler_process.start()
         if crawler.stats.get_value("extract/failed"):
             self.exitcode = 1

@@ -1,19 +1,33 @@
-"""Page -> article fields: seed rules, then JSON-LD, then meta, then heuristics, field by field."""
+"""Page -> Article: seed rules, then JSON-LD, then meta, then heuristics, field by field, and the
+one function (``extract_article``) that the spider, `scrapy extract` and the benchmark call."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
-from parsel import Selector
+from w3lib.url import safe_url_string
 
-from crawler.cleaning import fold_spaces
+from crawler.cleaning import clean_body, fold_spaces
+from crawler.extract.authors import clean_author
 from crawler.extract.body import readability_body
-from crawler.extract.dates import is_relative
+from crawler.extract.dates import find_dates, is_relative, parse_date
 from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.extract.rules import seed_fields
+from crawler.items import Article
 from crawler.seeds import ArticleRules
+from crawler.urls import canonical_url
+
+if TYPE_CHECKING:
+    from parsel import Selector
+    from scrapy.http import TextResponse
+
+    from crawler.seeds import Source
 
 FIELDS = ("title", "date", "updated", "author", "image", "body")
 
@@ -25,16 +39,71 @@ class Found(NamedTuple):
     rule: str
 
 
-def extract_article(
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Everything extraction needs besides the page itself, passed down every layer.
+
+    ``url`` is the page's URL and ``base_url`` the document's base URL (its ``<base href>``
+    resolved against ``url``); both are filled from the response when left None. Dates the
+    page gives without an offset are read in ``timezone`` (an IANA name), relative ones from
+    ``crawled_at``. ``source``, ``site`` and ``categories`` are copied onto the article;
+    ``site`` is also the author when the page names none.
+    """
+
+    url: str | None = None
+    base_url: str | None = None
+    language: str = "en"
+    timezone: str = "UTC"
+    rules: ArticleRules = field(default_factory=ArticleRules)
+    source: str | None = None
+    site: str | None = None
+    categories: tuple[str, ...] = ()
+    # Query parameters removed from the article's URL (TRACKING_PARAMS).
+    tracking_params: tuple[str, ...] = ()
+    # What the listing page said of the article.
+    channel: str | None = None
+    listing_date: datetime | None = None
+    listing_title: str | None = None
+    crawled_at: datetime | None = None
+
+    @classmethod
+    def for_source(cls, source: Source, **values: object) -> ExtractOptions:
+        """Options for a page of a seed's source; ``values`` sets the other fields."""
+        channel = values.get("channel")
+        categories = tuple(c for c in (source.group, source.site, channel) if c)
+        return cls(
+            language=source.language,
+            timezone=source.timezone,
+            rules=source.article,
+            source=source.name,
+            site=source.site,
+            categories=categories,
+            **values,  # type: ignore[arg-type]
+        )
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def base_url(selector: Selector, url: str) -> str:
+    """The document's base URL: its first ``<base href>``, relative or absolute, resolved
+    against the page's URL (HTML's rule); else the page's URL."""
+    href = selector.xpath("//base[@href][1]/@href").get()
+    return safe_url_string(urljoin(url, href.strip())) if href and href.strip() else url
+
+
+def extract_fields(
     selector: Selector, rules: ArticleRules, url: str | None = None, language: str = "en"
 ) -> dict[str, Found]:
-    """Raw article fields of one page, each from the first layer that gives it."""
+    """Raw article fields of one page, each from the first layer that gives it; a date found
+    nowhere else is the one the page's address holds (rule "url")."""
     found: dict[str, Found] = {}
 
     @cache
     def heuristics() -> dict[str, str | None]:
         # Once per page: the cut-title check below reads the same headline.
-        return heuristic_fields(selector, url, found["body"].value if "body" in found else None)
+        return heuristic_fields(selector, found["body"].value if "body" in found else None)
 
     layers = (
         ("seed", lambda: seed_fields(selector, rules)),
@@ -59,6 +128,10 @@ def extract_article(
     undated = "date" not in found or is_relative(found["date"].value)
     if undated and "updated" in found and not is_relative(found["updated"].value):
         found["date"] = found["updated"]
+    if "date" not in found:
+        in_url = find_dates(url or "", ("url",))
+        if in_url:
+            found["date"] = Found(in_url[0].text, "url")
     return found
 
 
@@ -70,3 +143,78 @@ def _uncut_title(title: Found, headline: str | None) -> Found:
     if rest and text.startswith(value) and not TITLE_SEPARATOR.match(rest):
         return Found(text, "heuristic")
     return title
+
+
+def read_date(text: str | None, options: ExtractOptions, url: str | None) -> datetime | None:
+    """A date text read in the source's timezone and language, relative to the crawl time.
+
+    A date without a year ("9月30日 10:00") on a page whose address holds that month and day
+    takes the address's year.
+    """
+    if not text:
+        return None
+    tz = options.tzinfo
+    crawled_at = options.crawled_at or datetime.now(UTC)
+    value = parse_date(text, tz, options.language, crawled_at)
+    if value is not None and is_relative(text):
+        in_url = find_dates(url or "", ("url",))
+        if in_url:
+            day = datetime.fromisoformat(in_url[0].text).date()
+            end_of_day = datetime.combine(day, time(23, 59, 59), tzinfo=tz)
+            again = parse_date(text, tz, options.language, end_of_day)
+            if again is not None and again.astimezone(tz).date() == day:
+                value = again
+    return value.astimezone(tz) if value is not None else None
+
+
+def extract_article(response: TextResponse, options: ExtractOptions | None = None) -> Article:
+    """The article of one page, built whole: every field the page gives, read and cleaned
+    (title folded; author without labels, else the site; dates timezone-aware in the source's
+    timezone; body HTML safe with every link and image absolute against the document's base
+    URL; its text), plus what the item needs from its source (canonical URL, source, site,
+    categories, language) and from the listing. ``extracted_by`` names the rule that gave each
+    field (seed, json-ld, meta, readability, heuristic, url)."""
+    options = options or ExtractOptions()
+    page_url = options.url or response.url
+    options = replace(
+        options,
+        url=page_url,
+        base_url=options.base_url or base_url(response.selector, page_url),
+        crawled_at=options.crawled_at or datetime.now(UTC),
+    )
+    tz = options.tzinfo
+    found = extract_fields(response.selector, options.rules, page_url, options.language)
+
+    def value(name: str) -> str | None:
+        return found[name].value if name in found else None
+
+    date_text = value("date")
+    published = read_date(date_text, options, page_url)
+    body = clean_body(value("body") or "", options.base_url)
+    image = value("image")
+    headimg = safe_url_string(urljoin(options.base_url, image.strip())) if image else None
+    headimg = headimg or (body.images[0] if body.images else None)
+    listing_date = options.listing_date
+    return Article(
+        url=canonical_url(page_url, options.tracking_params),
+        source=options.source,
+        site=options.site,
+        title=fold_spaces(value("title")) or None,
+        author=clean_author(value("author")) or options.site,
+        date=published,
+        date_source="page" if published else None,
+        date_relative=bool(published and date_text and is_relative(date_text)),
+        updated=read_date(value("updated"), options, page_url),
+        categories=list(options.categories),
+        headimg=headimg,
+        thumbnail=headimg,
+        body_html=body.html,
+        text=body.text,
+        image_urls=list(dict.fromkeys(body.images + ([headimg] if headimg else []))),
+        language=options.language,
+        crawled_at=options.crawled_at.astimezone(tz),
+        channel=options.channel,
+        listing_date=listing_date.astimezone(tz) if listing_date else None,
+        listing_title=fold_spaces(options.listing_title) or None,
+        extracted_by={name: found[name].rule for name in found},
+    )

@@ -1,10 +1,13 @@
-"""Turn the date texts news pages show into timezone-aware datetimes."""
+"""Every date pattern of the crawler: finding date texts in a page's text or an address
+(``find_dates``), and reading one into a timezone-aware datetime (``parse_date``)."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -20,14 +23,85 @@ NUMERIC_DATE = re.compile(
 MONTH_DAY = re.compile(
     r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*(?:(?P<H>\d{1,2})[:：](?P<M>\d{2}))?"
 )
+# 9/17/2004 5:54:13 AM, as some older sites write it; dateparser reads it.
+SLASHED_DATE = re.compile(
+    r"(?<![\d/])\d{1,2}/\d{1,2}/(?:19|20)\d\d(?![\d/])(?:\s+\d{1,2}:\d\d(?::\d\d)?(?:\s*[AP]M)?)?",
+    re.I,
+)
+# "November 20, 2019", "20 Nov 2019": English worded dates.
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+WORDED_DATE = re.compile(
+    rf"\b{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d\b|\b\d{{1,2}}\s+{MONTH}\s+(?:19|20)\d\d\b"
+)
+# A post's date signed after it: "发表于 2005-9-15 11:46:00", "本贴由 大卫 于2005年8月12日",
+# "发布日期： 2019-03-06", "张贴 @ 2005-03-21", "posted on 2019-03-06".
+SIGNED_DATE = re.compile(
+    rf"(?:发表于|发布于|于|[发更][布表新](?:日期|时间)[：:]|@|posted on)\s*"
+    rf"(?P<date>{NUMERIC_DATE.pattern})",
+    re.I,
+)
+# A date that is whole path segments of an address: /2021/03/20/, /2021-03-20/, /20210320/.
+# /journal/2021/04/12713/ has no day, and /2022_04_09_634001.shtml no date segment.
+URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)(?:/(?P<m>0?[1-9]|1[0-2])/(?P<d>0?[1-9]|[12]\d|3[01])"
+    r"|-(?P<m2>0[1-9]|1[0-2])-(?P<d2>0[1-9]|[12]\d|3[01])"
+    r"|(?P<m3>0[1-9]|1[0-2])(?P<d3>0[1-9]|[12]\d|3[01]))(?=/)"
+)
+# A date or an article id in a listing link's address, loosely: enough to guess that a link
+# leads to an article (not to date it).
+ADDRESS_DATE = re.compile(
+    r"(?<!\d)(?:19|20)\d\d[-/_]?(?:0[1-9]|1[0-2])[-/_]?(?:0[1-9]|[12]\d|3[01])(?!\d)|\d{5,}"
+)
+FORMS: dict[str, re.Pattern[str]] = {
+    "numeric": NUMERIC_DATE,
+    "slashed": SLASHED_DATE,
+    "month_day": MONTH_DAY,
+    "worded": WORDED_DATE,
+    "signed": SIGNED_DATE,
+    "url": URL_DATE,
+    "address": ADDRESS_DATE,
+}
 # A label before the date: "Updated: ", "发布时间：", "Published on: ".
 LABEL = re.compile(r"^[^\d:：]{1,24}[：:]\s*")
 KNOWN_LANGUAGES = frozenset(language_order)
 # Longer texts are not dates; dateparser would spend a long time on them.
 MAX_DATEPARSER_TEXT = 80
-
-
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+class DateText(NamedTuple):
+    """A date written in a text: the date's own text and where it starts."""
+
+    text: str
+    start: int
+
+
+def find_dates(text: str, forms: tuple[str, ...] = ("numeric", "slashed")) -> list[DateText]:
+    """Every date of the given forms (keys of FORMS) written in ``text``, in text order.
+
+    "signed" gives the date after its label; "url" reads an address's path (a date made of
+    whole path segments, ISO-written: 2021-03-20); "address" only says that an address holds a
+    date or a long id. Texts are returned as written, to be read by ``parse_date``.
+    """
+    found = []
+    for form in forms:
+        if form == "url":
+            path = urlsplit(text).path if "://" in text else text
+            found += [
+                DateText("-".join(_url_parts(m)), m.start()) for m in URL_DATE.finditer(path + "/")
+            ]
+            continue
+        for match in FORMS[form].finditer(text):
+            group = "date" if form == "signed" else 0
+            found.append(DateText(match.group(group).strip(), match.start(group)))
+    return sorted(found, key=lambda found: found.start)
+
+
+def _url_parts(match: re.Match[str]) -> tuple[str, str, str]:
+    g = match.groupdict()
+    month = g["m"] or g["m2"] or g["m3"]
+    day = g["d"] or g["d2"] or g["d3"]
+    return g["y"], month.zfill(2), day.zfill(2)
 
 
 def is_relative(text: str) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from parsel import Selector
 from w3lib.html import replace_entities
+
+from crawler.extract.authors import not_a_person
 
 ARTICLE_TYPES = {
     "Article",
@@ -141,8 +142,3 @@ def meta_fields(selector: Selector) -> dict[str, str]:
                 found[name] = _unescaped(name, value)
                 break
     return found
-
-
-def not_a_person(author: str) -> bool:
-    """An author meta that names the site instead: a web address, or a list of outlets."""
-    return bool(re.search(r"https?://|www\.|\.(?:com|cn|net|org)\b", author))

@@ -9,7 +9,8 @@ import re
 import lxml.html
 
 from crawler.cleaning import BLOCK_TAGS, element_text, fold_spaces
-from crawler.extract.dates import NUMERIC_DATE
+from crawler.extract.authors import is_byline
+from crawler.extract.dates import find_dates
 
 # Short lines above the text: "发布时间：2022-02-13 04:22:18 来源：云南日报", "分享到：",
 # "首页 > 科技", "澎湃新闻记者 贺梨萍", "By Paul Takahashi".
@@ -17,13 +18,6 @@ DATELINE_LENGTH = 60
 SHARE_LENGTH = 20
 SHARE_BAR = re.compile(r"分享到|分享至|发表评论|我要评论|打印|字号|收藏|\bshare\b", re.I)
 BREADCRUMB = re.compile(r"\S\s*[>»›]\s*\S")
-# "November 20, 2019", "20 Nov 2019": an English dateline has no numeric date.
-MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-WORDED_DATE = re.compile(
-    rf"\b{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d\b|\b\d{{1,2}}\s+{MONTH}\s+(?:19|20)\d\d\b"
-)
-BYLINE = re.compile(r"记者|作者|来源[：:]|编辑[：:]|^By\s")
-BYLINE_LENGTH = 30
 # Short lines below the text: comment boxes, keywords, pages, and the heading of a list of
 # related articles, which goes with the list when little text follows it.
 TAIL_LENGTH = 30
@@ -71,11 +65,12 @@ def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
     text = element_text(block)
     if block.tag == "h1" or (len(text) >= 4 and text in title):
         return True
-    if len(text) <= DATELINE_LENGTH and any(
-        pattern.search(text) for pattern in (NUMERIC_DATE, WORDED_DATE, BREADCRUMB)
+    # A dateline: "November 20, 2019", "2022-02-13 04:22:18 来源：云南日报"; or breadcrumbs.
+    if len(text) <= DATELINE_LENGTH and (
+        find_dates(text, ("numeric", "worded")) or BREADCRUMB.search(text)
     ):
         return True
-    if len(text) <= BYLINE_LENGTH and BYLINE.search(text):
+    if is_byline(text):
         return True
     return len(text) <= SHARE_LENGTH and bool(SHARE_BAR.search(text))
 

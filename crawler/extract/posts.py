@@ -9,7 +9,7 @@ from itertools import pairwise
 import lxml.html
 
 from crawler.cleaning import element_text, fold_spaces
-from crawler.extract.dates import NUMERIC_DATE
+from crawler.extract.dates import find_dates
 
 # Elements that may wrap one post's text.
 POST_TAGS = ("div", "td", "article", "section", "li", "dd", "blockquote")
@@ -29,7 +29,7 @@ def _dated_gap(post: lxml.html.HtmlElement, following: lxml.html.HtmlElement) ->
     start = element_text(following)[:SNIPPET]
     if start in gap:
         gap = gap[: gap.index(start)]
-    return bool(NUMERIC_DATE.search(gap))
+    return bool(find_dates(gap, ("numeric",)))
 
 
 def repeated_posts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

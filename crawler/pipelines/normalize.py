@@ -1,68 +1,48 @@
-"""Normalize an article: canonical URL, folded text, dates in the seed's timezone, safe body."""
+"""Normalize an article built elsewhere than ``extract_article`` (a spider of one's own):
+folded text, labels off the author, a safe body with absolute links, its images listed."""
 
 from __future__ import annotations
 
-import re
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 
 from crawler.cleaning import clean_body, fold_spaces
-from crawler.urls import canonical_url
+from crawler.extract.authors import clean_author
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
 
-# "作者：", "来源:", "记者 ", "By " and the like before an author's name.
-AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:作者|来源|记者|编辑|责任编辑|责编|撰文|文)\s*[：:|｜]\s*|记者\s*|by[\s:]+)",
-    re.IGNORECASE,
-)
-
-
-def fold(text: str | None) -> str | None:
-    """Strip and fold every run of whitespace to one space; None when nothing is left."""
-    return fold_spaces(text) or None
-
-
-def clean_author(author: str | None) -> str | None:
-    author = fold(author)
-    while author and AUTHOR_PREFIX.match(author):
-        author = fold(AUTHOR_PREFIX.sub("", author, count=1))
-    return author
-
 
 class NormalizePipeline:
-    """Puts every field of an article into the shape the exporters write."""
-
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-        self.tracking_params = crawler.settings.getlist("TRACKING_PARAMS")
+    """Puts every field of an article into the shape the exporters write, reading only the
+    item. An article from ``extract_article`` is already in that shape and passes unchanged
+    (its body is not cleaned twice); an article of a spider of one's own is brought to it:
+    title folded, author without labels (else its ``site``), naive dates read as UTC, body
+    cleaned against its URL when its ``text`` is not set, head image and thumbnail defaulted
+    to the first body image, ``image_urls`` listed."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        return cls()
 
     def process_item(self, item: object) -> object:
         article = ItemAdapter(item)
-        source = self.crawler.spider.source
-        page_url = article["url"]
-        article["url"] = canonical_url(page_url, self.tracking_params)
         for name in ("title", "listing_title"):
-            article[name] = fold(article.get(name))
-        for name in ("date", "updated"):
-            if article.get(name):
-                article[name] = article[name].astimezone(source.tzinfo)
-        article["author"] = clean_author(article.get("author")) or source.site
-        article["categories"] = [
-            c for c in (source.group, source.site, article.get("channel")) if c
-        ]
-        body = clean_body(article["body_html"], page_url)
-        article["body_html"], article["text"] = body.html, body.text
-        article["headimg"] = article.get("headimg") or (body.images[0] if body.images else None)
-        article["thumbnail"] = article.get("thumbnail") or article["headimg"]
-        head = [article["headimg"]] if article["headimg"] else []
-        article["image_urls"] = list(dict.fromkeys(body.images + head))
+            article[name] = fold_spaces(article.get(name)) or None
+        article["author"] = clean_author(article.get("author")) or article.get("site")
+        for name in ("date", "updated", "crawled_at", "listing_date"):
+            value = article.get(name)
+            if value is not None and value.tzinfo is None:
+                article[name] = value.replace(tzinfo=UTC)
+        if article.get("text") is None:
+            body = clean_body(article.get("body_html") or "", article["url"])
+            article["body_html"], article["text"] = body.html, body.text
+            head = article.get("headimg") or (body.images[0] if body.images else None)
+            article["headimg"] = head
+            article["thumbnail"] = article.get("thumbnail") or head
+            article["image_urls"] = list(dict.fromkeys(body.images + ([head] if head else [])))
         return item

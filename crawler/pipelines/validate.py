@@ -1,19 +1,28 @@
-"""Drop articles that lack a url, title or body text, and give every article a date (and a
+"""Drop articles that lack a url, title, source or body text, and give every article a date (and a
 title: the listing's, when the page has none)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 
-from crawler.cleaning import body_text
+from crawler.cleaning import clean_body
 from crawler.pipelines import drop
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+
+
+def exported_text(article: ItemAdapter) -> str:
+    """The text the article is exported with: its ``text`` once its body has been cleaned
+    (``extract_article`` does it), else the text of its cleaned body."""
+    if article.get("text") is not None:
+        return article["text"]
+    return clean_body(article.get("body_html") or "", article.get("url") or "").text
 
 
 class ValidatePipeline:
@@ -37,18 +46,19 @@ class ValidatePipeline:
         if not (article.get("title") or "").strip():
             # What the listing called it, when the page itself names no title.
             article["title"] = article.get("listing_title")
-        for name in ("url", "title"):
+        for name in ("url", "title", "source"):
             if not (article.get(name) or "").strip():
                 raise drop(self.stats, f"no_{name}", url)
-        if not body_text(article.get("body_html")):
+        if not exported_text(article).strip():
             raise drop(self.stats, "no_body", url)
 
         if article.get("date"):
-            article["date_source"] = "page"
+            article["date_source"] = article.get("date_source") or "page"
         elif self.date_fallback == "drop":
             raise drop(self.stats, "no_date", url)
         elif article.get("listing_date"):
             article["date"], article["date_source"] = article["listing_date"], "listing"
         else:
+            article["crawled_at"] = article.get("crawled_at") or datetime.now(UTC)
             article["date"], article["date_source"] = article["crawled_at"], "crawled"
         return item

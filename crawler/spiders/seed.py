@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy import Request, Spider
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.extract import extract_article
+from crawler.extract import ExtractOptions, extract_article
 from crawler.extract.dates import is_relative, parse_date
 from crawler.extract.rules import selection_text
 from crawler.items import Article
@@ -66,7 +66,7 @@ class SeedSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.tracking_params = crawler.settings.getlist("TRACKING_PARAMS")
+        spider.tracking_params = tuple(crawler.settings.getlist("TRACKING_PARAMS"))
         spider.retry_failed_after = timedelta(
             seconds=crawler.settings.getfloat("RETRY_FAILED_AFTER")
         )
@@ -209,34 +209,20 @@ class SeedSpider(Spider):
         listing_title: str | None,
     ) -> Iterator[Article]:
         self.crawler.stats.inc_value("article/pages")
-        found = extract_article(response.selector, self.source.article)
-        crawled_at = datetime.now(UTC)
-
-        def value(name: str) -> str | None:
-            return found[name].value if name in found else None
-
-        published = self.parse_date(value("date"), crawled_at)
-        if self.since and published and published < self.since:
-            self.crawler.stats.inc_value("article/skipped/older_than_since")
-            return
-        image = value("image")
-        yield Article(
-            url=response.url,
-            source=self.name,
-            site=self.source.site,
-            title=value("title"),
-            author=value("author"),
-            date=published,
-            date_relative=bool(published and is_relative(value("date"))),
-            updated=self.parse_date(value("updated"), crawled_at),
-            headimg=response.urljoin(image) if image else None,
-            body_html=value("body"),
-            language=self.source.language,
-            crawled_at=crawled_at,
+        options = ExtractOptions.for_source(
+            self.source,
+            tracking_params=self.tracking_params,
             channel=channel,
             listing_date=listing_date,
             listing_title=listing_title,
         )
+        article = extract_article(response, options)
+        if "date" in article.extracted_by and article.date is None:
+            self.crawler.stats.inc_value("dates/unparsed")
+        if self.since and article.date and article.date < self.since:
+            self.crawler.stats.inc_value("article/skipped/older_than_since")
+            return
+        yield article
 
     def parse_date(self, text: str | None, base: datetime | None = None) -> datetime | None:
         if not text:
