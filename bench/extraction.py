@@ -67,16 +67,21 @@ def truth_of(record: dict[str, Any]) -> dict[str, Any]:
 # --- extractors: html, url, language -> {body (text), title, date (YYYY-MM-DD), author} ---
 
 
+# The timezone a seed of a site in this language would most likely give.
+SEED_TIMEZONES = {"zh": "Asia/Shanghai"}
+
+
 def ours(html: str, url: str | None, lang: str) -> dict[str, Any]:
     """What a crawl exports: the page as the response a crawl gets, through extract_article
-    with the options the spider gives it (a seed of the page's language; Chinese pages in
-    Asia/Shanghai, others in UTC)."""
+    with the options the spider gives it, as if from a seed of the page's language: Chinese
+    pages in Asia/Shanghai, others in UTC. A crawl writes dates in its seed's timezone and a
+    day is judged in it, so a page declaring 19:53-05:00 is dated the next day in UTC."""
     from scrapy.http import HtmlResponse
 
     from crawler.extract import ExtractOptions, extract_article
 
     response = HtmlResponse(url or "http://127.0.0.1/page.html", body=html, encoding="utf-8")
-    tz = "Asia/Shanghai" if lang == "zh" else "UTC"
+    tz = SEED_TIMEZONES.get(lang, "UTC")
     article = extract_article(response, ExtractOptions(language=lang, timezone=tz))
     return {
         "body": article.text or "",
