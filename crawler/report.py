@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+
+from crawler.runs import Run
 
 if TYPE_CHECKING:
     from typing import Self
@@ -20,9 +21,13 @@ def _group(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 
 class CrawlReport:
+    """Figures of the crawl from its stats, for the log and the run's report file."""
+
+    # Where the report is written: a template of the run's values and the spider's name.
+    PATH = "%(output_dir)s/reports/%(source)s/%(run_id)s.json"
+
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.output_dir = Path(crawler.settings.get("OUTPUT_DIR"))
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -33,7 +38,7 @@ class CrawlReport:
         stats = self.crawler.stats.get_stats()
         return {
             "source": spider.name,
-            "run": getattr(spider, "run_id", None),
+            "run": Run.of(self.crawler).id,
             "finish_reason": reason,
             "listing_pages": stats.get("listing/pages", 0),
             "article_pages": stats.get("article/pages", 0),
@@ -66,7 +71,6 @@ class CrawlReport:
             figures["offsite_filtered"],
             figures["export_errors"] or "none",
         )
-        if figures["run"]:
-            path = self.output_dir / "reports" / spider.name / f"{figures['run']}.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+        path = Run.of(self.crawler).fill(self.PATH, source=spider.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -35,6 +35,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.export.ExportPipeline": 900,
 }
 EXTENSIONS = {
+    # The run's id and the values of output path templates (exporters, report).
+    "crawler.runs.Run": 0,
     # Logs the closing summary and writes output/reports/<source>/<run>.json.
     "crawler.report.CrawlReport": 500,
 }
@@ -93,6 +95,9 @@ IMAGES_THUMBS = {"small": (300, 300)}
 # Smaller images (tracking pixels, spacers) are not kept.
 IMAGES_MIN_WIDTH = 16
 IMAGES_MIN_HEIGHT = 16
+# Images are requested without a Referer ("none") or with the article's URL ("page"); a seed's
+# image_referer sets it for its own crawl.
+IMAGES_REFERER = "none"
 # Point body images, headimg and thumbnail at the local copies, served under this prefix.
 IMAGES_REWRITE = True
 IMAGES_URL_PREFIX = "/images/"

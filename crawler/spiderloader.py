@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 
 def spider_class(source: Source) -> type[SeedSpider]:
     """A SeedSpider subclass named after the seed and bound to its Source."""
-    attrs = {"name": source.name, "source": source, "allowed_domains": list(source.allowed_domains)}
+    attrs = {
+        "name": source.name,
+        "source": source,
+        "allowed_domains": list(source.allowed_domains),
+        # What the seed says of its crawl that components read as settings.
+        "custom_settings": {"IMAGES_REFERER": source.image_referer},
+    }
     return type(f"{source.name.title().replace('-', '')}Spider", (SeedSpider,), attrs)
 
 

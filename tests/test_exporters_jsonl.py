@@ -9,6 +9,7 @@ from datetime import datetime
 from hostile import HOSTILE_BODIES, HOSTILE_TEXTS
 
 from conftest import crawl, export_run, make_article, make_source, read_jsonl
+from crawler.runs import Run
 from sites import news
 
 
@@ -28,7 +29,7 @@ def test_hostile_articles_round_trip(tmp_path):
         tmp_path, source, articles, EXPORTERS={"crawler.exporters.jsonl.JsonLinesExporter": {}}
     )
     (feed,) = (tmp_path / "feeds" / source.name).glob("*.jsonl")
-    assert feed.name == f"{crawler.spider.run_id}.jsonl"
+    assert feed.name == f"{Run.of(crawler).id}.jsonl"
     raw = feed.read_bytes().decode("utf-8")  # UTF-8, or this raises
     # JSON must escape control characters; nothing else is written as \uXXXX.
     escaped = {int(code, 16) for code in re.findall(r"(?<!\\)\\u([0-9a-fA-F]{4})", raw)}

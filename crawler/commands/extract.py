@@ -1,4 +1,5 @@
-"""`scrapy extract URL|FILE [--seed NAME]`: every field of one page and the rule that gave it."""
+"""`scrapy extract URL|FILE ... [--seed NAME] [--json]`: every field of a page as a crawl builds
+it, and the rule that gave it."""
 
 from __future__ import annotations
 
@@ -74,23 +75,24 @@ def as_json(article: Article) -> str:
 
 
 class ExtractSpider(Spider):
-    """Fetches one page through the engine (robots.txt, headers, encodings as in a crawl)."""
+    """Fetches pages through the engine (robots.txt, headers, encodings as in a crawl)."""
 
     name = "extract"
 
-    def __init__(self, url: str, source: Source | None, show: Any, **kwargs: Any):
+    def __init__(self, urls: list[str], source: Source | None, show: Any, **kwargs: Any):
         super().__init__(**kwargs)
-        self.url, self.source, self.show = url, source, show
+        self.urls, self.source, self.show = urls, source, show
 
     async def start(self):
-        yield Request(self.url, callback=self.parse, errback=self.failed, dont_filter=True)
+        for url in self.urls:
+            yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
 
     def parse(self, response: Response) -> None:
         tracking = tuple(self.crawler.settings.getlist("TRACKING_PARAMS"))
-        print(self.show(extracted(response, self.source, tracking)))
+        print(self.show(extracted(response, self.source, tracking)), flush=True)
 
     def failed(self, failure: Any) -> None:
-        print(f"error: {self.url}: {failure.value!r}", file=sys.stderr)
+        print(f"error: {failure.request.url}: {failure.value!r}", file=sys.stderr)
         self.crawler.stats.set_value("extract/failed", True)
 
 
@@ -110,7 +112,7 @@ class Command(ScrapyCommand):
                 self.settings.set(name, value, priority="cmdline")
 
     def syntax(self) -> str:
-        return "URL|FILE [--seed NAME]"
+        return "URL|FILE [URL|FILE ...] [--seed NAME] [--json]"
 
     def short_desc(self) -> str:
         return "Print every field of one page and the rule (seed, JSON-LD, meta, …) that gave it"
@@ -123,8 +125,8 @@ class Command(ScrapyCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if len(args) != 1:
-            raise UsageError("give one URL or file")
+        if not args:
+            raise UsageError("give a URL or a file")
         source = None
         if opts.seed:
             try:
@@ -132,19 +134,21 @@ class Command(ScrapyCommand):
             except (SeedError, KeyError, AttributeError) as exc:
                 self.exitcode = refuse(f"--seed {opts.seed}: {exc}")
                 return
-        target = args[0]
         show = as_json if opts.json else describe
-        if "://" not in target:
-            path = Path(target)
-            if not path.is_file():
-                self.exitcode = refuse(f"{target}: no such file (or give a URL)")
-                return
+        files = [Path(target) for target in args if "://" not in target]
+        missing = [str(path) for path in files if not path.is_file()]
+        if missing:
+            self.exitcode = refuse(f"{missing[0]}: no such file (or give a URL)")
+            return
+        tracking = tuple(self.settings.getlist("TRACKING_PARAMS"))
+        for path in files:
             response = HtmlResponse(url=path.resolve().as_uri(), body=path.read_bytes())
-            tracking = tuple(self.settings.getlist("TRACKING_PARAMS"))
-            print(show(extracted(response, source, tracking)))
+            print(show(extracted(response, source, tracking)), flush=True)
+        urls = [target for target in args if "://" in target]
+        if not urls:
             return
         crawler = self.crawler_process.create_crawler(ExtractSpider)
-        self.crawler_process.crawl(crawler, url=target, source=source, show=show)
+        self.crawler_process.crawl(crawler, urls=urls, source=source, show=show)
         self.crawler_process.start()
         if crawler.stats.get_value("extract/failed"):
             self.exitcode = 1

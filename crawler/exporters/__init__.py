@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.utils.misc import build_from_crawler, load_object
 
+from crawler.runs import Run
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -45,6 +47,8 @@ class Exporter:
         self.crawler = crawler
         self.settings = crawler.settings
         self.output_dir = Path(crawler.settings.get("OUTPUT_DIR"))
+        # The run's id and path templates: exporters read the item and the run, no spider.
+        self.run = Run.of(crawler)
         self.options = self.check_options(options)
 
     @classmethod

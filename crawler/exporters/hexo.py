@@ -113,10 +113,17 @@ class HexoExporter(Exporter):
     def open(self) -> None:
         self.posts_dir = Path(self.options["posts_dir"] or self.output_dir / "posts")
         self.posts_dir.mkdir(parents=True, exist_ok=True)
-        # Temporary files of this source that a killed run left behind.
-        self.temp_prefix = f".{self.crawler.spider.name}-"
-        for stale in self.posts_dir.glob(f"{self.temp_prefix}*.tmp"):
-            stale.unlink(missing_ok=True)
+        self.cleared: set[str] = set()
+
+    def temp_prefix(self, article: ItemAdapter) -> str:
+        """Temporary files are named after the source: one crawl of a source at a time may
+        clear what a killed crawl of the same source left, not another source's files."""
+        prefix = f".{slug_safe(article['source'])}-"
+        if prefix not in self.cleared:
+            self.cleared.add(prefix)
+            for stale in self.posts_dir.glob(f"{prefix}*.tmp"):
+                stale.unlink(missing_ok=True)
+        return prefix
 
     def post_path(self, article: ItemAdapter) -> Path:
         """The post's file: named after the first publication date (in the seed's timezone,
@@ -161,4 +168,4 @@ class HexoExporter(Exporter):
 
     def export(self, article: ItemAdapter) -> None:
         post = self.render(article).encode("utf-8")
-        write_atomically(self.post_path(article), post, temp_prefix=self.temp_prefix)
+        write_atomically(self.post_path(article), post, temp_prefix=self.temp_prefix(article))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import os
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.exporters import JsonLinesItemExporter
 
@@ -27,29 +28,37 @@ class IsoDateJsonLinesItemExporter(JsonLinesItemExporter):
 class JsonLinesExporter(Exporter):
     """One feed file per source per run, created with its first article (no empty feeds).
 
-    Each line reaches the file in one append and is fsynced before export() returns, so a
-    crawl killed at any moment leaves whole lines only.
+    Option ``path``: a template filled with the run's and the article's values
+    (``%(output_dir)s``, ``%(source)s``, ``%(run_id)s``, ``%(time)s``), as Scrapy fills
+    FEEDS URIs. Each line reaches its file in one append and is fsynced before export()
+    returns, so a crawl killed at any moment leaves whole lines only.
     """
 
+    OPTIONS: ClassVar[dict[str, Any]] = {"path": "%(output_dir)s/feeds/%(source)s/%(run_id)s.jsonl"}
+
     def open(self) -> None:
-        spider = self.crawler.spider
-        self.path = self.output_dir / "feeds" / spider.name / f"{spider.run_id}.jsonl"
-        self.fd: int | None = None
+        self.files: dict[Path, int] = {}
         self.buffer = io.BytesIO()
         self.writer = IsoDateJsonLinesItemExporter(self.buffer, encoding="utf-8")
+
+    def feed_path(self, article: ItemAdapter) -> Path:
+        """The file of the article's source in this run."""
+        return self.run.fill(self.options["path"], source=article["source"])
 
     def export(self, article: ItemAdapter) -> None:
         self.buffer.seek(0)
         self.buffer.truncate()
         self.writer.export_item(article.item)
-        if self.fd is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        path = self.feed_path(article)
+        fd = self.files.get(path)
+        if fd is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = self.files[path] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         line = self.buffer.getvalue()
-        if os.write(self.fd, line) != len(line):
-            raise OSError(f"short write to {self.path}")
-        os.fsync(self.fd)
+        if os.write(fd, line) != len(line):
+            raise OSError(f"short write to {path}")
+        os.fsync(fd)
 
     def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
+        for fd in self.files.values():
+            os.close(fd)

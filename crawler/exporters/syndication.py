@@ -6,7 +6,9 @@ import json
 import os
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
 
 from crawler.exporters import Exporter, ExporterError
 from crawler.files import write_atomically
@@ -24,14 +26,21 @@ def xml_text(text: str | None) -> str:
 
 
 class SyndicationExporter(Exporter):
-    """The newest ``max_entries`` articles of the source across runs, as Atom and RSS 2.0.
+    """The newest ``max_entries`` articles of each source across runs, as Atom and RSS 2.0.
 
-    Each article is appended to a journal (output/state/syndication/<source>.jsonl, fsynced)
-    when exported; at the end of the run the journal is cut to the newest entries and both
-    feeds are written from it, atomically, with feedgen.
+    Each article is appended to its source's journal (option ``journal``, by default
+    output/state/syndication/<source>.jsonl, fsynced) when exported; at the end of the run
+    each journal written to is cut to the newest entries and its feeds (option ``feed``,
+    ``%(format)s`` being atom or rss) are written from it, atomically, with feedgen. The
+    feed's title, language and home link come from the articles (site, language, URL).
     """
 
-    OPTIONS: ClassVar[dict[str, Any]] = {"max_entries": 0, "formats": ["atom", "rss"]}
+    OPTIONS: ClassVar[dict[str, Any]] = {
+        "max_entries": 0,
+        "formats": ["atom", "rss"],
+        "journal": "%(output_dir)s/state/syndication/%(source)s.jsonl",
+        "feed": "%(output_dir)s/feeds/%(source)s/feed.%(format)s",
+    }
     REQUIRES: ClassVar[dict[str, str]] = {"feedgen": "pip install 'crawler[feeds]'"}
 
     @classmethod
@@ -43,17 +52,18 @@ class SyndicationExporter(Exporter):
         return options
 
     def open(self) -> None:
-        spider = self.crawler.spider
-        self.source = spider.source
         self.max_entries = self.options["max_entries"] or self.settings.getint("FEED_MAX_ENTRIES")
-        self.journal = self.output_dir / "state" / "syndication" / f"{spider.name}.jsonl"
-        self.feeds_dir = self.output_dir / "feeds" / spider.name
-        self.journal.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        # Source -> the journal's file descriptor, opened with the source's first article.
+        self.journals: dict[str, int] = {}
+
+    def journal(self, source: str) -> Path:
+        return self.run.fill(self.options["journal"], source=source)
 
     def export(self, article: ItemAdapter) -> None:
         entry = {
             "url": article["url"],
+            "site": article.get("site") or article["source"],
+            "language": article.get("language"),
             "title": article["title"],
             "author": article["author"],
             "date": article["date"].isoformat(),
@@ -62,15 +72,21 @@ class SyndicationExporter(Exporter):
             "summary": (article.get("text") or "")[:SUMMARY_LENGTH],
             "content": article["body_html"],
         }
+        source = article["source"]
+        fd = self.journals.get(source)
+        if fd is None:
+            path = self.journal(source)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = self.journals[source] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-        os.write(self.fd, line)
-        os.fsync(self.fd)
+        os.write(fd, line)
+        os.fsync(fd)
 
-    def newest_entries(self) -> list[dict[str, Any]]:
-        """The journal's newest entries, one per URL (its latest version), newest first."""
+    def newest_entries(self, journal: Path) -> list[dict[str, Any]]:
+        """A journal's newest entries, one per URL (its latest version), newest first."""
         latest: dict[str, dict[str, Any]] = {}
         # JSON Lines end at "\n" only: str.splitlines() would also cut at U+2028 and the like.
-        for line in self.journal.read_text("utf-8").split("\n"):
+        for line in journal.read_text("utf-8").split("\n"):
             try:
                 entry = json.loads(line)
             except ValueError:
@@ -80,29 +96,35 @@ class SyndicationExporter(Exporter):
         return entries[::-1][: self.max_entries]
 
     def close(self) -> None:
-        os.close(self.fd)
-        entries = self.newest_entries()
-        if not entries:
-            return
-        kept = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in reversed(entries))
-        write_atomically(self.journal, kept.encode("utf-8"))
-        feed = self.feed(entries)
-        if "atom" in self.options["formats"]:
-            write_atomically(self.feeds_dir / "feed.atom", feed.atom_str(pretty=True))
-        if "rss" in self.options["formats"]:
-            write_atomically(self.feeds_dir / "feed.rss", feed.rss_str(pretty=True))
+        for source, fd in self.journals.items():
+            os.close(fd)
+            journal = self.journal(source)
+            entries = self.newest_entries(journal)
+            if not entries:
+                continue
+            kept = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in reversed(entries))
+            write_atomically(journal, kept.encode("utf-8"))
+            feed = self.feed(entries)
+            for kind in self.options["formats"]:
+                text = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+                write_atomically(
+                    self.run.fill(self.options["feed"], source=source, format=kind), text
+                )
 
     def feed(self, entries: list[dict[str, Any]]) -> Any:
         from feedgen.feed import FeedGenerator
 
-        home = self.source.channels[0].url
+        newest = entries[0]
+        site = newest.get("site") or ""
+        home = urlunsplit((*urlsplit(newest["url"])[:2], "/", "", ""))
         feed = FeedGenerator()
         feed.load_extension("dc")
         feed.id(home)
-        feed.title(xml_text(self.source.site))
+        feed.title(xml_text(site))
         feed.link(href=home, rel="alternate")
-        feed.description(xml_text(f"{self.source.site}: newest articles"))
-        feed.language(self.source.language)
+        feed.description(xml_text(f"{site}: newest articles"))
+        if newest.get("language"):
+            feed.language(newest["language"])
         feed.updated(max(datetime.fromisoformat(e["updated"]) for e in entries))
         for e in entries:
             item = feed.add_entry(order="append")

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 
+logger = logging.getLogger(__name__)
+
+
 class ImageNotKept(_MediaRequestFiltered):
     """An image that failed, already counted and logged in one line.
 
@@ -81,14 +84,16 @@ class ArticleImagesPipeline(ImagesPipeline):
         self.stats = crawler.stats
         self.rewrite = settings.getbool("IMAGES_REWRITE")
         self.url_prefix = settings.get("IMAGES_URL_PREFIX")
+        # "none": images asked without a Referer; "page": with the article's URL (a seed's
+        # image_referer sets it for its spider).
+        self.referer = settings.get("IMAGES_REFERER")
         files_logger = logging.getLogger("scrapy.pipelines.files")
         if not any(isinstance(f, WithoutTraceback) for f in files_logger.filters):
             files_logger.addFilter(WithoutTraceback())
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         article = ItemAdapter(item)
-        referer = info.spider.source.image_referer
-        headers = {"Referer": article["url"]} if referer == "page" else {}
+        headers = {"Referer": article["url"]} if self.referer == "page" else {}
         return [
             Request(url, headers=headers, callback=NO_CALLBACK)
             for url in article.get("image_urls") or []
@@ -99,7 +104,7 @@ class ArticleImagesPipeline(ImagesPipeline):
     ) -> NoReturn:
         reason = failure_reason(failure)
         self.stats.inc_value(f"images/failed/{reason}")
-        info.spider.logger.warning("Image not kept (%s): %s", reason, request.url)
+        logger.warning("Image not kept (%s): %s", reason, request.url)
         raise ImageNotKept(reason)
 
     def item_completed(

@@ -46,8 +46,6 @@ class SeedSpider(Spider):
     ):
         super().__init__(*args, **kwargs)
         self.started_at = datetime.now(UTC)
-        # Names this run's feed and report files.
-        self.run_id = self.started_at.strftime("%Y%m%dT%H%M%SZ")
         # -a refresh=1: request every listed article, seen or not.
         self.refresh = str(refresh or "").lower() in ("1", "true", "yes")
         # -a since=YYYY-MM-DD: articles older than that day are ignored.
