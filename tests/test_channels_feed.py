@@ -42,11 +42,15 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <updated>2022-04-06T10:00:00+08:00</updated></entry></feed>"""
 AUTO = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
 <item><title>Auto seven</title><link>{base}/f/7.html</link></item></channel></rss>"""
+# A feed sent as text/html.
+AUTO_HTML = """\ufeff
+<rss version="2.0"><channel><title>T</title>
+<item><title>Auto eight</title><link>{base}/f/8.html</link></item></channel></rss>"""
 
 
 def build(root: Path, base: str) -> None:
     (root / "f").mkdir(parents=True)
-    for n in range(1, 8):
+    for n in range(1, 9):
         (root / "f" / f"{n}.html").write_text(ARTICLE.format(title=f"Article {n}"))
     offsite = base.replace("127.0.0.1", "localhost")
     (root / "f" / "offsite.html").write_text(ARTICLE.format(title="Offsite"))
@@ -55,6 +59,7 @@ def build(root: Path, base: str) -> None:
         ("rdf.xml", RDF),
         ("atom.xml", ATOM),
         ("auto.rss", AUTO),
+        ("auto-html.html", AUTO_HTML),
     ]:
         (root / "f" / name).write_text(text.format(base=base, offsite=offsite), "utf-8")
 
@@ -73,6 +78,7 @@ def run(tmp_path_factory):
             ("Rdf", "feed", "f/rdf.xml"),
             ("Atom", "feed", "f/atom.xml"),
             ("Auto", "auto", "f/auto.rss"),
+            ("AutoHtml", "auto", "f/auto-html.html"),
         ]:
             seed += f'[[channels]]\nname = "{name}"\ntype = "{kind}"\nurl = "{base}/{path}"\n'
         (seeds / "feeds.toml").write_text(seed + '[article]\nbody = ".c"\n', "utf-8")
@@ -94,6 +100,7 @@ def test_every_entry_with_a_link_read(run):
         "Article 5": "Atom",  # the alternate link, relative to the feed
         "Article 6": "Atom",
         "Article 7": "Auto",  # found to be a feed
+        "Article 8": "AutoHtml",  # a feed, though sent as text/html
     }
     assert not [p for p in server.paths() if "id-5" in p or "atom-self" in p]
 

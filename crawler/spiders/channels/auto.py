@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.spiders.channels.base import ChannelHandler, FollowUp, Listing
 from crawler.spiders.channels.feed import FeedChannel, read_feed
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# How a feed's text opens, after any byte order mark and white space.
+XML_STARTS = (b"<?xml", b"<rss", b"<feed", b"<rdf")
 ADVERTISED_FEED = (
     "link[rel=alternate][type='application/rss+xml']::attr(href),"
     "link[rel=alternate][type='application/atom+xml']::attr(href)"
@@ -51,9 +53,17 @@ class AutoChannel(ChannelHandler):
         """ "sitemap", "feed" or "html", from what the page is."""
         if is_robots_txt(response) or self.sitemap.read(response) is not None:
             return "sitemap"
-        if read_feed(response).get("version"):
+        if may_be_feed(response) and read_feed(response).get("version"):
             return "feed"
         return "html"
+
+
+def may_be_feed(response: Response) -> bool:
+    """Whether feedparser should look: not an HTML page, or one that opens as XML does (a feed
+    sent as text/html). feedparser takes up to a third of a second on a large HTML page."""
+    if not isinstance(response, HtmlResponse):
+        return True
+    return response.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith(XML_STARTS)
 
 
 def advertised_feed(response: Response) -> str | None:
