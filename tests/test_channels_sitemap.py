@@ -168,3 +168,25 @@ def test_case_19_gzip_sitemap(tmp_path):
         ("a1.html", "Council extends the harbour promenade"),
         ("a2.html", "Ferry timetable changes from May"),
     ]
+
+
+def test_sitemap_unpacking_beyond_download_maxsize_ignored(tmp_path, serve):
+    root = tmp_path / "site"
+    (root / "s").mkdir(parents=True)
+    (root / "s" / "1.html").write_text(ARTICLE.format(title="Article 1"))
+    server = serve(root)
+    base = server.base_url
+    filler = f"<url><loc>{base}/s/none.html</loc></url>" * 2000  # about 80 KB unpacked
+    (root / "big.xml.gz").write_bytes(gzip.compress(URLSET.format(urls=filler).encode()))
+    (root / "small.xml.gz").write_bytes(gzip.compress(URLSET.format(urls=url(base, 1)).encode()))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    seed = 'site = "Big"\nallowed_domains = ["127.0.0.1"]\n'
+    for name in ("big", "small"):
+        seed += f'[[channels]]\nname = "{name}"\ntype = "sitemap"\nurl = "{base}/{name}.xml.gz"\n'
+    (seeds / "big.toml").write_text(seed + '[article]\nbody = ".c"\n', "utf-8")
+    result = crawl("big", seeds, tmp_path / "out", "-s", "DOWNLOAD_MAXSIZE=20000")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [line["title"] for line in result.feed_lines("big")] == ["Article 1"]
+    assert "big.xml.gz> unpacks to more than 20000 bytes: ignored" in result.stderr
+    assert "/s/none.html" not in server.paths()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import struct
 from typing import TYPE_CHECKING, Any
 
 from lxml.etree import LxmlError
@@ -11,7 +12,7 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.spiders.channels.base import ChannelHandler, Listing, ListingEntry
+from crawler.spiders.channels.base import ChannelHandler, FollowUp, Listing, ListingEntry
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -62,16 +63,32 @@ class SitemapChannel(ChannelHandler):
 
     def parse(self, response: Response, channel: Channel, page: int) -> Listing:
         if is_robots_txt(response):
-            urls = sitemap_urls_from_robots(response.body, base_url=response.url)
-            return Listing(follow=self.deeper(urls, channel, page))
+            urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+            return Listing(follow=self.children(response, urls, channel, page))
         sitemap = self.read(response)
         if sitemap is None:
             logger.warning("Not a sitemap: %s", response.url)
             return Listing()
         if sitemap.type == "sitemapindex":
-            urls = (response.urljoin(child["loc"]) for child in sitemap)
-            return Listing(follow=self.deeper(urls, channel, page))
+            urls = [response.urljoin(child["loc"]) for child in sitemap]
+            return Listing(follow=self.children(response, urls, channel, page))
         return Listing([sitemap_entry(response, url) for url in sitemap])
+
+    def children(
+        self, response: Response, urls: list[str], channel: Channel, page: int
+    ) -> list[FollowUp]:
+        """The child sitemaps to read next, as many as ``max_pages`` leaves room for."""
+        follow = self.deeper(urls, channel, page)
+        if len(follow) < len(urls):
+            logger.log(
+                logging.INFO if follow else logging.WARNING,
+                "%s names %d sitemaps; max_pages = %d leaves room for %d",
+                response.url,
+                len(urls),
+                channel.max_pages,
+                len(follow),
+            )
+        return follow
 
     def read(self, response: Response) -> NewsSitemap | None:
         """The response as a sitemap or sitemap index; None when it is neither."""
@@ -99,6 +116,9 @@ class SitemapChannel(ChannelHandler):
                 body = gunzip(response.body, max_size=max_size)
             except _DecompressionMaxSizeExceeded:
                 logger.warning("%s unpacks to more than %d bytes: ignored", response, max_size)
+                return None
+            except (OSError, EOFError, struct.error):
+                logger.warning("%s is not a readable gzip file", response)
                 return None
             if len(response.body) < warn_size <= len(body):
                 logger.warning("%s unpacks to %d bytes", response, len(body))
