@@ -46,8 +46,8 @@ class CrawlReport:
             "dropped": _group(stats, "articles/dropped/"),
             "failed_pages": _group(stats, "article/failed/"),
             "skipped_links": _group(stats, "listing/skipped/"),
-            "offsite_filtered": stats.get("listing/skipped/offsite", 0)
-            + stats.get("offsite/filtered", 0),
+            # Counted by Scrapy's OffsiteMiddleware, the one filter of offsite requests.
+            "offsite_filtered": stats.get("offsite/filtered", 0),
             "export_errors": _group(stats, "export/errors/"),
             "images": {
                 "kept": stats.get("images/kept", 0),

@@ -105,6 +105,13 @@ def test_each_kind_of_channel(run):
     assert "/news-sitemap.xml" in paths
 
 
+def test_one_handler_per_channel_type():
+    from crawler.seeds import CHANNEL_TYPES
+    from crawler.spiders.channels import CHANNEL_HANDLERS
+
+    assert tuple(CHANNEL_HANDLERS) == CHANNEL_TYPES
+
+
 def test_unknown_channel_type_refused(tmp_path):
     from conftest import scrapy
 

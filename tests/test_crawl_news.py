@@ -77,10 +77,12 @@ def test_drops_and_failures_counted(run):
 
 
 def test_offsite_and_beyond_max_pages_never_requested(run):
-    _, server, _ = run
+    result, server, _ = run
     paths = server.paths()
     assert "/a/a01.html" in paths
     assert news.OFFSITE_PATH not in paths
+    # Filtered by Scrapy's OffsiteMiddleware alone, and counted once.
+    assert result.report("news")["offsite_filtered"] == 1
     assert news.BEYOND_MAX_PAGES not in paths
     assert f"/list/{news.LISTING_PAGES + 1}.html" not in paths
 

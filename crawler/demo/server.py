@@ -8,6 +8,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 SITE_DIR = Path(__file__).parent / "site"
 
@@ -28,6 +29,11 @@ class _Handler(SimpleHTTPRequestHandler):
             time.sleep(self.server.delay)
         super().do_GET()
 
+    def end_headers(self) -> None:
+        for name, value in self.server.extra_headers.get(urlsplit(self.path).path, {}).items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         status = int(code) if str(code).isdigit() else 0
         self.server.hits.append(Hit(self.path, status, dict(self.headers.items())))
@@ -39,7 +45,9 @@ class _Handler(SimpleHTTPRequestHandler):
 class SiteServer(ThreadingHTTPServer):
     """Serves ``root`` until ``stop()``; ``hits`` lists what was asked, in order.
 
-    ``delay`` seconds pass before each answer (a slow site, for tests); it can be changed live.
+    ``delay`` seconds pass before each answer (a slow site, for tests); it can be changed live,
+    and so can ``extra_headers``: more headers sent with the file at a path (``{"/a.xml.gz":
+    {"Content-Encoding": "gzip"}}``).
     """
 
     daemon_threads = True
@@ -54,6 +62,7 @@ class SiteServer(ThreadingHTTPServer):
         super().__init__((host, port), partial(_Handler, directory=str(root)))
         self.hits: list[Hit] = []
         self.delay = delay
+        self.extra_headers: dict[str, dict[str, str]] = {}
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property

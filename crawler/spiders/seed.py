@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,17 +11,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract import ExtractOptions, extract_article
 from crawler.extract.dates import is_relative, parse_date
-from crawler.extract.rules import selection_text
 from crawler.items import Article
-from crawler.seeds import Channel, Source, host_in_domains, select
-from crawler.spiders.channels import (
-    ListingEntry,
-    advertised_feed,
-    feed_entries,
-    guessed_entries,
-    kind_of,
-    sitemap_entries,
-)
+from crawler.seeds import Channel, Source, host_in_domains
+from crawler.spiders.channels import channel_handlers
 from crawler.stores import seen_store
 from crawler.urls import canonical_url, strip_tracking
 
@@ -69,6 +60,7 @@ class SeedSpider(Spider):
             seconds=crawler.settings.getfloat("RETRY_FAILED_AFTER")
         )
         spider.store = seen_store(crawler)
+        spider.channel_handlers = channel_handlers(spider.source, crawler.settings)
         return spider
 
     def make_request(self, url: str, callback: Any, **kwargs: Any) -> Request:
@@ -86,29 +78,11 @@ class SeedSpider(Spider):
 
     def parse_listing(self, response: Response, channel: Channel, page: int) -> Iterator[Request]:
         self.crawler.stats.inc_value("listing/pages")
-        kind = channel.type if channel.type != "auto" else kind_of(response)
-        if channel.type == "auto" and kind == "html" and page == 1:
-            feed = advertised_feed(response)
-            if feed:
-                self.logger.info("%s advertises its feed %s: reading that", response.url, feed)
-                feed_channel = replace(channel, type="feed")
-                yield self.make_request(
-                    feed,
-                    self.parse_listing,
-                    cb_kwargs={"channel": feed_channel, "page": page},
-                )
-                return
-        children: list[str] = []
-        if kind == "feed":
-            entries = list(feed_entries(response))
-        elif kind == "sitemap":
-            entries, children = sitemap_entries(response)
-        else:
-            entries = list(self.listing_entries(response))
-        if not entries:
+        listing = self.channel_handlers[channel.type].parse(response, channel, page)
+        if not listing.entries and not listing.follow:
             self.logger.warning("No article links on listing page %s", response.url)
         wanted = 0
-        for entry in entries:
+        for entry in listing.entries:
             listing_date = self.parse_date(entry.date)
             # A relative listing date ("3小时前") is newer on every run: no sign of an update.
             newer_than = None if entry.date and is_relative(entry.date) else listing_date
@@ -116,7 +90,9 @@ class SeedSpider(Spider):
             if skip:
                 self.crawler.stats.inc_value(f"listing/skipped/{skip}")
                 continue
-            wanted += 1
+            # An offsite link is requested all the same, for OffsiteMiddleware to filter and
+            # count, but never keeps a channel going: it is never fetched, so never seen.
+            wanted += host_in_domains(entry.url, self.source.allowed_domains)
             yield self.make_request(
                 strip_tracking(entry.url, self.tracking_params),
                 self.parse_article,
@@ -127,34 +103,26 @@ class SeedSpider(Spider):
                     "listing_title": entry.title,
                 },
             )
-        for child in children[: max(channel.max_pages - page, 0)]:
-            # A sitemap index: each child sitemap counts as one more listing page.
-            yield self.make_request(
-                child, self.parse_listing, cb_kwargs={"channel": channel, "page": page + 1}
-            )
-        if entries and not wanted and self.source.stop_on_seen:
+        if listing.entries and not wanted and self.source.stop_on_seen:
             self.crawler.stats.inc_value("listing/stopped_on_seen")
             self.logger.info("Nothing new on %s: %s stops here", response.url, channel.name)
             return
-        next_query = self.source.listing.next
-        if kind == "html" and next_query and page < channel.max_pages:
-            next_url = select(response, next_query).get()
-            if next_url:
-                yield self.make_request(
-                    response.urljoin(next_url),
-                    self.parse_listing,
-                    cb_kwargs={"channel": channel, "page": page + 1},
-                )
+        for follow in listing.follow:
+            # The channel's next pages: next page, child sitemaps, an advertised feed.
+            yield self.make_request(
+                follow.url,
+                self.parse_listing,
+                cb_kwargs={"channel": follow.channel, "page": follow.page},
+            )
 
     def skip_reason(
         self, url: str, listing_date: datetime | None, listed_as_of: datetime | None
     ) -> str | None:
         """Why a listed article need not be requested: too old, or seen and not newer.
 
-        ``listed_as_of`` is the listing date when it can tell an update, else None.
+        ``listed_as_of`` is the listing date when it can tell an update, else None. Offsite
+        links are not skipped here: Scrapy's OffsiteMiddleware filters their requests.
         """
-        if not host_in_domains(url, self.source.allowed_domains):
-            return "offsite"
         if self.since and listing_date and listing_date < self.since:
             return "older_than_since"
         if self.refresh:
@@ -169,35 +137,6 @@ class SeedSpider(Spider):
         if listed_as_of and seen.newest and listed_as_of > seen.newest:
             return None
         return "seen"
-
-    def listing_entries(self, response: Response) -> Iterator[ListingEntry]:
-        rules = self.source.listing
-        if rules.item:
-            for block in select(response, rules.item):
-                link = _href(select(block, rules.link or "a[href]"))
-                if link:
-                    yield ListingEntry(
-                        response.urljoin(link),
-                        selection_text(select(block, rules.title)) if rules.title else None,
-                        selection_text(select(block, rules.date)) if rules.date else None,
-                    )
-        elif rules.link:
-            for result in select(response, rules.link):
-                link = _href([result])
-                if link:
-                    yield ListingEntry(response.urljoin(link), None, None)
-        else:
-            yield from self._guessed_entries(response)
-
-    def _guessed_entries(self, response: Response) -> Iterator[ListingEntry]:
-        entries = guessed_entries(response, skip={c.url for c in self.source.channels})
-        self.logger.info(
-            "No link selector: took %d links from %s: %s",
-            len(entries),
-            response.url,
-            [entry.url for entry in entries],
-        )
-        yield from entries
 
     def parse_article(
         self,
@@ -250,14 +189,3 @@ def parse_since(text: str, tz: ZoneInfo) -> datetime:
     """The start of a YYYY-MM-DD day in the seed's timezone; ValueError for anything else."""
     day = date.fromisoformat(text)
     return datetime(day.year, day.month, day.day, tzinfo=tz)
-
-
-def _href(selection: Any) -> str | None:
-    """A link from a selector result: an attribute or text value, or an element's href."""
-    for result in selection:
-        if isinstance(result.root, str):
-            return result.root.strip() or None
-        href = result.attrib.get("href") or (result.css("a::attr(href)").get())
-        if href:
-            return href.strip()
-    return None

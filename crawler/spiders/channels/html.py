@@ -1,0 +1,101 @@
+"""HTML listing pages: article links by the seed's listing selectors (or guessed), and the next
+page."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.http import TextResponse
+
+from crawler.extract.rules import selection_text
+from crawler.seeds import select
+from crawler.spiders.channels.base import ChannelHandler, FollowUp, Listing, ListingEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from scrapy.http import Response
+
+    from crawler.seeds import Channel
+
+logger = logging.getLogger(__name__)
+
+# Without a link selector: links whose text is at least this long are taken as articles...
+MIN_LINK_TEXT = 8
+# ...and so are links whose address holds a date or a long number (an article id).
+ARTICLE_ADDRESS = re.compile(
+    r"(?<!\d)(?:19|20)\d\d[-/_]?(?:0[1-9]|1[0-2])[-/_]?(?:0[1-9]|[12]\d|3[01])(?!\d)|\d{5,}"
+)
+CONTENT_LINKS = "//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"
+
+
+class HtmlChannel(ChannelHandler):
+    """An HTML listing page read with the seed's ``[listing]`` selectors."""
+
+    def parse(self, response: Response, channel: Channel, page: int) -> Listing:
+        if not isinstance(response, TextResponse):
+            logger.warning("Not an HTML page: %s", response.url)
+            return Listing()
+        follow = []
+        next_query = self.source.listing.next
+        if next_query and page < channel.max_pages:
+            next_url = select(response, next_query).get()
+            if next_url:
+                follow.append(FollowUp(response.urljoin(next_url.strip()), channel, page + 1))
+        return Listing(list(self.entries(response)), follow)
+
+    def entries(self, response: Response) -> Iterator[ListingEntry]:
+        rules = self.source.listing
+        if rules.item:
+            for block in select(response, rules.item):
+                link = _href(select(block, rules.link or "a[href]"))
+                if link:
+                    yield ListingEntry(
+                        response.urljoin(link),
+                        selection_text(select(block, rules.title)) if rules.title else None,
+                        selection_text(select(block, rules.date)) if rules.date else None,
+                    )
+        elif rules.link:
+            for result in select(response, rules.link):
+                link = _href([result])
+                if link:
+                    yield ListingEntry(response.urljoin(link), None, None)
+        else:
+            entries = guessed_entries(response, skip={c.url for c in self.source.channels})
+            logger.info(
+                "No link selector: took %d links from %s: %s",
+                len(entries),
+                response.url,
+                [entry.url for entry in entries],
+            )
+            yield from entries
+
+
+def guessed_entries(response: Response, skip: set[str]) -> list[ListingEntry]:
+    """Article links of a listing page that has no link selector: outside nav, header and
+    footer, with a date or a long number in the URL, or a headline-long text."""
+    entries: dict[str, ListingEntry] = {}
+    for anchor in response.xpath(CONTENT_LINKS):
+        url = response.urljoin(anchor.attrib["href"].strip())
+        if url in skip or url in entries or not url.startswith(("http://", "https://")):
+            continue
+        title = selection_text([anchor])
+        parts = urlsplit(url)
+        dated = ARTICLE_ADDRESS.search(f"{parts.path}?{parts.query}")
+        if title and (dated or len(title) >= MIN_LINK_TEXT):
+            entries[url] = ListingEntry(url, title, None)
+    return list(entries.values())
+
+
+def _href(selection: Any) -> str | None:
+    """A link from a selector result: an attribute or text value, or an element's href."""
+    for result in selection:
+        if isinstance(result.root, str):
+            return result.root.strip() or None
+        href = result.attrib.get("href") or (result.css("a::attr(href)").get())
+        if href:
+            return href.strip()
+    return None
