@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -130,7 +131,7 @@ def largest_candidate(srcset: str) -> str | None:
     return best
 
 
-def _image_source(img: lxml.html.HtmlElement) -> str | None:
+def image_source(img: lxml.html.HtmlElement) -> str | None:
     """Where an <img> really is: a lazy-loading attribute, its own src, else the largest
     candidate of its srcset or of its <picture>'s <source>s."""
     lazy = next((img.get(a) for a in LAZY_SRC_ATTRS if img.get(a)), None)
@@ -138,9 +139,11 @@ def _image_source(img: lxml.html.HtmlElement) -> str | None:
     if src and not _unsafe(src):
         return src
     sets = [img.get(a) for a in SRCSET_ATTRS]
-    parent = img.getparent()
-    if parent is not None and parent.tag == "picture":
-        sets += [source.get(a) for source in parent.iter("source") for a in SRCSET_ATTRS]
+    # libxml2 does not know <source> as empty, and nests the <img> inside it.
+    near = itertools.islice(img.iterancestors(), 3)
+    picture = next((a for a in near if a.tag == "picture"), None)
+    if picture is not None:
+        sets += [source.get(a) for source in picture.iter("source") for a in SRCSET_ATTRS]
     for srcset in sets:
         if srcset and (candidate := largest_candidate(srcset)):
             return candidate
@@ -158,7 +161,7 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     except ParserError:
         return CleanBody("", "", [])
     for img in root.iter("img"):
-        source = _image_source(img)
+        source = image_source(img)
         if source:
             img.set("src", source)
     CLEANER(root)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, crawl, require
+from conftest import crawl
 from crawler.demo.server import SiteServer
 
 ARTICLE = (
@@ -145,29 +145,6 @@ def test_google_news_date_and_title_over_lastmod(run):
     assert line["date_source"] == "listing"
     assert line["listing_title"] == "Harbour & promenade"
     assert lines["Article 2"]["date"] == "2022-04-10T00:00:00+08:00"  # lastmod, alone
-
-
-CASE = ROOT.parent / "shared" / "cases"
-
-
-def test_case_19_gzip_sitemap(tmp_path):
-    """Case 19 of ../shared/cases, served as its README says (port 8791)."""
-    require((CASE / "19-gzip-sitemap").is_dir(), f"needs the shared cases at {CASE}")
-    server = SiteServer(CASE, port=8791).start()
-    try:
-        result = crawl("c19", CASE / "19-gzip-sitemap" / "seeds", tmp_path / "out")
-    finally:
-        server.stop()
-    assert result.returncode == 0, result.stderr[-3000:]
-    hit = next(h for h in server.hits if h.path.endswith("sitemap-news.xml.gz"))
-    assert hit.status == 200
-    records = sorted(
-        (line["url"].rsplit("/", 1)[1], line["title"]) for line in result.feed_lines("c19")
-    )
-    assert records == [
-        ("a1.html", "Council extends the harbour promenade"),
-        ("a2.html", "Ferry timetable changes from May"),
-    ]
 
 
 def test_sitemap_unpacking_beyond_download_maxsize_ignored(tmp_path, serve):

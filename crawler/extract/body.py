@@ -11,7 +11,7 @@ import lxml.html
 from parsel import Selector
 from readability import Document
 
-from crawler.cleaning import element_text, inner_html
+from crawler.cleaning import element_text, image_source, inner_html
 from crawler.extract.noise import drop_furniture, trim_edges
 from crawler.extract.posts import first_post
 
@@ -60,8 +60,17 @@ def readable_copy(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     misreads put right: text written in <section>s (WeChat articles) it does not read as
     paragraphs, so they become <div>s; a quote whose class names it a tweet
     ("twitter-tweet") it throws away as page furniture, but an embedded post the article
-    quotes is part of its text, so quotes lose their class and id."""
+    quotes is part of its text, so quotes lose their class and id. Its cleaner rewrites
+    addresses after a document-relative <base href> ("../v3/") into wrong relative ones, so
+    the copy has no <base>: addresses stay as written, for clean_body to resolve against the
+    document's base URL. An image given only by a srcset or a <picture>'s <source>s, which
+    it drops, gets its src first."""
     page = copy.deepcopy(root)
+    for base in page.iter("base"):
+        base.drop_tree()
+    for img in page.iter("img"):
+        if not (img.get("src") or "").strip() and (source := image_source(img)):
+            img.set("src", source)
     for section in page.iter("section"):
         section.tag = "div"
     for quote in page.iter("blockquote"):

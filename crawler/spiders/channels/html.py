@@ -4,12 +4,12 @@ page."""
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.http import TextResponse
 
+from crawler.extract.dates import find_dates
 from crawler.extract.rules import selection_text
 from crawler.seeds import select
 from crawler.spiders.channels.base import ChannelHandler, FollowUp, Listing, ListingEntry
@@ -25,10 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Without a link selector: links whose text is at least this long are taken as articles...
 MIN_LINK_TEXT = 8
-# ...and so are links whose address holds a date or a long number (an article id).
-ARTICLE_ADDRESS = re.compile(
-    r"(?<!\d)(?:19|20)\d\d[-/_]?(?:0[1-9]|1[0-2])[-/_]?(?:0[1-9]|[12]\d|3[01])(?!\d)|\d{5,}"
-)
+# ...and so are links whose address holds a date or a long number (an article id): the
+# "address" form of crawler.extract.dates.
 CONTENT_LINKS = "//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"
 
 
@@ -84,7 +82,7 @@ def guessed_entries(response: Response, skip: set[str]) -> list[ListingEntry]:
             continue
         title = selection_text([anchor])
         parts = urlsplit(url)
-        dated = ARTICLE_ADDRESS.search(f"{parts.path}?{parts.query}")
+        dated = find_dates(f"{parts.path}?{parts.query}", ("address",))
         if title and (dated or len(title) >= MIN_LINK_TEXT):
             entries[url] = ListingEntry(url, title, None)
     return list(entries.values())
