@@ -107,6 +107,14 @@ def crawl(
     return CrawlResult(proc.returncode, proc.stdout, proc.stderr, output)
 
 
+def extracted_lines(seeds: Path, seed: str, urls: list[str]) -> dict[str, dict]:
+    """`scrapy extract --json --seed SEED URL...`: the article of each URL, by URL."""
+    proc = scrapy("extract", "--json", "--seed", seed, *urls, "-s", f"SEEDS_DIR={seeds}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return {line["url"]: line for line in lines}
+
+
 def next_second() -> None:
     """Feeds are named by their run's start, to the second: give each run its own second."""
     time.sleep(1 - time.time() % 1 + 0.01)

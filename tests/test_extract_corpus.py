@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_one_path import extracted_lines
 
 from conftest import ROOT, crawl, require
 from crawler.demo.server import SiteServer
@@ -58,7 +59,7 @@ def crawled(tmp_path_factory):
             f'language = "{lang}"\n[[channels]]\nname = "All"\nurl = "{server.base_url}/"\n',
             "utf-8",
         )
-    results = {}
+    results, extracted = {}, {}
     try:
         for lang in ("en", "zh"):
             output = tmp_path_factory.mktemp(f"out-{lang}")
@@ -68,14 +69,16 @@ def crawled(tmp_path_factory):
             results[lang] = {
                 Path(line["url"]).stem: line for line in result.feed_lines(f"corpus_{lang}")
             }
+            urls = [line["url"] for line in results[lang].values()]
+            extracted[lang] = extracted_lines(seeds, f"corpus_{lang}", urls)
     finally:
         server.stop()
-    return records, results, bench
+    return records, results, bench, extracted
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_extraction_floors(crawled, lang):
-    records, results, bench = crawled
+    records, results, bench, _ = crawled
     lines = results[lang]
     scores = {"body_f1": [], "title": [], "date": [], "author": []}
     for record in (r for r in records if (r["lang"] == "en") == (lang == "en")):
@@ -93,3 +96,19 @@ def test_extraction_floors(crawled, lang):
     print(lang, measured)
     for name, floor in FLOORS[lang].items():
         assert measured[name] >= floor, (name, measured)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_crawl_and_extract_agree_on_the_corpus(crawled, lang):
+    """What `scrapy extract` says of each page is what the crawl exported of it."""
+    _, results, _, extracted = crawled
+    lines = list(results[lang].values())
+    assert len(lines) >= 30
+    for line in lines:
+        page = extracted[lang][line["url"]]
+        for name in ("title", "author", "text", "updated", "headimg"):
+            if name == "title" and "title" not in page["extracted_by"]:
+                continue
+            assert line[name] == page[name], (line["url"], name)
+        if line["date_source"] == "page" and not line["date_relative"]:
+            assert line["date"] == page["date"], line["url"]

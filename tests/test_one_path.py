@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
-from conftest import ROOT, SITES, crawl, read_jsonl, scrapy, split_post
+from conftest import ROOT, SITES, crawl, extracted_lines, read_jsonl, split_post
 from crawler.demo.server import SiteServer
 from crawler.runs import Run, reserve_run_id
 from sites import news
@@ -21,14 +21,6 @@ from sites import news
 PLUGINS = Path(__file__).parent / "plugins"
 # The fields a page gives, compared between a crawl's feed line and `scrapy extract --json`.
 PAGE_FIELDS = ("url", "title", "author", "updated", "text", "language", "source", "site")
-
-
-def extracted_lines(seeds: Path, seed: str, urls: list[str]) -> dict[str, dict]:
-    """`scrapy extract --json --seed SEED URL...`: the article of each URL, by URL."""
-    proc = scrapy("extract", "--json", "--seed", seed, *urls, "-s", f"SEEDS_DIR={seeds}")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    return {line["url"]: line for line in lines}
 
 
 def assert_same_fields(crawled: list[dict], seeds: Path, seed: str) -> None:
@@ -272,3 +264,35 @@ def test_a_source_that_would_leave_its_folder_is_refused(tmp_path, value):
     )
     with pytest.raises(ValueError):
         run.fill("%(output_dir)s/feeds/%(source)s/x.jsonl", source=value)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<iframe src='https://video.example/1'>A video of the event, long described.</iframe>",
+        '<form action="/s"><input name="q"><button>Search the whole site now</button></form>',
+        "<svg><text>A chart of the figures, drawn as vector text</text></svg>",
+        "<script>var story = 'text only a script writes';</script><style>p{}</style>",
+    ],
+    ids=["iframe", "form", "svg", "script"],
+)
+def test_a_body_of_nothing_exported_is_dropped(tmp_path, serve, body):
+    """Validate judges the text that would be exported: a body that cleaning empties is no
+    body, and the article is dropped and counted, not exported with an empty text."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "a.html").write_text(
+        f"<html><head><title>Empty</title></head><body><h1>Empty</h1>"
+        f"<div class='c'>{body}</div></body></html>",
+        "utf-8",
+    )
+    (root / "index.html").write_text('<a class="story" href="/a.html">Empty story</a>')
+    server = serve(root)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    seed = GENERIC_SEED.format(base=server.base_url) + '[article]\nbody = ".c"\n'
+    (seeds / "generic.toml").write_text(seed, "utf-8")
+    result = crawl("generic", seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.feed_lines("generic") == []
+    assert result.report("generic")["dropped"] == {"no_body": 1}
