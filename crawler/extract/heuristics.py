@@ -9,7 +9,7 @@ import re
 
 from parsel import Selector
 
-from crawler.cleaning import fold_spaces, html_text
+from crawler.cleaning import element_text, fold_spaces, html_text
 from crawler.extract.authors import author_in_text
 from crawler.extract.dates import find_dates
 from crawler.extract.rules import selection_text
@@ -48,7 +48,7 @@ def strip_site_name(title: str) -> str:
 
 
 def _text(element: Selector) -> str:
-    return fold_spaces(element.xpath("string()").get())
+    return element_text(element.root)
 
 
 def headline_element(selector: Selector, page_title: str | None) -> Selector | None:
