@@ -56,6 +56,7 @@ class SeenStoreExtension:
         self.threaded = settings.getbool("TWISTED_REACTOR_ENABLED")
         self.store: SeenStore | None = None
         self.pool: ThreadPool | None = None
+        self.shutdown_trigger: Any = None
         self.stats = crawler.stats
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -85,7 +86,9 @@ class SeenStoreExtension:
             self.pool = ThreadPool(minthreads=1, maxthreads=1, name=self.THREAD_NAME)
             self.pool.start()
             # Stops the thread even when the engine never stopped (a crawl that failed early).
-            reactor.addSystemEventTrigger("during", "shutdown", self.pool.stop)
+            self.shutdown_trigger = reactor.addSystemEventTrigger(
+                "during", "shutdown", self.pool.stop
+            )
         from twisted.internet import reactor
         from twisted.internet.threads import deferToThreadPool
 
@@ -164,6 +167,9 @@ class SeenStoreExtension:
 
         await maybe_deferred_to_future(self.run(self._close))
         if self.pool is not None:
+            from twisted.internet import reactor
+
+            reactor.removeSystemEventTrigger(self.shutdown_trigger)
             self.pool.stop()
             self.pool = None
 
