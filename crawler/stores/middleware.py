@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.stores import Failed, Seen
@@ -37,8 +38,8 @@ class IncrementalMiddleware:
 
     def __init__(self, crawler: Crawler):
         seen = crawler.get_extension(SeenStoreExtension)
-        if seen is None:
-            raise ValueError("IncrementalMiddleware needs SeenStoreExtension in EXTENSIONS")
+        if seen is None:  # no store in this run (`scrapy extract`): nothing to skip
+            raise NotConfigured
         self.seen = seen
         self.stats = crawler.stats
         self.retry_failed_after = timedelta(seconds=crawler.settings.getfloat("RETRY_FAILED_AFTER"))
