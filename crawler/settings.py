@@ -37,8 +37,14 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # The run's id and the values of output path templates (exporters, report).
     "crawler.runs.Run": 0,
+    # Opens DEDUPE_STORE and runs its calls on one worker thread, off the reactor's.
+    "crawler.stores.extension.SeenStoreExtension": 0,
     # Logs the closing summary and writes output/reports/<source>/<run>.json.
     "crawler.report.CrawlReport": 500,
+}
+SPIDER_MIDDLEWARES = {
+    # Drops listed articles already exported (or failed recently) in one store call per page.
+    "crawler.stores.middleware.IncrementalMiddleware": 950,
 }
 
 # Be a polite crawler that still finishes a one-site crawl in reasonable time.
@@ -86,6 +92,14 @@ TRACKING_PARAMS = [
 
 # Where the seen-store lives: sqlite:///<path> (default: <OUTPUT_DIR>/state/seen.sqlite) or memory://.
 DEDUPE_STORE = None
+# Seen-store back ends by URI scheme, {scheme: dotted path of a SeenStore}, like FEED_STORAGES_BASE.
+DEDUPE_STORES_BASE = {
+    "sqlite": "crawler.stores.sqlite.SqliteStore",
+    "redis": "crawler.stores.redis.RedisStore",
+    "memory": "crawler.stores.memory.MemoryStore",
+}
+# More back ends, or None to disable one of DEDUPE_STORES_BASE.
+DEDUPE_STORES: dict[str, str | None] = {}
 # An article page that gave nothing (a 4xx, no title or body) is asked again after this long.
 RETRY_FAILED_AFTER = 24 * 3600
 

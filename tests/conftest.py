@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -221,7 +222,7 @@ def export_run(output: Path, source: Source, articles: list, **settings) -> Craw
     pipeline = ExportPipeline.from_crawler(crawler)
     pipeline.open_spider()
     for article in articles:
-        pipeline.process_item(article)
+        asyncio.run(pipeline.process_item(article))
     pipeline.close_spider()
     return crawler
 

@@ -114,3 +114,18 @@ def test_unreachable_or_unknown_store_refused(news_site, tmp_path):
         assert result.returncode == 1
         assert message in result.stderr and "Traceback" not in result.stderr
     assert server.hits == []
+
+
+def test_batched_lookups_match_single_ones(store):
+    base = f"https://news.example/b/{time.time_ns()}"
+    urls = [f"{base}/{i}.html" for i in range(1200)]  # more than one SQL batch
+    at = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
+    for url in urls[:600:3]:
+        store.record(url, date=at, updated=None, body_hash="c" * 40, exported_at=at)
+    for url in urls[1:600:3]:
+        store.record_failure(url, "no_body", at)
+    seen = store.get_many(urls)
+    failed = store.failures(urls)
+    assert seen == {url: store.get(url) for url in urls[:600:3]}
+    assert failed == {url: store.failure(url) for url in urls[1:600:3]}
+    assert store.get_many([]) == {} and store.failures([]) == {}

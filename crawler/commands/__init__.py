@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from crawler.exporters import check_exporters
-from crawler.stores import store_error
+from crawler.stores import default_uri, store_error
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -50,5 +50,4 @@ def preflight_error(settings: BaseSettings, spider_args: dict[str, str]) -> str 
             date.fromisoformat(since)
         except ValueError:
             return f"-a since={since!r}: give a day as YYYY-MM-DD"
-    store = settings.get("DEDUPE_STORE")
-    return (store_error(store) if store else None) or check_exporters(settings)
+    return store_error(default_uri(settings), settings) or check_exporters(settings)

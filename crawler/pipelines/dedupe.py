@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.pipelines import ArticleDropped, drop
-from crawler.stores import seen_store
-from crawler.urls import canonical_url
+from crawler.stores.extension import SeenStoreExtension
 
 if TYPE_CHECKING:
     from typing import Self
@@ -49,9 +48,11 @@ class DedupePipeline:
     """
 
     def __init__(self, crawler: Crawler):
-        self.crawler = crawler
         self.stats = crawler.stats
-        self.tracking_params = crawler.settings.getlist("TRACKING_PARAMS")
+        seen = crawler.get_extension(SeenStoreExtension)
+        if seen is None:
+            raise ValueError("DedupePipeline needs SeenStoreExtension in EXTENSIONS")
+        self.seen = seen
         # Canonical URLs let through in this run: a second copy is a duplicate.
         self.this_run: set[str] = set()
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
@@ -60,23 +61,19 @@ class DedupePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def open_spider(self) -> None:
-        self.store = seen_store(self.crawler)
-
     def item_dropped(self, item: object, response: object, exception: Exception) -> None:
         if not isinstance(exception, ArticleDropped) or not exception.url:
             return
         if exception.reason not in NOT_FAILURES:
-            url = canonical_url(exception.url, self.tracking_params)
-            self.store.record_failure(url, exception.reason, datetime.now(UTC))
+            self.seen.record_failure(exception.url, exception.reason)
 
-    def process_item(self, item: object) -> object:
+    async def process_item(self, item: object) -> object:
         article = ItemAdapter(item)
         url = article["url"]
         if url in self.this_run:
             raise drop(self.stats, "duplicate_in_run", url)
         article["body_hash"] = body_hash(article["text"])
-        seen = self.store.get(url)
+        seen = await maybe_deferred_to_future(self.seen.get(url))
         if seen is None:
             article["status"] = "new"
             article["first_date"] = article["date"]

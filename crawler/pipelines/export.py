@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.exporters import build_exporters
-from crawler.stores import seen_store
+from crawler.stores.extension import SeenStoreExtension
 
 if TYPE_CHECKING:
     from typing import Self
@@ -25,13 +25,16 @@ class ExportPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.exporters: list[tuple[str, Any]] = build_exporters(crawler)
+        seen = crawler.get_extension(SeenStoreExtension)
+        if seen is None:
+            raise ValueError("ExportPipeline needs SeenStoreExtension in EXTENSIONS")
+        self.seen = seen
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.store = seen_store(self.crawler)
         opened = []
         for name, exporter in self.exporters:
             try:
@@ -47,7 +50,7 @@ class ExportPipeline:
         self.stats.inc_value(f"export/errors/{name.rsplit('.', 1)[-1]}")
         self.crawler.spider.logger.error("Exporter %s %s", name, message)
 
-    def process_item(self, item: object) -> object:
+    async def process_item(self, item: object) -> object:
         article = ItemAdapter(item)
         written = 0
         for name, exporter in self.exporters:
@@ -59,13 +62,13 @@ class ExportPipeline:
                 written += 1
         if self.complete and written == len(self.exporters):
             # Every exporter has written it durably: only now is it seen.
-            self.store.record(
+            record = self.seen.record(
                 article["url"],
                 date=article["date"],
                 updated=article.get("updated"),
                 body_hash=article["body_hash"],
-                exported_at=datetime.now(UTC),
             )
+            await maybe_deferred_to_future(record)
             self.stats.inc_value("articles/exported")
         return item
 

@@ -17,6 +17,8 @@ from scrapy.pipelines.media import _MediaRequestFiltered
 from crawler.cleaning import inner_html
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.pipelines.media import FileInfoOrError, MediaPipeline
     from twisted.python.failure import Failure
@@ -70,6 +72,14 @@ class ArticleImagesPipeline(ImagesPipeline):
 
     # We log one line per failed image; Scrapy's default logs the whole item as an error.
     LOG_FAILED_RESULTS = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """IMAGES_STORE, else <OUTPUT_DIR>/images (Scrapy's own from_crawler needs it set)."""
+        settings = crawler.settings
+        cls._update_stores(settings)
+        store_uri = settings.get("IMAGES_STORE") or f"{settings.get('OUTPUT_DIR')}/images"
+        return cls(store_uri, crawler=crawler)
 
     def __init__(self, store_uri: str, *, crawler: Crawler):
         if "://" not in str(store_uri) or str(store_uri).startswith("file://"):

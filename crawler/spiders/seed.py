@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import Request, Spider
@@ -14,8 +14,8 @@ from crawler.extract.dates import is_relative, parse_date
 from crawler.items import Article
 from crawler.seeds import Channel, Source, host_in_domains
 from crawler.spiders.channels import channel_handlers
-from crawler.stores import seen_store
-from crawler.urls import canonical_url, strip_tracking
+from crawler.stores.extension import SeenStoreExtension
+from crawler.urls import strip_tracking
 
 if TYPE_CHECKING:
     from typing import Self
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
 
@@ -43,23 +42,9 @@ class SeedSpider(Spider):
         self.since = parse_since(since, self.source.tzinfo) if since else None
 
     @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        """Defaults that live under OUTPUT_DIR, wherever -s OUTPUT_DIR puts it."""
-        super().update_settings(settings)
-        output = settings.get("OUTPUT_DIR")
-        if not settings.get("DEDUPE_STORE"):
-            settings.set("DEDUPE_STORE", f"sqlite:///{output}/state/seen.sqlite", "spider")
-        if not settings.get("IMAGES_STORE"):
-            settings.set("IMAGES_STORE", f"{output}/images", "spider")
-
-    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.tracking_params = tuple(crawler.settings.getlist("TRACKING_PARAMS"))
-        spider.retry_failed_after = timedelta(
-            seconds=crawler.settings.getfloat("RETRY_FAILED_AFTER")
-        )
-        spider.store = seen_store(crawler)
         spider.channel_handlers = channel_handlers(spider.source, crawler.settings)
         return spider
 
@@ -86,13 +71,14 @@ class SeedSpider(Spider):
             listing_date = self.parse_date(entry.date)
             # A relative listing date ("3小时前") is newer on every run: no sign of an update.
             newer_than = None if entry.date and is_relative(entry.date) else listing_date
-            skip = self.skip_reason(entry.url, listing_date, newer_than)
+            skip = self.skip_reason(entry.url, listing_date)
             if skip:
                 self.crawler.stats.inc_value(f"listing/skipped/{skip}")
                 continue
             # An offsite link is requested all the same, for OffsiteMiddleware to filter and
             # count, but never keeps a channel going: it is never fetched, so never seen.
-            wanted += host_in_domains(entry.url, self.source.allowed_domains)
+            onsite = host_in_domains(entry.url, self.source.allowed_domains)
+            wanted += onsite
             yield self.make_request(
                 strip_tracking(entry.url, self.tracking_params),
                 self.parse_article,
@@ -102,41 +88,36 @@ class SeedSpider(Spider):
                     "listing_date": listing_date,
                     "listing_title": entry.title,
                 },
+                # IncrementalMiddleware drops it if the seen-store says it is not needed.
+                meta={"seen_check": {"listed_as_of": newer_than}}
+                if onsite and not self.refresh
+                else {},
             )
         if listing.entries and not wanted and self.source.stop_on_seen:
+            # Every entry was offsite or older than -a since: nothing to go on for.
             self.crawler.stats.inc_value("listing/stopped_on_seen")
             self.logger.info("Nothing new on %s: %s stops here", response.url, channel.name)
             return
+        # IncrementalMiddleware drops these too when it dropped every article of the page.
+        next_meta = {"stop_on_seen": True} if self.source.stop_on_seen else {}
         for follow in listing.follow:
             # The channel's next pages: next page, child sitemaps, an advertised feed.
             yield self.make_request(
                 follow.url,
                 self.parse_listing,
                 cb_kwargs={"channel": follow.channel, "page": follow.page},
+                meta=next_meta,
             )
 
-    def skip_reason(
-        self, url: str, listing_date: datetime | None, listed_as_of: datetime | None
-    ) -> str | None:
-        """Why a listed article need not be requested: too old, or seen and not newer.
+    def skip_reason(self, url: str, listing_date: datetime | None) -> str | None:
+        """Why a listed article need not be requested: offsite, or older than ``-a since``.
 
-        ``listed_as_of`` is the listing date when it can tell an update, else None. Offsite
-        links are not skipped here: Scrapy's OffsiteMiddleware filters their requests.
+        Offsite links are not skipped here: Scrapy's OffsiteMiddleware filters their requests.
+        Whether it was seen is IncrementalMiddleware's question, asked of the whole page.
         """
         if self.since and listing_date and listing_date < self.since:
             return "older_than_since"
-        if self.refresh:
-            return None
-        key = canonical_url(url, self.tracking_params)
-        seen = self.store.get(key)
-        if seen is None:
-            failed = self.store.failure(key)
-            if failed and datetime.now(UTC) - failed.at < self.retry_failed_after:
-                return "failed_recently"
-            return None
-        if listed_as_of and seen.newest and listed_as_of > seen.newest:
-            return None
-        return "seen"
+        return None
 
     def parse_article(
         self,
@@ -177,8 +158,9 @@ class SeedSpider(Spider):
             reason = f"http_{status}"
             if 400 <= status < 500:
                 # The page is not there: ask again only after RETRY_FAILED_AFTER.
-                key = canonical_url(failure.request.url, self.tracking_params)
-                self.store.record_failure(key, reason, datetime.now(UTC))
+                seen = self.crawler.get_extension(SeenStoreExtension)
+                if seen is not None:
+                    seen.record_failure(failure.request.url, reason)
         else:
             reason = type(failure.value).__name__
         self.crawler.stats.inc_value(f"article/failed/{reason}")

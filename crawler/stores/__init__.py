@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
+import inspect
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
+    from collections.abc import Iterable
+    from typing import Self
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,44 @@ class Failed:
     at: datetime
 
 
-class SeenStore:
+class SeenStore(ABC):
     """get() what is known of a URL; record() an article once every exporter has written it.
 
     Pages that gave nothing are kept apart (record_failure/failure), so that a broken article
     is not requested on every run; exporting the URL later clears its failure.
+
+    URLs are the canonical keys (``crawler.urls.canonical_url``); datetimes are aware, and
+    come back in UTC. Every method may block (disk, network): SeenStoreExtension calls them
+    all from one worker thread, never from the reactor's. A back end is chosen by the scheme
+    of DEDUPE_STORE from DEDUPE_STORES; it must define every abstract method below.
     """
 
-    def get(self, url: str) -> Seen | None:
-        raise NotImplementedError
+    # True: opened and closed once before the crawl, so that an unreachable server is refused
+    # in one line before any request.
+    PROBE_AT_START: ClassVar[bool] = False
 
+    @classmethod
+    @abstractmethod
+    def from_uri(cls, uri: str) -> Self:
+        """The store at DEDUPE_STORE ``uri`` (its scheme is the one it was registered under).
+
+        Raises NotConfigured when a package it needs is missing (the message: how to install
+        it), and whatever its client raises when the store cannot be reached or created.
+        """
+
+    @abstractmethod
+    def get(self, url: str) -> Seen | None:
+        """What was recorded of ``url``, or None if it was never exported."""
+
+    def get_many(self, urls: Iterable[str]) -> dict[str, Seen]:
+        """``{url: Seen}`` for those of ``urls`` that were exported; the others are absent.
+
+        One listing page asks for all its links at once: override this for one round trip.
+        """
+        found = {url: self.get(url) for url in urls}
+        return {url: seen for url, seen in found.items() if seen is not None}
+
+    @abstractmethod
     def record(
         self,
         url: str,
@@ -63,56 +93,77 @@ class SeenStore:
         body_hash: str,
         exported_at: datetime,
     ) -> None:
-        raise NotImplementedError
+        """``url`` was exported now with these dates and body hash (a 40-char hex SHA-1).
 
+        The first record keeps ``first_date`` and ``first_exported`` for good; later ones
+        replace the rest. It clears any failure of ``url``, and is durable when it returns.
+        """
+
+    @abstractmethod
     def record_failure(self, url: str, reason: str, at: datetime) -> None:
-        raise NotImplementedError
+        """``url`` gave nothing to export at ``at``, for ``reason`` (a stats key: http_404,
+        no_body, ...); it replaces an earlier failure of the same URL."""
 
+    @abstractmethod
     def failure(self, url: str) -> Failed | None:
-        raise NotImplementedError
+        """The last failure of ``url`` since it was last exported, or None."""
 
+    def failures(self, urls: Iterable[str]) -> dict[str, Failed]:
+        """``{url: Failed}`` for those of ``urls`` that have a failure; override for one
+        round trip."""
+        found = {url: self.failure(url) for url in urls}
+        return {url: failed for url, failed in found.items() if failed is not None}
+
+    @abstractmethod
     def close(self) -> None:
-        """Release the store's resources."""
+        """Release the store's resources; nothing is called after it."""
 
 
-STORE_SCHEMES = {
-    "sqlite": "crawler.stores.sqlite.SqliteStore",
-    "redis": "crawler.stores.redis.RedisStore",
-    "memory": "crawler.stores.memory.MemoryStore",
-}
-# What a scheme needs installed, and how to install it.
-STORE_REQUIRES = {"redis": ("redis", "pip install 'crawler[redis]'")}
+def default_uri(settings: BaseSettings) -> str:
+    """DEDUPE_STORE, else ``sqlite:///<OUTPUT_DIR>/state/seen.sqlite``."""
+    return settings.get("DEDUPE_STORE") or (
+        f"sqlite:///{settings.get('OUTPUT_DIR')}/state/seen.sqlite"
+    )
 
 
-def store_error(uri: str) -> str | None:
-    """Why DEDUPE_STORE cannot be used, in one line, or None."""
+def store_schemes(settings: BaseSettings | None = None) -> dict[str, str]:
+    """``{scheme: dotted path}``: DEDUPE_STORES_BASE updated by DEDUPE_STORES (None disables)."""
+    if settings is None:
+        settings = BaseSettings()
+        settings.setmodule("crawler.settings")
+    table = settings.getwithbase("DEDUPE_STORES")
+    return {scheme: path for scheme, path in table.items() if path}
+
+
+def store_class(uri: str, settings: BaseSettings | None = None) -> type[SeenStore]:
+    """The back end of ``uri``'s scheme; NotConfigured, in one line, for an unusable one."""
+    schemes = store_schemes(settings)
     scheme, sep, _ = uri.partition("://")
-    if not sep or scheme not in STORE_SCHEMES:
-        return f"DEDUPE_STORE {uri!r}: the scheme must be one of {', '.join(STORE_SCHEMES)}"
-    if scheme in STORE_REQUIRES:
-        module, hint = STORE_REQUIRES[scheme]
-        if importlib.util.find_spec(module) is None:
-            return f"DEDUPE_STORE {uri!r} needs the {module} package: {hint}"
-        try:  # a server that does not answer should stop the crawl before it starts
-            load_object(STORE_SCHEMES[scheme]).from_uri(uri).close()
-        except Exception as exc:
-            return f"DEDUPE_STORE {uri!r}: cannot reach it: {exc}"
+    if not sep or scheme not in schemes:
+        raise NotConfigured(f"DEDUPE_STORE {uri!r}: the scheme must be one of {', '.join(schemes)}")
+    cls = load_object(schemes[scheme])
+    if not (isinstance(cls, type) and issubclass(cls, SeenStore)):
+        raise NotConfigured(f"DEDUPE_STORES[{scheme!r}]: {cls!r} is not a SeenStore")
+    if inspect.isabstract(cls):
+        missing = ", ".join(sorted(cls.__abstractmethods__))
+        raise NotConfigured(f"DEDUPE_STORES[{scheme!r}]: {cls.__name__} lacks {missing}")
+    return cls
+
+
+def store_error(uri: str, settings: BaseSettings | None = None) -> str | None:
+    """Why DEDUPE_STORE cannot be used, in one line, or None."""
+    try:
+        cls = store_class(uri, settings)
+        if cls.PROBE_AT_START:  # a server that does not answer stops the crawl before it starts
+            cls.from_uri(uri).close()
+    except NotConfigured as exc:
+        return str(exc)
+    except Exception as exc:
+        return f"DEDUPE_STORE {uri!r}: cannot reach it: {exc}"
     return None
 
 
-def open_store(uri: str) -> SeenStore:
-    """``sqlite:///relative/path``, ``sqlite:////absolute/path``, ``redis://host:port/db`` or
-    ``memory://``."""
-    error = store_error(uri)
-    if error:
-        raise NotConfigured(error)
-    return load_object(STORE_SCHEMES[uri.partition("://")[0]]).from_uri(uri)
-
-
-def seen_store(crawler: Crawler) -> SeenStore:
-    """The crawl's one seen-store, shared by the spider and the pipelines; closed at the end."""
-    store = getattr(crawler, "seen_store", None)
-    if store is None:
-        store = crawler.seen_store = open_store(crawler.settings.get("DEDUPE_STORE"))
-        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
-    return store
+def open_store(uri: str, settings: BaseSettings | None = None) -> SeenStore:
+    """``sqlite:///relative/path``, ``sqlite:////absolute/path``, ``redis://host:port/db``,
+    ``memory://``, or a scheme of DEDUPE_STORES."""
+    return store_class(uri, settings).from_uri(uri)

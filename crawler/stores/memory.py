@@ -42,3 +42,6 @@ class MemoryStore(SeenStore):
 
     def failure(self, url: str) -> Failed | None:
         return self.failed.get(url)
+
+    def close(self) -> None:
+        pass

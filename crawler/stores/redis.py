@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+
+from scrapy.exceptions import NotConfigured
 
 from crawler.stores import Failed, Seen, SeenStore
 
@@ -17,11 +20,31 @@ def _datetime(value: bytes | None) -> datetime | None:
     return datetime.fromtimestamp(float(value), UTC) if value else None
 
 
+def _seen(url: str, row: dict[bytes, bytes]) -> Seen | None:
+    if not row:
+        return None
+    return Seen(
+        url,
+        _datetime(row.get(b"date")),
+        _datetime(row.get(b"updated")),
+        row[b"body_hash"].decode(),
+        _datetime(row.get(b"first_date")),
+        _datetime(row[b"first_exported"]),
+        _datetime(row[b"last_exported"]),
+    )
+
+
+def _failed(url: str, row: dict[bytes, bytes]) -> Failed | None:
+    return Failed(url, row[b"reason"].decode(), _datetime(row[b"at"])) if row else None
+
+
 class RedisStore(SeenStore):
     """``redis://host:port/db``; keys ``crawler:seen:<url>`` and ``crawler:failed:<url>``.
 
     Memory is the Redis server's: the crawler process holds nothing per URL.
     """
+
+    PROBE_AT_START = True
 
     def __init__(self, uri: str):
         import redis
@@ -31,21 +54,25 @@ class RedisStore(SeenStore):
 
     @classmethod
     def from_uri(cls, uri: str) -> RedisStore:
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise NotConfigured(
+                f"DEDUPE_STORE {uri!r} needs the redis package: pip install 'crawler[redis]'"
+            ) from None
         return cls(uri)
 
     def get(self, url: str) -> Seen | None:
-        row = self.redis.hgetall(f"{PREFIX}seen:{url}")
-        if not row:
-            return None
-        return Seen(
-            url,
-            _datetime(row.get(b"date")),
-            _datetime(row.get(b"updated")),
-            row[b"body_hash"].decode(),
-            _datetime(row.get(b"first_date")),
-            _datetime(row[b"first_exported"]),
-            _datetime(row[b"last_exported"]),
-        )
+        return _seen(url, self.redis.hgetall(f"{PREFIX}seen:{url}"))
+
+    def get_many(self, urls: Iterable[str]) -> dict[str, Seen]:
+        urls = list(urls)
+        with self.redis.pipeline(transaction=False) as pipe:
+            for url in urls:
+                pipe.hgetall(f"{PREFIX}seen:{url}")
+            rows = pipe.execute()
+        found = {url: _seen(url, row) for url, row in zip(urls, rows, strict=True)}
+        return {url: seen for url, seen in found.items() if seen is not None}
 
     def record(
         self,
@@ -76,10 +103,16 @@ class RedisStore(SeenStore):
         self.redis.hset(f"{PREFIX}failed:{url}", mapping={"reason": reason, "at": _stamp(at)})
 
     def failure(self, url: str) -> Failed | None:
-        row = self.redis.hgetall(f"{PREFIX}failed:{url}")
-        if not row:
-            return None
-        return Failed(url, row[b"reason"].decode(), _datetime(row[b"at"]))
+        return _failed(url, self.redis.hgetall(f"{PREFIX}failed:{url}"))
+
+    def failures(self, urls: Iterable[str]) -> dict[str, Failed]:
+        urls = list(urls)
+        with self.redis.pipeline(transaction=False) as pipe:
+            for url in urls:
+                pipe.hgetall(f"{PREFIX}failed:{url}")
+            rows = pipe.execute()
+        found = {url: _failed(url, row) for url, row in zip(urls, rows, strict=True)}
+        return {url: failed for url, failed in found.items() if failed is not None}
 
     def close(self) -> None:
         self.redis.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +33,30 @@ ON CONFLICT (url) DO UPDATE SET
     date = excluded.date, updated = excluded.updated, body_hash = excluded.body_hash,
     last_exported = excluded.last_exported
 """
+
+
+SEEN_COLUMNS = "url, date, updated, body_hash, first_date, first_exported, last_exported"
+# URLs per SELECT ... IN (...): well under SQLite's limit of bound parameters.
+BATCH = 500
+
+
+def _seen(row: tuple) -> Seen:
+    url, date, updated, body_hash, first_date, first_exported, last_exported = row
+    return Seen(
+        url,
+        _datetime(date),
+        _datetime(updated),
+        body_hash,
+        _datetime(first_date),
+        _datetime(first_exported),
+        _datetime(last_exported),
+    )
+
+
+def _batches(urls: Iterable[str]) -> Iterator[list[str]]:
+    urls = list(dict.fromkeys(urls))
+    for start in range(0, len(urls), BATCH):
+        yield urls[start : start + BATCH]
 
 
 def _stamp(value: datetime | None) -> float | None:
@@ -71,23 +96,16 @@ class SqliteStore(SeenStore):
         return cls(uri.removeprefix("sqlite:///"))
 
     def get(self, url: str) -> Seen | None:
-        row = self.db.execute(
-            "SELECT url, date, updated, body_hash, first_date, first_exported, last_exported"
-            " FROM seen WHERE url = ?",
-            (url,),
-        ).fetchone()
-        if row is None:
-            return None
-        url, date, updated, body_hash, first_date, first_exported, last_exported = row
-        return Seen(
-            url,
-            _datetime(date),
-            _datetime(updated),
-            body_hash,
-            _datetime(first_date),
-            _datetime(first_exported),
-            _datetime(last_exported),
-        )
+        row = self.db.execute(f"SELECT {SEEN_COLUMNS} FROM seen WHERE url = ?", (url,)).fetchone()
+        return _seen(row) if row else None
+
+    def get_many(self, urls: Iterable[str]) -> dict[str, Seen]:
+        found = {}
+        for batch in _batches(urls):
+            marks = ", ".join("?" * len(batch))
+            rows = self.db.execute(f"SELECT {SEEN_COLUMNS} FROM seen WHERE url IN ({marks})", batch)
+            found.update((row[0], _seen(row)) for row in rows)
+        return found
 
     def record(
         self,
@@ -119,6 +137,16 @@ class SqliteStore(SeenStore):
     def failure(self, url: str) -> Failed | None:
         row = self.db.execute("SELECT reason, at FROM failed WHERE url = ?", (url,)).fetchone()
         return Failed(url, row[0], _datetime(row[1])) if row else None
+
+    def failures(self, urls: Iterable[str]) -> dict[str, Failed]:
+        found = {}
+        for batch in _batches(urls):
+            marks = ", ".join("?" * len(batch))
+            rows = self.db.execute(
+                f"SELECT url, reason, at FROM failed WHERE url IN ({marks})", batch
+            )
+            found.update((url, Failed(url, reason, _datetime(at))) for url, reason, at in rows)
+        return found
 
     def close(self) -> None:
         self.db.close()
