@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -9,6 +10,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.exporters import build_exporters
 from crawler.stores.extension import SeenStoreExtension
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -48,7 +51,7 @@ class ExportPipeline:
 
     def failed(self, name: str, message: str) -> None:
         self.stats.inc_value(f"export/errors/{name.rsplit('.', 1)[-1]}")
-        self.crawler.spider.logger.error("Exporter %s %s", name, message)
+        logger.error("Exporter %s %s", name, message)
 
     async def process_item(self, item: object) -> object:
         article = ItemAdapter(item)

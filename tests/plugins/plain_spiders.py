@@ -13,16 +13,29 @@ import scrapy
 
 from crawler.extract import ExtractOptions, extract_article
 from crawler.items import Article
+from crawler.seeds import ArticleRules
+
+# The news fixture site's article selectors, as its seed gives them.
+NEWS_RULES = ArticleRules(
+    title="h1.headline::text",
+    date=".info .time::text",
+    author=".info .author::text",
+    body=".content",
+    exclude=(".share",),
+)
 
 
 class PlainSpider(scrapy.Spider):
     name = "plain"
+    allowed_domains = ("127.0.0.1",)
+    # Listing pages read, as the seed's max_pages.
+    max_pages = 3
 
     def __init__(self, start: str, **kwargs):
         super().__init__(**kwargs)
         self.start_urls = [start]
 
-    def parse(self, response):
+    def parse(self, response, page=1):
         for item in response.css("ul.news li"):
             yield response.follow(
                 item.css("a.title::attr(href)").get(),
@@ -30,13 +43,14 @@ class PlainSpider(scrapy.Spider):
                 cb_kwargs={"listing_title": item.css("a.title::text").get()},
             )
         next_page = response.css("a.next::attr(href)").get()
-        if next_page:
-            yield response.follow(next_page, callback=self.parse)
+        if next_page and page < self.max_pages:
+            yield response.follow(next_page, callback=self.parse, cb_kwargs={"page": page + 1})
 
     def parse_article(self, response, listing_title):
         options = ExtractOptions(
             language="zh",
             timezone="Asia/Shanghai",
+            rules=NEWS_RULES,
             source="news",
             site="测试新闻网",
             categories=("测试", "测试新闻网", "要闻"),
