@@ -220,10 +220,10 @@ def export_run(output: Path, source: Source, articles: list, **settings) -> Craw
     crawler = get_crawler(spider_class(source), values.copy_to_dict())
     crawler.spider = crawler._create_spider()
     pipeline = ExportPipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    asyncio.run(pipeline.open_spider())
     for article in articles:
         asyncio.run(pipeline.process_item(article))
-    pipeline.close_spider()
+    asyncio.run(pipeline.close_spider())
     return crawler
 
 

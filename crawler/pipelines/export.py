@@ -22,7 +22,12 @@ if TYPE_CHECKING:
 class ExportPipeline:
     """An exporter that fails to open is left out of the run; one that fails on an article
     is counted under export/errors/<exporter>, and that article is not recorded as seen, so
-    the next run exports it again."""
+    the next run exports it again.
+
+    Exporters write and fsync every article before it is recorded: that blocking work runs on
+    the seen-store's worker thread (``SeenStoreExtension.run``), off the reactor's, one article
+    at a time and in order with the store's writes; ``open`` and ``close`` run there too.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -37,7 +42,10 @@ class ExportPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
+        await maybe_deferred_to_future(self.seen.run(self.open_exporters))
+
+    def open_exporters(self) -> None:
         opened = []
         for name, exporter in self.exporters:
             try:
@@ -55,14 +63,7 @@ class ExportPipeline:
 
     async def process_item(self, item: object) -> object:
         article = ItemAdapter(item)
-        written = 0
-        for name, exporter in self.exporters:
-            try:
-                exporter.export(article)
-            except Exception as exc:
-                self.failed(name, f"failed on {article['url']}: {exc!r}")
-            else:
-                written += 1
+        written = await maybe_deferred_to_future(self.seen.run(self.export, article))
         if self.complete and written == len(self.exporters):
             # Every exporter has written it durably: only now is it seen.
             record = self.seen.record(
@@ -75,7 +76,22 @@ class ExportPipeline:
             self.stats.inc_value("articles/exported")
         return item
 
-    def close_spider(self) -> None:
+    def export(self, article: ItemAdapter) -> int:
+        """The article to every exporter, in turn; how many wrote it."""
+        written = 0
+        for name, exporter in self.exporters:
+            try:
+                exporter.export(article)
+            except Exception as exc:
+                self.failed(name, f"failed on {article['url']}: {exc!r}")
+            else:
+                written += 1
+        return written
+
+    async def close_spider(self) -> None:
+        await maybe_deferred_to_future(self.seen.run(self.close_exporters))
+
+    def close_exporters(self) -> None:
         for name, exporter in self.exporters:
             try:
                 exporter.close()
