@@ -65,13 +65,16 @@ class RedisStore(SeenStore):
     def get(self, url: str) -> Seen | None:
         return _seen(url, self.redis.hgetall(f"{PREFIX}seen:{url}"))
 
-    def get_many(self, urls: Iterable[str]) -> dict[str, Seen]:
+    def _hashes(self, kind: str, urls: Iterable[str]) -> list[tuple[str, dict]]:
+        """The ``crawler:<kind>:<url>`` hash of every URL, in one round trip."""
         urls = list(urls)
         with self.redis.pipeline(transaction=False) as pipe:
             for url in urls:
-                pipe.hgetall(f"{PREFIX}seen:{url}")
-            rows = pipe.execute()
-        found = {url: _seen(url, row) for url, row in zip(urls, rows, strict=True)}
+                pipe.hgetall(f"{PREFIX}{kind}:{url}")
+            return list(zip(urls, pipe.execute(), strict=True))
+
+    def get_many(self, urls: Iterable[str]) -> dict[str, Seen]:
+        found = {url: _seen(url, row) for url, row in self._hashes("seen", urls)}
         return {url: seen for url, seen in found.items() if seen is not None}
 
     def record(
@@ -106,12 +109,7 @@ class RedisStore(SeenStore):
         return _failed(url, self.redis.hgetall(f"{PREFIX}failed:{url}"))
 
     def failures(self, urls: Iterable[str]) -> dict[str, Failed]:
-        urls = list(urls)
-        with self.redis.pipeline(transaction=False) as pipe:
-            for url in urls:
-                pipe.hgetall(f"{PREFIX}failed:{url}")
-            rows = pipe.execute()
-        found = {url: _failed(url, row) for url, row in zip(urls, rows, strict=True)}
+        found = {url: _failed(url, row) for url, row in self._hashes("failed", urls)}
         return {url: failed for url, failed in found.items() if failed is not None}
 
     def close(self) -> None:
