@@ -106,6 +106,9 @@ CLEANER = Cleaner(
 )
 
 
+ELEMENT_STRING = lxml.etree.XPath("string()")
+
+
 class CleanBody(NamedTuple):
     html: str
     text: str
@@ -209,8 +212,9 @@ def fold_spaces(text: str | None) -> str:
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:
-    """All the text inside an element, whitespace folded."""
-    return fold_spaces(element.text_content())
+    """All the text inside an element, whitespace folded (any lxml element: a page that opens
+    with an XML declaration is parsed into plain ``etree`` elements)."""
+    return fold_spaces(ELEMENT_STRING(element))
 
 
 def inner_html(element: lxml.html.HtmlElement) -> str:

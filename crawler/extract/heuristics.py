@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler.cleaning import element_text, fold_spaces, html_text
@@ -47,40 +48,38 @@ def strip_site_name(title: str) -> str:
     return head if len(head) >= 0.4 * len(title) else title
 
 
-def _text(element: Selector) -> str:
-    return element_text(element.root)
-
-
-def headline_element(selector: Selector, page_title: str | None) -> Selector | None:
+def headline_element(selector: Selector, page_title: str | None) -> HtmlElement | None:
     """The longest <h1> or <h2> whose text the page title holds (unless it is only the site's
     name); else the first element of the body whose own text is the headline part of the
     title; else the first <h1>."""
+    # lxml itself, not parsel: a Selector per node costs more than the search.
+    root = selector.root
     title = fold_spaces(page_title)
     head = fold_spaces(strip_site_name(title)) if title else ""
     headings = [
         heading
-        for heading in selector.xpath("//h1 | //h2")
-        if title and len(_text(heading)) >= 4 and _text(heading) in title
+        for heading in root.xpath("//h1 | //h2")
+        if title and len(element_text(heading)) >= 4 and element_text(heading) in title
     ]
     if headings:
-        longest = max(headings, key=lambda heading: len(_text(heading)))
-        if len(_text(longest)) >= HEADLINE_SHARE * len(head):
+        longest = max(headings, key=lambda heading: len(element_text(heading)))
+        if len(element_text(longest)) >= HEADLINE_SHARE * len(head):
             return longest
     if len(head) >= 6:
-        for element in selector.xpath(HEADLINE_CANDIDATES):
-            text = _text(element)
+        for element in root.xpath(HEADLINE_CANDIDATES):
+            text = element_text(element)
             if len(text) >= 6 and (text in head or head in text) and len(text) < 3 * len(head):
                 return element
-    first = selector.xpath("//h1")
+    first = root.xpath("//h1")
     return first[0] if first else None
 
 
-def heuristic_title(page_title: str | None, heading: Selector | None, byline: str) -> str | None:
+def heuristic_title(page_title: str | None, heading: HtmlElement | None, byline: str) -> str | None:
     """The headline's text; with its second line when the <title> has both ("headline
     ——subtitle"); without the labels a page adds to it ("原创") when the <title> has none."""
     head = fold_spaces(strip_site_name(page_title)) if page_title else ""
     if heading is not None:
-        text = _text(heading)
+        text = element_text(heading)
         if head and text and text != head:
             if head.startswith(text):
                 rest = head[len(text) :].strip()
@@ -93,14 +92,14 @@ def heuristic_title(page_title: str | None, heading: Selector | None, byline: st
     return head or None
 
 
-def byline_text(heading: Selector | None, body: str) -> str:
+def byline_text(heading: HtmlElement | None, body: str) -> str:
     """The text after the headline where a page writes its date and author: up to the body,
     and the first lines of the body (bylines often open it), but never past the body's end,
     so that no date of a sidebar or a list further down is taken for the article's."""
     if heading is None:
         return ""
     text, size = [], 0
-    for piece in heading.xpath(TEXT_AFTER).getall():
+    for piece in heading.xpath(TEXT_AFTER):
         text.append(piece)
         size += len(piece.strip())
         if size > BYLINE_WINDOW:
@@ -112,11 +111,11 @@ def byline_text(heading: Selector | None, body: str) -> str:
     return byline
 
 
-def text_above(heading: Selector | None) -> str:
+def text_above(heading: HtmlElement | None) -> str:
     """The few characters written right above the headline."""
     if heading is None:
         return ""
-    pieces = [piece for piece in heading.xpath(TEXT_BEFORE).getall() if piece.strip()]
+    pieces = [piece for piece in heading.xpath(TEXT_BEFORE) if piece.strip()]
     return fold_spaces(" ".join(pieces[-20:]))[-BEFORE_HEADLINE:]
 
 
@@ -124,7 +123,7 @@ def around_body(selector: Selector, body: str) -> tuple[str, str, str]:
     """The text right before the body, the body's last lines, and the text after it."""
     if not body:
         return "", "", ""
-    page = fold_spaces(" ".join(selector.xpath(PAGE_TEXT).getall()))
+    page = fold_spaces(" ".join(selector.root.xpath(PAGE_TEXT)))
     opening = body[: 4 * BODY_OPENING]
     at = page.find(opening)
     before = page[max(0, at - BEFORE_BODY) : at] if at >= 0 else ""
@@ -160,7 +159,7 @@ def heuristic_fields(selector: Selector, body_html: str | None) -> dict[str, str
     before, last_lines, after = around_body(selector, body)
     byline = byline_text(heading, body) if heading is not None else before
     return {
-        "headline": _text(heading) if heading is not None else None,
+        "headline": element_text(heading) if heading is not None else None,
         "title": heuristic_title(page_title, heading, byline),
         "date": heuristic_date(
             byline,
