@@ -136,3 +136,35 @@ def test_page_referer_and_no_rewrite(pics):
     image_hits = [hit for hit in server.hits if hit.path.startswith("/img/")]
     assert image_hits
     assert all(hit.headers.get("Referer") == f"{base}/pics.html" for hit in image_hits)
+
+
+def test_images_on_another_host_are_downloaded(tmp_path, serve):
+    """A site's images on another host (a CDN) than its allowed_domains are downloaded all the
+    same: OffsiteMiddleware filters the crawl's pages, not an article's images."""
+    root = tmp_path / "site"
+    root.mkdir()
+    server = serve(root)
+    cdn = server.base_url.replace("127.0.0.1", "localhost")
+    (root / "img").mkdir()
+    (root / "img" / "cdn.png").write_bytes(image_bytes((200, 100), "PNG"))
+    (root / "list.html").write_text("<h2><a href='/story.html'>A story with a CDN image</a></h2>")
+    (root / "story.html").write_text(
+        "<html><body><h1>A story with a CDN image</h1>"
+        "<time datetime='2022-04-09T10:00:00+08:00'></time><div class='c'>"
+        f"<p>Text of the story.</p><p><img src='{cdn}/img/cdn.png'></p></div></body></html>"
+    )
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "cdn.toml").write_text(
+        f'site = "CDN"\nallowed_domains = ["127.0.0.1"]\n[[channels]]\nname = "All"\n'
+        f'url = "{server.base_url}/list.html"\n[listing]\nlink = "h2 a::attr(href)"\n'
+        '[article]\nbody = ".c"\n',
+        "utf-8",
+    )
+    result = crawl("cdn", seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    (line,) = result.feed_lines("cdn")
+    (image,) = line["images"]
+    assert image["url"] == f"{cdn}/img/cdn.png"
+    assert (result.output / "images" / image["path"]).is_file()
+    assert result.report("cdn")["offsite_filtered"] == 0

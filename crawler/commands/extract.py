@@ -4,6 +4,7 @@ it, and the rule that gave it."""
 from __future__ import annotations
 
 import io
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -67,6 +68,15 @@ def describe(article: Article) -> str:
     return "\n".join(lines)
 
 
+def emit(text: str) -> None:
+    """Print one page's fields; a reader that went away (``| head``) ends the output quietly."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python would report the pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def as_json(article: Article) -> str:
     """The article as one JSON object, serialized as the JSON Lines feed writes it."""
     out = io.BytesIO()
@@ -89,7 +99,7 @@ class ExtractSpider(Spider):
 
     def parse(self, response: Response) -> None:
         tracking = tuple(self.crawler.settings.getlist("TRACKING_PARAMS"))
-        print(self.show(extracted(response, self.source, tracking)), flush=True)
+        emit(self.show(extracted(response, self.source, tracking)))
 
     def failed(self, failure: Any) -> None:
         print(f"error: {failure.request.url}: {failure.value!r}", file=sys.stderr)
@@ -115,7 +125,7 @@ class Command(ScrapyCommand):
         return "URL|FILE [URL|FILE ...] [--seed NAME] [--json]"
 
     def short_desc(self) -> str:
-        return "Print every field of one page and the rule (seed, JSON-LD, meta, …) that gave it"
+        return "Print every field of each page as a crawl builds it, and the rule that gave it"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -143,7 +153,7 @@ class Command(ScrapyCommand):
         tracking = tuple(self.settings.getlist("TRACKING_PARAMS"))
         for path in files:
             response = HtmlResponse(url=path.resolve().as_uri(), body=path.read_bytes())
-            print(show(extracted(response, source, tracking)), flush=True)
+            emit(show(extracted(response, source, tracking)))
         urls = [target for target in args if "://" in target]
         if not urls:
             return

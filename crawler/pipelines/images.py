@@ -104,8 +104,13 @@ class ArticleImagesPipeline(ImagesPipeline):
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         article = ItemAdapter(item)
         headers = {"Referer": article["url"]} if self.referer == "page" else {}
+        # Images often live on another host (a CDN) than the site's allowed_domains, which
+        # OffsiteMiddleware would filter: an article's images are asked wherever they are, as
+        # a browser showing the page asks them (the page itself obeyed robots.txt; the
+        # robots.txt request of a CDN would be filtered as offsite and counted as such).
+        meta = {"allow_offsite": True, "dont_obey_robotstxt": True}
         return [
-            Request(url, headers=headers, callback=NO_CALLBACK)
+            Request(url, headers=headers, meta=meta, callback=NO_CALLBACK)
             for url in article.get("image_urls") or []
         ]
 
