@@ -70,6 +70,8 @@ class ArticleRules:
     body: str | None = None
     image: str | None = None
     exclude: tuple[str, ...] = ()
+    # The link to the article's next page, when the generic rule does not find it.
+    next: str | None = None
 
 
 @dataclass(frozen=True)

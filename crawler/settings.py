@@ -23,6 +23,8 @@ EXPORTERS = {
 EXPORTERS_ENTRY_POINTS = True
 # Entries in each source's Atom and RSS feeds (SyndicationExporter), newest first.
 FEED_MAX_ENTRIES = 50
+# Pages of one article followed and joined (its first page included).
+ARTICLE_MAX_PAGES = 20
 # What to do with an article whose page gives no date: "listing" (use the listing date,
 # else the crawl time) or "drop".
 DATE_FALLBACK = "listing"

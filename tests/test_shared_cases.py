@@ -59,3 +59,14 @@ def test_case_25_date_only_in_the_url(cases, tmp_path):
     (line,) = result.feed_lines("c25")
     assert line["date"] == "2021-03-20T00:00:00+00:00"
     assert line["date_source"] == "page"
+
+
+def test_case_23_article_over_two_pages(cases, tmp_path):
+    result = crawl_case(cases, tmp_path, "23-paginated-article", "c23")
+    (line,) = result.feed_lines("c23")
+    assert line["url"].endswith("/23-paginated-article/story.html")
+    text = line["text"]
+    assert text.startswith("The city council voted on Tuesday")
+    assert "SECOND-PAGE: In the years since" in text
+    assert "SECOND-PAGE: The council now plans" in text
+    assert "Next page" not in text and "Page 1 of 2" not in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,6 +21,7 @@ from crawler.commands import refuse
 from crawler.exporters.jsonl import IsoDateJsonLinesItemExporter
 from crawler.extract import ExtractOptions, extract_article
 from crawler.seeds import SeedError, Source
+from crawler.spiders.pages import ArticlePages
 
 if TYPE_CHECKING:
     import argparse
@@ -34,15 +36,18 @@ SHOWN = ("title", "date", "updated", "author", "headimg", "body_html")
 RULE_OF = {"headimg": "image", "body_html": "body"}
 
 
+def extract_options(source: Source | None, tracking_params: tuple[str, ...]) -> ExtractOptions:
+    """The options a crawl of ``source`` gives extraction (without a listing)."""
+    if source is None:
+        return ExtractOptions(tracking_params=tracking_params)
+    return ExtractOptions.for_source(source, tracking_params=tracking_params)
+
+
 def extracted(
     response: Response, source: Source | None, tracking_params: tuple[str, ...]
 ) -> Article:
-    """The article a crawl of ``source`` builds from this page (the same function, the same
-    options, without a listing)."""
-    if source is None:
-        return extract_article(response, ExtractOptions(tracking_params=tracking_params))
-    options = ExtractOptions.for_source(source, tracking_params=tracking_params)
-    return extract_article(response, options)
+    """The article a crawl of ``source`` builds from this one page."""
+    return extract_article(response, extract_options(source, tracking_params))
 
 
 def describe(article: Article) -> str:
@@ -84,8 +89,9 @@ def as_json(article: Article) -> str:
     return out.getvalue().decode("utf-8").rstrip("\n")
 
 
-class ExtractSpider(Spider):
-    """Fetches pages through the engine (robots.txt, headers, encodings as in a crawl)."""
+class ExtractSpider(ArticlePages, Spider):
+    """Fetches pages through the engine (robots.txt, headers, encodings as in a crawl), an
+    article's next pages too, and prints each article."""
 
     name = "extract"
 
@@ -97,9 +103,25 @@ class ExtractSpider(Spider):
         for url in self.urls:
             yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
 
-    def parse(self, response: Response) -> None:
+    def parse(self, response: Response) -> Iterator[Request]:
         tracking = tuple(self.crawler.settings.getlist("TRACKING_PARAMS"))
-        emit(self.show(extracted(response, self.source, tracking)))
+        options = extract_options(self.source, tracking)
+        for result in self.article_pages(response, extract_article(response, options), options):
+            if isinstance(result, Request):
+                yield result
+            else:
+                emit(self.show(result))
+
+    def parse_next_page(self, response: Response, **kwargs: Any) -> Iterator[Request]:
+        for result in super().parse_next_page(response, **kwargs):
+            if isinstance(result, Request):
+                yield result
+            else:
+                emit(self.show(result))
+
+    def next_page_failed(self, failure: Any) -> None:
+        for article in super().next_page_failed(failure):
+            emit(self.show(article))
 
     def failed(self, failure: Any) -> None:
         print(f"error: {failure.request.url}: {failure.value!r}", file=sys.stderr)

@@ -29,6 +29,15 @@ class _Handler(SimpleHTTPRequestHandler):
             time.sleep(self.server.delay)
         super().do_GET()
 
+    def translate_path(self, path: str) -> str:
+        """A file named ``<name>@<query>`` answers ``<name>?<query>`` (pages told apart by their
+        query string, such as ``story.html?page=2``); any other query is ignored, as usual."""
+        found = super().translate_path(path)
+        query = urlsplit(path).query
+        if query and Path(f"{found}@{query}").is_file():
+            return f"{found}@{query}"
+        return found
+
     def end_headers(self) -> None:
         for name, value in self.server.extra_headers.get(urlsplit(self.path).path, {}).items():
             self.send_header(name, value)
@@ -47,7 +56,7 @@ class SiteServer(ThreadingHTTPServer):
 
     ``delay`` seconds pass before each answer (a slow site, for tests); it can be changed live,
     and so can ``extra_headers``: more headers sent with the file at a path (``{"/a.xml.gz":
-    {"Content-Encoding": "gzip"}}``).
+    {"Content-Encoding": "gzip"}}``). A file ``x.html@page=2`` answers ``x.html?page=2``.
     """
 
     daemon_threads = True

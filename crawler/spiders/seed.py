@@ -14,6 +14,7 @@ from crawler.extract.dates import is_relative, parse_date
 from crawler.items import Article
 from crawler.seeds import Channel, Source, host_in_domains
 from crawler.spiders.channels import channel_handlers
+from crawler.spiders.pages import ArticlePages
 from crawler.stores.extension import SeenStoreExtension
 from crawler.urls import strip_tracking
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 
-class SeedSpider(Spider):
+class SeedSpider(ArticlePages, Spider):
     """Crawls one Source; the spider loader makes one subclass per seed file."""
 
     source: ClassVar[Source]
@@ -125,7 +126,7 @@ class SeedSpider(Spider):
         channel: str,
         listing_date: datetime | None,
         listing_title: str | None,
-    ) -> Iterator[Article]:
+    ) -> Iterator[Article | Request]:
         self.crawler.stats.inc_value("article/pages")
         options = ExtractOptions.for_source(
             self.source,
@@ -140,7 +141,7 @@ class SeedSpider(Spider):
         if self.since and article.date and article.date < self.since:
             self.crawler.stats.inc_value("article/skipped/older_than_since")
             return
-        yield article
+        yield from self.article_pages(response, article, options)
 
     def parse_date(self, text: str | None, base: datetime | None = None) -> datetime | None:
         if not text:
