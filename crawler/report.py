@@ -28,6 +28,8 @@ class CrawlReport:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        # Why the run failed, once it is closed (the crawl command exits 1 with it).
+        self.error: str | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -45,6 +47,8 @@ class CrawlReport:
             "exported": stats.get("articles/exported", 0),
             "dropped": _group(stats, "articles/dropped/"),
             "failed_pages": _group(stats, "article/failed/"),
+            "failed_channel_pages": _group(stats, "listing/failed/"),
+            "not_http_links": stats.get("listing/skipped/not_http", 0),
             "skipped_links": _group(stats, "listing/skipped/"),
             # Counted by Scrapy's OffsiteMiddleware, the one filter of offsite requests.
             "offsite_filtered": stats.get("offsite/filtered", 0),
@@ -57,20 +61,34 @@ class CrawlReport:
             "seconds": round(stats.get("elapsed_time_seconds", 0.0), 3),
         }
 
+    def error_of(self, figures: dict[str, Any]) -> str | None:
+        """Why the run could not do its job, in one line, or None: not one channel page was
+        fetched (nothing listening, 5xx, timeouts, robots.txt forbidding them, ...)."""
+        failed = figures["failed_channel_pages"]
+        if figures["listing_pages"] == 0 and failed:
+            reasons = ", ".join(f"{reason} ×{count}" for reason, count in failed.items())
+            return f"no channel page of {figures['source']} could be fetched ({reasons})"
+        return None
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         figures = self.figures(spider, reason)
+        figures["error"] = self.error = self.error_of(figures)
         spider.logger.info(
             "Summary of %s: %d articles exported from %d article pages and %d listing pages; "
-            "dropped %s; failed pages %s; offsite links filtered %d; export errors %s",
+            "dropped %s; failed pages %s; failed channel pages %s; offsite links filtered %d; "
+            "export errors %s",
             spider.name,
             figures["exported"],
             figures["article_pages"],
             figures["listing_pages"],
             figures["dropped"] or "none",
             figures["failed_pages"] or "none",
+            figures["failed_channel_pages"] or "none",
             figures["offsite_filtered"],
             figures["export_errors"] or "none",
         )
+        if self.error:
+            spider.logger.error("The crawl failed: %s", self.error)
         path = Run.of(self.crawler).fill(self.PATH, source=spider.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,5 +1,6 @@
 """`scrapy crawl NAME`, refusing in one line, before any request, a bad seed, exporter or
-argument, or a second crawl of a source already being crawled."""
+argument, or a second crawl of a source already being crawled; and exiting 1 with one line
+when the run could not do its job (no channel page fetched)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from typing import TYPE_CHECKING
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.commands import SourceLock, preflight_error, refuse
+from crawler.report import CrawlReport
 from crawler.seeds import SeedError
 
 if TYPE_CHECKING:
     import argparse
 
+    from scrapy.crawler import Crawler
+
 
 class Command(ScrapyCrawlCommand):
+    crawler: Crawler | None = None
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         error = preflight_error(self.settings, opts.spargs)
         if not error and len(args) == 1:
@@ -26,6 +32,14 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = refuse(error)
             return
         super().run(args, opts)
+        report = self.crawler.get_extension(CrawlReport) if self.crawler else None
+        if report is not None and report.error:
+            self.exitcode = refuse(report.error)
+
+    def _create_crawler(self, spname: str) -> Crawler:
+        # Kept, to read the run's outcome once it is over.
+        self.crawler = super()._create_crawler(spname)
+        return self.crawler
 
     def seed_error(self, name: str) -> str | None:
         try:

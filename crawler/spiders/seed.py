@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer
+from twisted.internet import error as net
 
 from crawler.extract import ExtractOptions, extract_article
 from crawler.extract.dates import is_relative, parse_date
@@ -25,6 +36,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
+
+
+# Content types of pages an article can be read from (text/html, application/xhtml+xml, ...).
+PAGE_TYPES = re.compile(r"^(?:text/[\w.+-]+|application/(?:[\w.-]+\+)?xml)$", re.I)
 
 
 class SeedSpider(ArticlePages, Spider):
@@ -59,6 +74,7 @@ class SeedSpider(ArticlePages, Spider):
             yield self.make_request(
                 channel.url,
                 self.parse_listing,
+                errback=self.listing_failed,
                 cb_kwargs={"channel": channel, "page": 1},
             )
 
@@ -69,6 +85,8 @@ class SeedSpider(ArticlePages, Spider):
             self.logger.warning("No article links on listing page %s", response.url)
         wanted = 0
         for entry in listing.entries:
+            if not self.is_web(entry.url, "listing"):
+                continue
             listing_date = self.parse_date(entry.date)
             # A relative listing date ("3小时前") is newer on every run: no sign of an update.
             newer_than = None if entry.date and is_relative(entry.date) else listing_date
@@ -103,12 +121,25 @@ class SeedSpider(ArticlePages, Spider):
         next_meta = {"stop_on_seen": True} if self.source.stop_on_seen else {}
         for follow in listing.follow:
             # The channel's next pages: next page, child sitemaps, an advertised feed.
+            if not self.is_web(follow.url, "listing"):
+                continue
             yield self.make_request(
                 follow.url,
                 self.parse_listing,
+                errback=self.listing_failed,
                 cb_kwargs={"channel": follow.channel, "page": follow.page},
                 meta=next_meta,
             )
+
+    def is_web(self, url: str, kind: str) -> bool:
+        """Whether a URL taken from a page can be requested: http(s) only. A
+        ``javascript:loadMore()``, ``mailto:`` or ``#`` link is skipped and counted under
+        ``<kind>/skipped/not_http``."""
+        if urlsplit(url).scheme in ("http", "https"):
+            return True
+        self.crawler.stats.inc_value(f"{kind}/skipped/not_http")
+        self.logger.info("Not a web address, not requested: %s", url[:200])
+        return False
 
     def skip_reason(self, url: str, listing_date: datetime | None) -> str | None:
         """Why a listed article need not be requested: offsite, or older than ``-a since``.
@@ -128,6 +159,13 @@ class SeedSpider(ArticlePages, Spider):
         listing_title: str | None,
     ) -> Iterator[Article | Request]:
         self.crawler.stats.inc_value("article/pages")
+        kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
+        if not isinstance(response, TextResponse) or (kind and not PAGE_TYPES.match(kind)):
+            # A PDF, an image, an archive linked as an article (Scrapy takes some for text by
+            # their first bytes): a failure with its reason, remembered so that it is not
+            # asked again before RETRY_FAILED_AFTER.
+            self.page_failed(response.request.url, "not_html", kind or "no Content-Type")
+            return
         options = ExtractOptions.for_source(
             self.source,
             tracking_params=self.tracking_params,
@@ -153,19 +191,48 @@ class SeedSpider(ArticlePages, Spider):
         return parsed
 
     def article_failed(self, failure: Failure) -> None:
-        """An article page that could not be had: counted, logged, and the crawl goes on."""
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"http_{status}"
-            if 400 <= status < 500:
-                # The page is not there: ask again only after RETRY_FAILED_AFTER.
-                seen = self.crawler.get_extension(SeenStoreExtension)
-                if seen is not None:
-                    seen.record_failure(failure.request.url, reason)
-        else:
-            reason = type(failure.value).__name__
+        """An article page that could not be had: counted, logged, and the crawl goes on; a
+        page that is not there (4xx) is not asked again before RETRY_FAILED_AFTER."""
+        reason = failure_reason(failure)
+        if failure.check(HttpError) and 400 <= failure.value.response.status < 500:
+            self.page_failed(failure.request.url, reason)
+            return
         self.crawler.stats.inc_value(f"article/failed/{reason}")
         self.logger.warning("Article page failed (%s): %s", reason, failure.request.url)
+
+    def page_failed(self, url: str, reason: str, detail: str = "") -> None:
+        """An article page that gave nothing: counted, logged in one line, and remembered."""
+        self.crawler.stats.inc_value(f"article/failed/{reason}")
+        self.logger.warning(
+            "Article page failed (%s%s): %s", reason, f": {detail}" if detail else "", url
+        )
+        seen = self.crawler.get_extension(SeenStoreExtension)
+        if seen is not None:
+            seen.record_failure(url, reason)
+
+    def listing_failed(self, failure: Failure) -> None:
+        """A channel page that could not be had: counted under listing/failed/<reason>; a run
+        that had none of its channel pages fails (see crawler.report)."""
+        reason = failure_reason(failure)
+        self.crawler.stats.inc_value(f"listing/failed/{reason}")
+        self.logger.error("Channel page failed (%s): %s", reason, failure.request.url)
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short stats key for why a page could not be had: http_<status>, robots_txt, timeout,
+    connection_refused, dns, or the exception's name."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+        return "robots_txt"
+    # Scrapy's own download errors (2.13+), and Twisted's that older handlers raise.
+    if failure.check(DownloadTimeoutError, net.TimeoutError, defer.TimeoutError):
+        return "timeout"
+    if failure.check(DownloadConnectionRefusedError, net.ConnectionRefusedError):
+        return "connection_refused"
+    if failure.check(CannotResolveHostError, net.DNSLookupError):
+        return "dns"
+    return type(failure.value).__name__
 
 
 def parse_since(text: str, tz: ZoneInfo) -> datetime:
