@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
 from croniter import croniter
 from parsel import Selector
 from w3lib.url import safe_url_string
@@ -117,6 +118,18 @@ def _string(path: Path, key: str, value: Any, *, required: bool = False) -> str 
     return value
 
 
+def _language(path: Path, value: Any) -> str:
+    """A language code that Babel (CLDR) knows: "en", "zh", "pt-BR", "zh-Hans"."""
+    code = _string(path, "language", value, required=True)
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise SeedError(
+            path, "language", f"unknown language code {code!r} (a code such as en, zh, pt-BR)"
+        ) from None
+    return code
+
+
 def _bool(path: Path, key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise SeedError(path, key, f"must be true or false, not {value!r}")
@@ -193,10 +206,12 @@ def load_seed(path: Path | str) -> Source:
     """Read one seed file; raise SeedError naming the file, the key and the reason."""
     path = Path(path)
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        # A UTF-8 byte order mark, as some editors write one, is not TOML: it is skipped.
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise SeedError(path, "", f"invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SeedError(path, "", f"not UTF-8: {exc.reason} at byte {exc.start}") from None
     except OSError as exc:
         raise SeedError(path, "", f"cannot read: {exc.strerror}") from None
 
@@ -227,7 +242,7 @@ def load_seed(path: Path | str) -> Source:
         group=_string(path, "group", data.get("group", "")) or "",
         allowed_domains=domains,
         timezone=timezone,
-        language=_string(path, "language", data.get("language", "en"), required=True),
+        language=_language(path, data.get("language", "en")),
         render=_choice(path, "render", data.get("render", "none"), RENDER_MODES),
         schedule=schedule,
         image_referer=_choice(

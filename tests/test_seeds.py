@@ -75,6 +75,18 @@ BAD_SEEDS = [
         "",
         "invalid TOML",
     ),
+    (
+        "language_word",
+        lambda s: s.replace('group = "Test"', 'group = "Test"\nlanguage = "english"'),
+        "language",
+        "unknown language code 'english'",
+    ),
+    (
+        "language_unknown",
+        lambda s: s.replace('group = "Test"', 'group = "Test"\nlanguage = "xx"'),
+        "language",
+        "unknown language code",
+    ),
 ]
 
 

@@ -11,6 +11,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from crawler.commands import SourceLock, preflight_error, refuse
 from crawler.report import CrawlReport
 from crawler.seeds import SeedError
+from crawler.spiders.seed import SeedSpider
 
 if TYPE_CHECKING:
     import argparse
@@ -24,7 +25,7 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         error = preflight_error(self.settings, opts.spargs)
         if not error and len(args) == 1:
-            error = self.seed_error(args[0])
+            error = self.seed_error(args[0]) or self.arguments_error(args[0], opts.spargs)
             if not error:
                 self.lock = SourceLock(self.settings, args[0])
                 error = self.lock.acquire()
@@ -40,6 +41,17 @@ class Command(ScrapyCrawlCommand):
         # Kept, to read the run's outcome once it is over.
         self.crawler = super()._create_crawler(spname)
         return self.crawler
+
+    def arguments_error(self, name: str, arguments: dict[str, str]) -> str | None:
+        """A seed's spider takes only its own arguments: a typo (``-a sinse=``) is refused."""
+        spider = self.crawler_process.spider_loader.load(name)
+        if not issubclass(spider, SeedSpider):
+            return None  # a spider of one's own takes what it takes
+        unknown = sorted(set(arguments) - set(SeedSpider.ARGUMENTS))
+        if unknown:
+            known = ", ".join(sorted(SeedSpider.ARGUMENTS))
+            return f"-a {unknown[0]}: no such argument of a seed's crawl (arguments: {known})"
+        return None
 
     def seed_error(self, name: str) -> str | None:
         try:

@@ -1,0 +1,60 @@
+"""Input a user gets wrong is refused in one line, and input a user's tools write is read: spider
+arguments, language codes, seeds with a byte order mark; files are written with the usual
+modes."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from conftest import crawl, scrapy
+from crawler.seeds import load_seed
+from sites import news
+
+
+def test_an_unknown_spider_argument_is_refused(news_site, tmp_path):
+    proc = scrapy(
+        "crawl", "news", "-a", "sinse=2024-01-01", "-s", f"SEEDS_DIR={news_site.seeds}",
+        "-s", f"OUTPUT_DIR={tmp_path / 'out'}",
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "error: -a sinse: no such argument of a seed's crawl (arguments: _job, refresh, since)"
+    )
+    assert "Traceback" not in proc.stderr
+    assert news_site.server.paths() == []
+
+
+@pytest.mark.parametrize("code", ["en", "zh", "zh-Hans", "pt-BR", "de"])
+def test_language_codes_babel_knows_are_taken(tmp_path, code):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        f'site = "S"\nallowed_domains = ["x.example"]\nlanguage = "{code}"\n'
+        '[[channels]]\nname = "A"\nurl = "https://x.example/"\n',
+        "utf-8",
+    )
+    assert load_seed(path).language == code
+
+
+def test_a_seed_with_a_byte_order_mark_is_read(news_site, tmp_path):
+    seed = news_site.seeds / "news.toml"
+    seed.write_bytes(b"\xef\xbb\xbf" + seed.read_bytes())
+    result = crawl("news", news_site.seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(result.feed_lines("news")) == len(news.EXPORTED)
+
+
+def test_posts_and_feeds_have_the_usual_modes(news_site, tmp_path):
+    old = os.umask(0o022)
+    try:
+        result = crawl("news", news_site.seeds, tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr[-3000:]
+    posts = list((result.output / "posts").glob("*.md"))
+    feeds = list((result.output / "feeds" / "news").glob("*.jsonl"))
+    assert posts and feeds
+    for path in posts + feeds:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
