@@ -89,6 +89,7 @@ class CrawlReport:
         )
         if self.error:
             spider.logger.error("The crawl failed: %s", self.error)
-        path = Run.of(self.crawler).fill(self.PATH, source=spider.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+        if self.crawler.settings.getbool("WRITE_REPORTS"):
+            path = Run.of(self.crawler).fill(self.PATH, source=spider.name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

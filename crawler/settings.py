@@ -6,8 +6,10 @@ BOT_NAME = "crawler"
 SPIDER_LOADER_CLASS = "crawler.spiderloader.SeedSpiderLoader"
 # Where seed files are read (relative paths are read from the working directory).
 SEEDS_DIR = "seeds"
-# Python modules holding hand-written site spiders (none yet; seeds cover every site so far).
-SPIDER_MODULES: list[str] = []
+# Python modules holding spiders of one's own, loaded beside the seeds' spiders; `scrapy
+# genspider` writes new ones into NEWSPIDER_MODULE.
+SPIDER_MODULES = ["crawler.spiders.custom"]
+NEWSPIDER_MODULE = "crawler.spiders.custom"
 # Our `scrapy demo` command, and `crawl`/`list` that report bad seeds in one line.
 COMMANDS_MODULE = "crawler.commands"
 
@@ -36,6 +38,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.images.ArticleImagesPipeline": 400,
     "crawler.pipelines.export.ExportPipeline": 900,
 }
+# WRITE_REPORTS (not set here: a command's default_settings rank below the project's) is set
+# by `scrapy crawl` and `scrapy demo`: only a real crawl writes output/reports/...
 EXTENSIONS = {
     # The run's id and the values of output path templates (exporters, report).
     "crawler.runs.Run": 0,

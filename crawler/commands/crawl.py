@@ -4,7 +4,7 @@ when the run could not do its job (no channel page fetched)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 
 class Command(ScrapyCrawlCommand):
+    # A real crawl writes its run report (crawler.report).
+    default_settings: ClassVar[dict[str, Any]] = {"WRITE_REPORTS": True}
     crawler: Crawler | None = None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy.commands import BaseRunSpiderCommand
@@ -19,6 +19,8 @@ DEMO_SEED = "demo"
 
 
 class Command(BaseRunSpiderCommand):
+    # A real crawl writes its run report (crawler.report).
+    default_settings: ClassVar[dict[str, Any]] = {"WRITE_REPORTS": True}
     requires_project = True
 
     def syntax(self) -> str:

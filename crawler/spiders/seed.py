@@ -143,6 +143,11 @@ class SeedSpider(ArticlePages, Spider):
         self.logger.info("Not a web address, not requested: %s", url[:200])
         return False
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Article | Request]:
+        """A page read as an article page of this seed: what `scrapy parse --spider NAME URL`
+        shows is the article a crawl would export of it."""
+        yield from self.parse_article(response, None, None, None)
+
     def skip_reason(self, url: str, listing_date: datetime | None) -> str | None:
         """Why a listed article need not be requested: offsite, or older than ``-a since``.
 
@@ -156,7 +161,7 @@ class SeedSpider(ArticlePages, Spider):
     def parse_article(
         self,
         response: Response,
-        channel: str,
+        channel: str | None,
         listing_date: datetime | None,
         listing_title: str | None,
     ) -> Iterator[Article | Request]:

@@ -1,0 +1,70 @@
+"""Scrapy's own commands work in this project as in any Scrapy project: shell, fetch, bench,
+runspider, parse (showing the article a seed would export, writing no report), genspider
+(whose spider can be crawled) and check (which checks the seeds)."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import ROOT, scrapy
+
+
+def test_fetch_shell_and_bench(news_site, tmp_path):
+    url = f"{news_site.server.base_url}/a/a01.html"
+    out = ("-s", f"OUTPUT_DIR={tmp_path}")
+    fetched = scrapy("fetch", "--nolog", url, *out)
+    assert fetched.returncode == 0 and "日期格式一" in fetched.stdout, fetched.stderr[-2000:]
+    shell = scrapy("shell", "--nolog", "-c", "response.status", url, *out)
+    assert shell.returncode == 0 and shell.stdout.strip() == "200", shell.stderr[-2000:]
+    bench = scrapy("bench", "-s", "CLOSESPIDER_TIMEOUT=1", *out)
+    assert bench.returncode == 0, bench.stderr[-2000:]
+    assert "Traceback" not in bench.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_runspider(news_site, tmp_path):
+    spider = tmp_path / "one.py"
+    spider.write_text(
+        "import scrapy\n"
+        "class One(scrapy.Spider):\n"
+        "    name = 'one'\n"
+        f"    start_urls = ['{news_site.server.base_url}/a/a01.html']\n"
+        "    def parse(self, response):\n"
+        "        yield {'title': response.css('h1::text').get()}\n"
+    )
+    proc = scrapy("runspider", str(spider), "-O", str(tmp_path / "out.json"), "-s",
+                  f"OUTPUT_DIR={tmp_path}")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+
+
+def test_parse_shows_the_article_a_seed_exports(news_site, tmp_path):
+    url = f"{news_site.server.base_url}/a/a01.html"
+    proc = scrapy(
+        "parse", "--nolog", "--spider", "news", url,
+        "-s", f"SEEDS_DIR={news_site.seeds}", "-s", f"OUTPUT_DIR={tmp_path / 'out'}",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "日期格式一：标准时间" in proc.stdout and "'author': '张三'" in proc.stdout
+    assert not (tmp_path / "out" / "reports").exists()
+
+
+def test_genspider_writes_a_spider_that_can_be_crawled(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", ".git", "output"))
+    made = scrapy("genspider", "example", "127.0.0.1", cwd=project)
+    assert made.returncode == 0, made.stderr[-2000:]
+    assert (project / "crawler" / "spiders" / "custom" / "example.py").is_file()
+    listed = scrapy("list", cwd=project, path=(project,))
+    assert "example" in listed.stdout.split()
+
+
+def test_check_checks_the_seeds(tmp_path, news_site):
+    seeds = news_site.seeds
+    (seeds / "broken.toml").write_text('site = "B"\nallowed_domains = ["x"]\n', "utf-8")
+    proc = scrapy("check", "-s", f"SEEDS_DIR={seeds}")
+    assert proc.returncode == 1
+    assert "error: bad seed: " in proc.stderr and "broken.toml: channels: missing" in proc.stderr
+    (seeds / "broken.toml").unlink()
+    good = scrapy("check", "-s", f"SEEDS_DIR={seeds}")
+    assert good.returncode == 0, good.stderr[-2000:]
