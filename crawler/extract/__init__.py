@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from crawler.seeds import Source
 
 FIELDS = ("title", "date", "updated", "author", "image", "body")
+# Fields that are dates: a layer gives one only when it can be read.
+DATES = ("date", "updated")
 # Layers whose date is the page's declaration about itself.
 DECLARED = ("seed", "json-ld", "meta")
 
@@ -131,7 +133,7 @@ def extract_fields(
         if rule in DECLARED and values.get("date"):
             declared.append(Found(values["date"], rule))
         for name in missing:
-            if values.get(name):
+            if values.get(name) and (name not in DATES or _readable(values[name], language)):
                 found[name] = Found(values[name], rule)
     if "title" in found and found["title"].rule in ("json-ld", "meta"):
         found["title"] = _uncut_title(found["title"], heuristics()["headline"])
@@ -151,6 +153,10 @@ def extract_fields(
         if in_url:
             found["date"] = Found(in_url[0].text, "url")
     return found
+
+
+def _readable(text: str, language: str) -> bool:
+    return parse_date(text, ZoneInfo("UTC"), language) is not None
 
 
 def _with_offset(date: Found, declared: list[Found]) -> Found:

@@ -23,6 +23,11 @@ NUMERIC_DATE = re.compile(
     r"(?:(?:\s*|T)(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2}))?(?:\.\d+)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
 )
+# ISO 8601's basic format, as some JSON-LD writes it: 20200316T13:00:00Z, 20200316T130000+0100.
+BASIC_ISO = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)T(?P<H>[0-2]\d):?(?P<M>[0-5]\d)"
+    r"(?::?(?P<S>[0-5]\d))?(?:\.\d+)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d))?"
+)
 # 4月8日 17:56: no year, which dateparser with languages=["zh"] does not understand.
 MONTH_DAY = re.compile(
     r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*(?:(?P<H>\d{1,2})[:：](?P<M>\d{2}))?"
@@ -157,7 +162,7 @@ def _offset(text: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
 
 
 def _numeric(text: str, tz: ZoneInfo) -> datetime | None:
-    match = NUMERIC_DATE.search(text)
+    match = NUMERIC_DATE.search(text) or BASIC_ISO.search(text)
     if not match:
         return None
     g = match.groupdict()
