@@ -106,8 +106,8 @@ def extract_fields(
     Dates, in the order measured best on the news and htmldate benchmarks
     (bench/extraction.py): declared (seed, JSON-LD, meta; a naive one yields to another
     declaration of the same day with an offset), then the text by the headline (heuristic),
-    then htmldate's day (rule "htmldate"), then the address's (rule "url"). A date without
-    a year also gets htmldate's day, under the key "day", for ``read_date`` to take its year.
+    then the address's (rule "url"), then htmldate's day (rule "htmldate"). A date without a
+    year also gets htmldate's day, under the key "day", for ``read_date`` to take its year.
     """
     found: dict[str, Found] = {}
     declared: list[Found] = []
@@ -144,14 +144,15 @@ def extract_fields(
         found["date"] = found["updated"]
     if "date" in found and found["date"].rule in DECLARED:
         found["date"] = _with_offset(found["date"], declared)
-    if "date" not in found or is_relative(found["date"].value):
-        day = page_day(selector.root, url)
-        if day:
-            found["day" if "date" in found else "date"] = Found(day, "htmldate")
     if "date" not in found:
         in_url = find_dates(url or "", ("url",))
         if in_url:
             found["date"] = Found(in_url[0].text, "url")
+    if "date" not in found or is_relative(found["date"].value):
+        # The page only: its address is read above, by the stricter rule of whole segments.
+        day = page_day(selector.root)
+        if day:
+            found["day" if "date" in found else "date"] = Found(day, "htmldate")
     return found
 
 

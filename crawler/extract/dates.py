@@ -37,11 +37,17 @@ SLASHED_DATE = re.compile(
     r"(?<![\d/])\d{1,2}/\d{1,2}/(?:19|20)\d\d(?![\d/])(?:\s+\d{1,2}:\d\d(?::\d\d)?(?:\s*[AP]M)?)?",
     re.I,
 )
-# "November 20, 2019", "20 Nov 2019": English worded dates.
+# "November 20, 2019", "20 Nov 2019": English worded dates, with the time and zone that may
+# follow ("Mar 5, 2024, 9:15 a.m. ET", "5 March 2024 09.15 GMT").
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+CLOCK = (
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s+(?:GMT|UTC|[ECMP][SD]?T|[+-]\d\d:?\d\d)\b)?)?"
+)
 WORDED_DATE = re.compile(
-    rf"\b{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d\b|\b\d{{1,2}}\s+{MONTH}\s+(?:19|20)\d\d\b"
+    rf"(?:\b{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d\b|\b\d{{1,2}}\s+{MONTH}\s+(?:19|20)\d\d\b){CLOCK}",
+    re.I,
 )
 # A post's date signed after it: "发表于 2005-9-15 11:46:00", "本贴由 大卫 于2005年8月12日",
 # "发布日期： 2019-03-06", "张贴 @ 2005-03-21", "posted on 2019-03-06".
