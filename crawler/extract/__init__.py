@@ -16,7 +16,14 @@ from w3lib.url import safe_url_string
 from crawler.cleaning import clean_body, fold_spaces
 from crawler.extract.authors import clean_author
 from crawler.extract.body import readability_body
-from crawler.extract.dates import declares_offset, find_dates, is_relative, page_day, parse_date
+from crawler.extract.dates import (
+    declares_offset,
+    find_dates,
+    is_relative,
+    page_day,
+    parse_date,
+    writes_month_and_day,
+)
 from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.extract.rules import seed_fields
@@ -148,7 +155,7 @@ def extract_fields(
         in_url = find_dates(url or "", ("url",))
         if in_url:
             found["date"] = Found(in_url[0].text, "url")
-    if "date" not in found or is_relative(found["date"].value):
+    if "date" not in found or writes_month_and_day(found["date"].value):
         # The page only: its address is read above, by the stricter rule of whole segments.
         day = page_day(selector.root)
         if day:
@@ -201,7 +208,10 @@ def read_date(
     value = parse_date(text, tz, options.language, crawled_at)
     if value is not None and is_relative(text):
         in_url = find_dates(url or "", ("url",))
-        for anchor in [found.text for found in in_url[:1]] + ([day] if day else []):
+        anchors = [found.text for found in in_url[:1]]
+        # htmldate's day dates a month and day written without a year, not "3小时前".
+        anchors += [day] if day and writes_month_and_day(text) else []
+        for anchor in anchors:
             on = datetime.fromisoformat(anchor).date()
             # Read from the end of that day, or from the crawl when the day is today.
             base = min(datetime.combine(on, time(23, 59, 59), tzinfo=tz), crawled_at)

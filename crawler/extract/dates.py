@@ -49,6 +49,12 @@ WORDED_DATE = re.compile(
     rf"(?:\b{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d\b|\b\d{{1,2}}\s+{MONTH}\s+(?:19|20)\d\d\b){CLOCK}",
     re.I,
 )
+# A month and a day, written without a year: 9月30日, 09-30 22:46, Sep 30, 30 September.
+MONTH_AND_DAY = re.compile(
+    rf"(?<!\d)\d{{1,2}}月\d{{1,2}}[日号]|(?<![\d-])[01]?\d-[0-3]?\d(?![\d-])"
+    rf"|\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH}",
+    re.I,
+)
 # A post's date signed after it: "发表于 2005-9-15 11:46:00", "本贴由 大卫 于2005年8月12日",
 # "发布日期： 2019-03-06", "张贴 @ 2005-03-21", "posted on 2019-03-06".
 SIGNED_DATE = re.compile(
@@ -150,6 +156,12 @@ def _url_parts(match: re.Match[str]) -> tuple[str, str, str]:
 def declares_offset(text: str) -> bool:
     """A date text that says its offset or zone ("...+08:00", "...Z", "... GMT", "... ET")."""
     return bool(DECLARED_OFFSET.search(text))
+
+
+def writes_month_and_day(text: str) -> bool:
+    """A date text without a year that writes its month and day ("9月30日", "09-30 22:46"),
+    unlike one counted from the clock ("3小时前", "yesterday")."""
+    return is_relative(text) and bool(MONTH_AND_DAY.search(text))
 
 
 def is_relative(text: str) -> bool:
@@ -285,13 +297,17 @@ def parse_date(
 def page_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
     """The page's original publication day, ``YYYY-MM-DD``, as htmldate finds it (its
     extensive search: metadata, then the page's elements and text; the oldest of a page's
-    dates when it gives several), or None.
+    dates when it gives several), or None; never January 1st, which is how htmldate writes
+    a year it found alone.
 
     htmldate copies a tree it is given rather than parse the page again; a page parsed into
     plain ``etree`` elements (one that opens with an XML declaration) is given as text.
     """
     page = root if isinstance(root, lxml.html.HtmlElement) else lxml.etree.tostring(root)
     try:
-        return find_date(page, url=url, original_date=True, extensive_search=True)
+        day = find_date(page, url=url, original_date=True, extensive_search=True)
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return None
+    # htmldate's last resorts, a copyright year or a lone year, come back as January 1st: a
+    # year, not a day (measured on the benchmarks: never right where it decided).
+    return None if day is None or day.endswith("-01-01") else day
