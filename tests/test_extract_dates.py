@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import declares_offset, find_dates, parse_date
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # 18:00 in Shanghai on 2022-04-09.
@@ -65,3 +65,94 @@ def test_any_seed_language_is_safe(language):
     assert parse_date("Sat, 09 Apr 2022 09:56:37 GMT", SHANGHAI, language, BASE) == at(
         2022, 4, 9, 17, 56, 37
     )
+
+
+LONDON = ZoneInfo("Europe/London")
+# Noon in London on Wednesday 2024-03-06.
+NOON = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # English worded dates, with times, zones and weekdays.
+        ("March 5, 2024", datetime(2024, 3, 5, tzinfo=LONDON)),
+        ("5 March 2024 08:30", datetime(2024, 3, 5, 8, 30, tzinfo=LONDON)),
+        ("Mar 5, 2024, 9:15 a.m. ET", datetime(2024, 3, 5, 14, 15, tzinfo=UTC)),
+        ("Tuesday 5 March 2024 09.15 GMT", datetime(2024, 3, 5, 9, 15, tzinfo=UTC)),
+        # Relative ones, and texts that start with a word.
+        ("3 hours ago", datetime(2024, 3, 6, 9, 0, tzinfo=UTC)),
+        ("Updated 3 hours ago", datetime(2024, 3, 6, 9, 0, tzinfo=UTC)),
+        ("Yesterday at 14:20", datetime(2024, 3, 5, 14, 20, tzinfo=LONDON)),
+        ("Published March 5, 2024", datetime(2024, 3, 5, tzinfo=LONDON)),
+        ("Last updated on 5 March 2024 08:30 GMT", datetime(2024, 3, 5, 8, 30, tzinfo=UTC)),
+        # asctime and Weibo's created_at (case 22: RSSHub #6795).
+        ("Sat Mar 20 20:39:33 +0800 2021", datetime(2021, 3, 20, 12, 39, 33, tzinfo=UTC)),
+        ("Sat Mar 20 20:39:33 2021", datetime(2021, 3, 20, 20, 39, 33, tzinfo=LONDON)),
+        # ISO 8601's basic format.
+        ("20200316T13:00:00Z", datetime(2020, 3, 16, 13, tzinfo=UTC)),
+    ],
+)
+def test_english_and_other_forms(text, expected):
+    value = parse_date(text, LONDON, "en", NOON)
+    assert value == expected
+    assert value.utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("二〇二四年三月五日", at(2024, 3, 5)),
+        ("二零二三年十二月三十一日 十四时二十分", at(2023, 12, 31, 14, 20)),
+        ("发布于 二〇二四年三月五日", at(2024, 3, 5)),
+        ("Sat Mar 20 09:01:04 +0800 2021", at(2021, 3, 20, 9, 1, 4)),
+    ],
+)
+def test_chinese_numeral_and_weibo_forms(text, expected):
+    assert parse_date(text, SHANGHAI, "zh", BASE) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Read on 2022-04-09: a month and day still to come this year was last year's.
+        ("4月8日", at(2022, 4, 8)),
+        ("4月10日", at(2022, 4, 10)),
+        ("5月1日", at(2021, 5, 1)),
+        ("12月30日 08:00", at(2021, 12, 30, 8)),
+        ("December 30", at(2021, 12, 30)),
+        ("April 8", at(2022, 4, 8)),
+    ],
+)
+def test_a_year_less_date_is_the_most_recent_past_one(text, expected):
+    assert parse_date(text, SHANGHAI, "zh", BASE) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "declares"),
+    [
+        ("2022-04-09T17:56:37+08:00", True),
+        ("2022-04-09T09:56:37Z", True),
+        ("Sat, 09 Apr 2022 09:56:37 GMT", True),
+        ("Mar 5, 2024, 9:15 a.m. ET", True),
+        ("Sat Mar 20 20:39:33 +0800 2021", True),
+        ("2022-04-09 17:56:37", False),
+        ("2022-04-09", False),
+        ("2022年4月9日 17:56", False),
+    ],
+)
+def test_declared_offsets(text, declares):
+    assert declares_offset(text) is declares
+
+
+@pytest.mark.parametrize(
+    ("text", "forms", "found"),
+    [
+        ("By Jane Roe · Tuesday 5 March 2024 09.15 GMT", ("worded",), "5 March 2024 09.15 GMT"),
+        ("来源：本报 二〇二四年三月五日 08:00", ("zh_numerals",), "二〇二四年三月五日"),
+        ("@kit Sat Mar 20 20:39:33 +0800 2021 via web", ("asctime",), None),
+    ],
+)
+def test_dates_found_in_a_byline(text, forms, found):
+    (date,) = find_dates(text, forms)
+    assert date.text == (found or "Sat Mar 20 20:39:33 +0800 2021")

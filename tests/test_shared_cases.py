@@ -1,9 +1,12 @@
 """The bug cases of ../shared/cases that the one-path work covers (15: relative <base href>, 19:
-gzipped sitemap, 25: date only in the URL), crawled as their READMEs say: the cases folder
-served on 127.0.0.1:8791, each seed into a fresh OUTPUT_DIR. Where ../shared is absent (a
+gzipped sitemap, 25: date only in the URL) and issue 10 covers (22: Weibo-style listing date),
+crawled as their READMEs say: the cases folder served on 127.0.0.1:8791, each seed into a
+fresh OUTPUT_DIR. Where ../shared is absent (a
 user's machine) they skip; under CI they fail."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -70,3 +73,17 @@ def test_case_23_article_over_two_pages(cases, tmp_path):
     assert "SECOND-PAGE: In the years since" in text
     assert "SECOND-PAGE: The council now plans" in text
     assert "Next page" not in text and "Page 1 of 2" not in text
+
+
+def test_case_22_weibo_style_listing_date(cases, tmp_path):
+    result = crawl_case(cases, tmp_path, "22-weibo-style-listing-date", "c22")
+    dates = {
+        line["url"].rsplit("/", 1)[1]: (datetime.fromisoformat(line["date"]), line["date_source"])
+        for line in result.feed_lines("c22")
+    }
+    china = timezone(timedelta(hours=8))
+    assert dates == {
+        "p1.html": (datetime(2021, 3, 20, 20, 39, 33, tzinfo=china), "listing"),
+        "p2.html": (datetime(2021, 3, 20, 9, 1, 4, tzinfo=china), "listing"),
+    }
+    assert "dates/unparsed" not in result.stderr

@@ -1,5 +1,6 @@
 """Every date pattern of the crawler: finding date texts in a page's text or an address
-(``find_dates``), and reading one into a timezone-aware datetime (``parse_date``)."""
+(``find_dates``), reading one into a timezone-aware datetime (``parse_date``), and htmldate's
+reading of a whole page (``page_day``)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,21 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import dateparser
+import lxml.etree
+import lxml.html
 from dateparser.data.languages_info import language_order
+from htmldate import find_date
 
 # 2022-04-09 17:56:37, 2022/04/09, 2022.4.9, 2022年4月9日 17:56, ISO 8601 with T, fraction, offset.
 NUMERIC_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     r"(?:(?:\s*|T)(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2}))?(?:\.\d+)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
+)
+# ISO 8601's basic format, as some JSON-LD writes it: 20200316T13:00:00Z, 20200316T130000+0100.
+BASIC_ISO = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)T(?P<H>[0-2]\d):?(?P<M>[0-5]\d)"
+    r"(?::?(?P<S>[0-5]\d))?(?:\.\d+)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d))?"
 )
 # 4月8日 17:56: no year, which dateparser with languages=["zh"] does not understand.
 MONTH_DAY = re.compile(
@@ -28,10 +37,23 @@ SLASHED_DATE = re.compile(
     r"(?<![\d/])\d{1,2}/\d{1,2}/(?:19|20)\d\d(?![\d/])(?:\s+\d{1,2}:\d\d(?::\d\d)?(?:\s*[AP]M)?)?",
     re.I,
 )
-# "November 20, 2019", "20 Nov 2019": English worded dates.
+# "November 20, 2019", "20 Nov 2019": English worded dates, with the time and zone that may
+# follow ("Mar 5, 2024, 9:15 a.m. ET", "5 March 2024 09.15 GMT").
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+CLOCK = (
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d\d(?:[:.]\d\d)?(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s+(?:GMT|UTC|[ECMP][SD]?T|[+-]\d\d:?\d\d)\b)?)?"
+)
 WORDED_DATE = re.compile(
-    rf"\b{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d\b|\b\d{{1,2}}\s+{MONTH}\s+(?:19|20)\d\d\b"
+    rf"(?:\b{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d\b|\b\d{{1,2}}\s+{MONTH}\s+(?:19|20)\d\d\b){CLOCK}",
+    re.I,
+)
+# A month and a day, written without a year: 9月30日, 09-30 22:46, Sep 30, 30 September.
+MONTH_AND_DAY = re.compile(
+    rf"(?<!\d)\d{{1,2}}月\d{{1,2}}[日号]|(?<![\d-])[01]?\d-[0-3]?\d(?![\d-])"
+    rf"|\b{MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTH}",
+    re.I,
 )
 # A post's date signed after it: "发表于 2005-9-15 11:46:00", "本贴由 大卫 于2005年8月12日",
 # "发布日期： 2019-03-06", "张贴 @ 2005-03-21", "posted on 2019-03-06".
@@ -47,6 +69,20 @@ URL_DATE = re.compile(
     r"|-(?P<m2>0[1-9]|1[0-2])-(?P<d2>0[1-9]|[12]\d|3[01])"
     r"|(?P<m3>0[1-9]|1[0-2])(?P<d3>0[1-9]|[12]\d|3[01]))(?=/)"
 )
+# Weibo's and Twitter's created_at (``%a %b %d %H:%M:%S %z %Y``) and C's asctime (no offset):
+# "Sat Mar 20 20:39:33 +0800 2021"; dateparser reads neither.
+ASCTIME = re.compile(
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+(?P<b>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
+    r"|Nov|Dec)[a-z]*\.?\s+(?P<d>\d{1,2})\s+(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)\s+"
+    r"(?:(?P<tz>[+-]\d{4}|UTC|GMT)\s+)?(?P<y>(?:19|20)\d\d)\b",
+    re.I,
+)
+# 二〇二四年三月五日, 二零二四年十二月三十一日: Chinese numerals, read as digits before parsing.
+ZH_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+ZH_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+(?=[年月日号時时点點分秒])")
+ZH_DATE = re.compile(
+    r"[〇○零一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,2}\s*月\s*[一二三四五六七八九十]{1,3}\s*[日号]"
+)
 # A date or an article id in a listing link's address, loosely: enough to guess that a link
 # leads to an article (not to date it).
 ADDRESS_DATE = re.compile(
@@ -57,12 +93,25 @@ FORMS: dict[str, re.Pattern[str]] = {
     "slashed": SLASHED_DATE,
     "month_day": MONTH_DAY,
     "worded": WORDED_DATE,
+    "asctime": ASCTIME,
+    "zh_numerals": ZH_DATE,
     "signed": SIGNED_DATE,
     "url": URL_DATE,
     "address": ADDRESS_DATE,
 }
 # A label before the date: "Updated: ", "发布时间：", "Published on: ".
 LABEL = re.compile(r"^[^\d:：]{1,24}[：:]\s*")
+# A word before the date, without a colon: "Updated 3 hours ago", "Published March 5, 2024",
+# "Last modified on ...", "发布于 ...".
+WORD_LABEL = re.compile(
+    r"^(?:(?:last\s+|first\s+)?(?:updated|modified|published|posted|created|released)"
+    r"(?:\s+(?:on|at))?|发布于|更新于|发表于)\s*",
+    re.I,
+)
+# An offset or a zone written with a date: "+08:00", "Z", "-0500", "GMT", "ET".
+DECLARED_OFFSET = re.compile(
+    r"(?:\d(?:Z|[+-]\d\d:?\d\d)|\b(?:GMT|UTC|[ECMP][SD]?T)\b|[+-]\d{4}\b)", re.I
+)
 KNOWN_LANGUAGES = frozenset(language_order)
 # Longer texts are not dates; dateparser would spend a long time on them.
 MAX_DATEPARSER_TEXT = 80
@@ -104,6 +153,17 @@ def _url_parts(match: re.Match[str]) -> tuple[str, str, str]:
     return g["y"], month.zfill(2), day.zfill(2)
 
 
+def declares_offset(text: str) -> bool:
+    """A date text that says its offset or zone ("...+08:00", "...Z", "... GMT", "... ET")."""
+    return bool(DECLARED_OFFSET.search(text))
+
+
+def writes_month_and_day(text: str) -> bool:
+    """A date text without a year that writes its month and day ("9月30日", "09-30 22:46"),
+    unlike one counted from the clock ("3小时前", "yesterday")."""
+    return is_relative(text) and bool(MONTH_AND_DAY.search(text))
+
+
 def is_relative(text: str) -> bool:
     """A date text without a year ("3小时前", "昨天 10:20", "4月8日") moves with the clock."""
     return not YEAR.search(text)
@@ -120,7 +180,7 @@ def _offset(text: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
 
 
 def _numeric(text: str, tz: ZoneInfo) -> datetime | None:
-    match = NUMERIC_DATE.search(text)
+    match = NUMERIC_DATE.search(text) or BASIC_ISO.search(text)
     if not match:
         return None
     g = match.groupdict()
@@ -136,6 +196,35 @@ def _numeric(text: str, tz: ZoneInfo) -> datetime | None:
         )
     except ValueError:
         return None
+
+
+def _asctime(text: str, tz: ZoneInfo) -> datetime | None:
+    match = ASCTIME.search(text)
+    if not match:
+        return None
+    g = match.groupdict()
+    month = MONTHS.index(g["b"][:3].title()) + 1
+    zone = g["tz"] or ""
+    offset = UTC if zone.upper() in ("UTC", "GMT") else _offset(zone or None, tz)
+    try:
+        return datetime(
+            int(g["y"]), month, int(g["d"]), int(g["H"]), int(g["M"]), int(g["S"]), tzinfo=offset
+        )
+    except ValueError:
+        return None
+
+
+def _zh_number(word: str) -> str:
+    """一 -> 1, 十二 -> 12, 三十一 -> 31, 二〇二四 -> 2024."""
+    if "十" in word:
+        tens, _, ones = word.partition("十")
+        return str(ZH_DIGITS.get(tens, 1) * 10 + ZH_DIGITS.get(ones, 0))
+    return "".join(str(ZH_DIGITS[c]) for c in word)
+
+
+def _zh_numerals(text: str) -> str:
+    """A text with the Chinese numerals of its dates written in digits."""
+    return ZH_NUMBER.sub(lambda m: _zh_number(m.group()), text)
 
 
 def _month_day(text: str, tz: ZoneInfo, base: datetime) -> datetime | None:
@@ -181,12 +270,12 @@ def parse_date(
     """
     if not text:
         return None
-    text = " ".join(text.split())
+    text = _zh_numerals(" ".join(text.split()))
     base = base or datetime.now(UTC)
-    value = _numeric(text, tz) or _month_day(text, tz, base)
+    value = _numeric(text, tz) or _asctime(text, tz) or _month_day(text, tz, base)
     if value is not None:
         return value
-    text = LABEL.sub("", text)
+    text = WORD_LABEL.sub("", LABEL.sub("", text))
     if not text or len(text) > MAX_DATEPARSER_TEXT:
         return None
     try:
@@ -203,3 +292,22 @@ def parse_date(
     except (ValueError, OverflowError):
         # dateparser gives up on some texts ("year 99999") by raising: no date in them.
         return None
+
+
+def page_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
+    """The page's original publication day, ``YYYY-MM-DD``, as htmldate finds it (its
+    extensive search: metadata, then the page's elements and text; the oldest of a page's
+    dates when it gives several), or None; never January 1st, which is how htmldate writes
+    a year it found alone.
+
+    htmldate copies a tree it is given rather than parse the page again; a page parsed into
+    plain ``etree`` elements (one that opens with an XML declaration) is given as text.
+    """
+    page = root if isinstance(root, lxml.html.HtmlElement) else lxml.etree.tostring(root)
+    try:
+        day = find_date(page, url=url, original_date=True, extensive_search=True)
+    except (ValueError, TypeError, lxml.etree.LxmlError):
+        return None
+    # htmldate's last resorts, a copyright year or a lone year, come back as January 1st: a
+    # year, not a day (measured on the benchmarks: never right where it decided).
+    return None if day is None or day.endswith("-01-01") else day

@@ -30,6 +30,8 @@ BEFORE_HEADLINE = 40
 # How much text around the body's end is read for a date signed after a post.
 TAIL_WINDOW = 120
 SIGNATURE_REACH = 40
+# Date forms read in a byline: numeric, slashed, English worded, asctime, Chinese numerals.
+BYLINE_DATES = ("numeric", "slashed", "worded", "asctime", "zh_numerals")
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"
 TEXT_BEFORE = "preceding::text()[not(ancestor::script) and not(ancestor::style)]"
 PAGE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
@@ -138,7 +140,7 @@ def heuristic_date(byline: str, above: str, after: str, nearest_last: bool = Fal
     precedes the body), or a date without a year there ("9月30日"); else the last one right
     above the headline; else a "posted on" date right after the body, as forums and blogs
     sign a post."""
-    dated = find_dates(byline)
+    dated = find_dates(byline, BYLINE_DATES)
     if dated:
         return (dated[-1] if nearest_last else dated[0]).text
     year_less = find_dates(byline, ("month_day",))
