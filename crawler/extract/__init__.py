@@ -16,7 +16,7 @@ from crawler.cleaning import clean_body, fold_spaces
 from crawler.extract.authors import clean_author
 from crawler.extract.body import readability_body
 from crawler.extract.dates import find_dates, is_relative, parse_date
-from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields
+from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields, reconciled_title
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.extract.rules import seed_fields
 from crawler.items import Article
@@ -122,7 +122,11 @@ def extract_fields(
             if values.get(name):
                 found[name] = Found(values[name], rule)
     if "title" in found and found["title"].rule in ("json-ld", "meta"):
-        found["title"] = _uncut_title(found["title"], heuristics()["headline"])
+        headline = heuristics()["headline"]
+        title = Found(
+            reconciled_title(selector, found["title"].value, headline), found["title"].rule
+        )
+        found["title"] = _uncut_title(title, headline)
     # A page that shows "09-30 22:46" and declares when it was last changed, with the year,
     # is dated by that declaration rather than by the crawl's year.
     undated = "date" not in found or is_relative(found["date"].value)

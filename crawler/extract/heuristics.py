@@ -6,6 +6,7 @@ The patterns themselves live in ``dates`` and ``authors``; this module knows whe
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from lxml.html import HtmlElement
 from parsel import Selector
@@ -13,10 +14,15 @@ from parsel import Selector
 from crawler.cleaning import element_text, fold_spaces, html_text
 from crawler.extract.authors import author_in_text
 from crawler.extract.dates import find_dates
+from crawler.extract.metadata import site_names
 from crawler.extract.rules import selection_text
 
-# Between a headline and a site or column name in <title> and og:title.
-TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|-(?=[^-]+$))\s*")
+# Between a headline and a site or column name in <title> and og:title: "_", "|", a spaced
+# dash or bullet, or the last bare hyphen unless a word or number goes on through it ("新闻-某网"
+# but not "9-4" or "well-being").
+TITLE_SEPARATOR = re.compile(
+    r"\s*(?:_|\||｜|\s[-–—·•»]\s|\s::\s|-(?<![0-9A-Za-z]-)(?=[^-]+$)|-(?![0-9A-Za-z])(?=[^-]+$))\s*"
+)
 # How much text after the headline is read for its date and author.
 BYLINE_WINDOW = 400
 # Characters that find the body's start in the text after the headline, and how much of the
@@ -48,18 +54,88 @@ def strip_site_name(title: str) -> str:
     return head if len(head) >= 0.4 * len(title) else title
 
 
-def headline_element(selector: Selector, page_title: str | None) -> HtmlElement | None:
+# Forms of one character that titles and headings of a page write differently.
+TITLE_FORMS = str.maketrans("–—‘’“”", "--''\"\"")
+
+
+def title_key(text: str | None) -> str:
+    """A title's text as compared with another's: spaces folded, case-folded, one dash and one
+    quote of each kind."""
+    return fold_spaces(text).casefold().translate(TITLE_FORMS)
+
+
+class SiteNames(NamedTuple):
+    """The site's names a page shows, as title keys: declared (og:site_name...), and the
+    first and last part of its <title> when shorter than the rest."""
+
+    declared: tuple[str, ...]
+    first: str | None
+    last: str | None
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.declared or text in (self.first, self.last)
+
+
+def site_parts(page_title: str | None, names: list[str]) -> SiteNames:
+    """The site's names of a page with this <title> and these declared names ("Budget passes
+    9-4 | Metro Daily" names "Metro Daily")."""
+    title = fold_spaces(page_title)
+    parts = [title_key(part) for part in TITLE_SEPARATOR.split(title) if part]
+    first, last = (parts[0], parts[-1]) if len(parts) > 1 else (None, None)
+    return SiteNames(
+        tuple(title_key(name) for name in names if len(name.strip()) >= 3),
+        first if first and 2 * len(first) < len(title) else None,
+        last if last and 2 * len(last) < len(title) else None,
+    )
+
+
+def without_site_name(title: str, known: SiteNames, headline: str | None) -> str:
+    """A metadata title (og:title, twitter:title, JSON-LD headline) without the site-name
+    parts that <title> or the page's declared names show (trafilatura PR #824): a last part
+    that is a declared name (or starts with one) or the last part of <title>; a first part
+    that is a declared name or the first part of <title>; never a part of the headline."""
+    in_headline = title_key(headline)
+
+    def is_site(part: str, own: str | None) -> bool:
+        part = title_key(part)
+        named = part == own or any(part.startswith(name) for name in known.declared)
+        return bool(part) and named and part not in in_headline
+
+    pieces = TITLE_SEPARATOR.split(title)
+    separators = [m.group() for m in TITLE_SEPARATOR.finditer(title)]
+    while len(pieces) > 1 and is_site(pieces[-1], known.last):
+        pieces, separators = pieces[:-1], separators[:-1]
+    while len(pieces) > 1 and is_site(pieces[0], known.first):
+        pieces, separators = pieces[1:], separators[1:]
+    return "".join(p + s for p, s in zip(pieces, [*separators, ""], strict=True)).strip()
+
+
+def reconciled_title(selector: Selector, title: str, headline: str | None) -> str:
+    """A metadata title without the site-name parts that the page's <title> or its declared
+    site names show."""
+    page_title = selection_text(selector.css("title")[:1])
+    names = site_names(selector)
+    return without_site_name(title, site_parts(page_title, names), headline) or title
+
+
+def headline_element(
+    selector: Selector, page_title: str | None, known: SiteNames | None = None
+) -> HtmlElement | None:
     """The longest <h1> or <h2> whose text the page title holds (unless it is only the site's
     name); else the first element of the body whose own text is the headline part of the
-    title; else the first <h1>."""
+    title; else the first <h1> that is not the site's name (``known``, case-folded)."""
     # lxml itself, not parsel: a Selector per node costs more than the search.
     root = selector.root
     title = fold_spaces(page_title)
     head = fold_spaces(strip_site_name(title)) if title else ""
+    known = known or SiteNames((), None, None)
     headings = [
         heading
         for heading in root.xpath("//h1 | //h2")
-        if title and len(element_text(heading)) >= 4 and element_text(heading) in title
+        if title
+        and len(element_text(heading)) >= 4
+        and title_key(element_text(heading)) in title_key(title)
+        and title_key(element_text(heading)) not in known
     ]
     if headings:
         longest = max(headings, key=lambda heading: len(element_text(heading)))
@@ -68,9 +144,14 @@ def headline_element(selector: Selector, page_title: str | None) -> HtmlElement 
     if len(head) >= 6:
         for element in root.xpath(HEADLINE_CANDIDATES):
             text = element_text(element)
-            if len(text) >= 6 and (text in head or head in text) and len(text) < 3 * len(head):
+            if (
+                len(text) >= 6
+                and (text in head or head in text)
+                and len(text) < 3 * len(head)
+                and title_key(text) not in known
+            ):
                 return element
-    first = root.xpath("//h1")
+    first = [h1 for h1 in root.xpath("//h1") if title_key(element_text(h1)) not in known]
     return first[0] if first else None
 
 
@@ -154,7 +235,7 @@ def heuristic_date(byline: str, above: str, after: str, nearest_last: bool = Fal
 def heuristic_fields(selector: Selector, body_html: str | None) -> dict[str, str | None]:
     """headline, title, date (a date text as written) and author guessed from the page."""
     page_title = selection_text(selector.css("title")[:1])
-    heading = headline_element(selector, page_title)
+    heading = headline_element(selector, page_title, site_parts(page_title, site_names(selector)))
     body = html_text(body_html)
     before, last_lines, after = around_body(selector, body)
     byline = byline_text(heading, body) if heading is not None else before
