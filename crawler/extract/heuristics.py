@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler.cleaning import element_text, fold_spaces, html_text
-from crawler.extract.authors import author_in_text
+from crawler.extract.authors import author_in_text, names_in_byline
 from crawler.extract.dates import find_dates
 from crawler.extract.metadata import site_names
 from crawler.extract.rules import selection_text
@@ -173,10 +173,11 @@ def heuristic_title(page_title: str | None, heading: HtmlElement | None, byline:
     return head or None
 
 
-def byline_text(heading: HtmlElement | None, body: str) -> str:
+def byline_text(heading: HtmlElement | None, body: str, joiner: str = " ") -> str:
     """The text after the headline where a page writes its date and author: up to the body,
     and the first lines of the body (bylines often open it), but never past the body's end,
-    so that no date of a sidebar or a list further down is taken for the article's."""
+    so that no date of a sidebar or a list further down is taken for the article's. Text
+    nodes are joined by ``joiner`` ("\\n" keeps a name from running into the next node)."""
     if heading is None:
         return ""
     text, size = [], 0
@@ -185,7 +186,7 @@ def byline_text(heading: HtmlElement | None, body: str) -> str:
         size += len(piece.strip())
         if size > BYLINE_WINDOW:
             break
-    byline = fold_spaces(" ".join(text))[:BYLINE_WINDOW]
+    byline = joiner.join(fold_spaces(piece) for piece in text if piece.strip())[:BYLINE_WINDOW]
     if len(body) >= BODY_OPENING and body[:BODY_OPENING] in byline:
         start = byline.index(body[:BODY_OPENING])
         byline = byline[: start + min(BODY_LINES, len(body))]
@@ -212,6 +213,81 @@ def around_body(selector: Selector, body: str) -> tuple[str, str, str]:
     at = page.rfind(end)
     after = page[at + len(end) : at + len(end) + TAIL_WINDOW] if at >= 0 else ""
     return before, body[-TAIL_WINDOW:], after
+
+
+# Elements that hold a byline, strongest first (Build item 4; newspaper's and trafilatura's
+# author selectors): a link marked as the author's, schema.org markup, then a class.
+BYLINE_KINDS = (
+    "contains(concat(' ', normalize-space(@rel), ' '), ' author ') and not(self::link)",
+    "contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')",
+    "contains(@class, 'byline') or contains(@class, 'author')",
+)
+BYLINE_ELEMENTS = "//body//*[" + " or ".join(f"({kind})" for kind in BYLINE_KINDS) + "]"
+# Where a byline element is something else: comments, navigation, forms.
+NOT_BYLINE = (
+    "ancestor-or-self::*[self::nav or self::form or contains(@class, 'comment')"
+    " or contains(@id, 'comment')]"
+)
+# How far above the headline (in ancestors) a byline element may start.
+BYLINE_ABOVE = 2
+
+
+def element_lines(element: HtmlElement) -> str:
+    """An element's text nodes, each folded, one a line: a name never runs into the next."""
+    if element.get("content"):
+        return fold_spaces(element.get("content"))
+    names = element.xpath(".//*[@itemprop='name']")
+    pieces = names[0].itertext() if names else element.itertext()
+    return "\n".join(fold_spaces(piece) for piece in pieces if piece.strip())
+
+
+def body_end(root: HtmlElement, body: str) -> HtmlElement | None:
+    """The element holding the last text of the article's body."""
+    nodes = root.xpath(PAGE_TEXT)
+    for size in (20, 8):
+        end = body[-size:].strip()
+        if len(end) >= 3:
+            for node in reversed(nodes):
+                if end[-3:] in node and end in fold_spaces(node):
+                    return node.getparent()
+    return None
+
+
+def byline_author(root: HtmlElement, heading: HtmlElement | None, body: str) -> str | None:
+    """The names of the page's byline element, read from the element itself: its ``rel=author``
+    links, else its ``itemprop=author``, else an element of class ``*byline*`` or ``*author*``;
+    only one that starts no higher than just above the headline and before the body's end, so
+    that no "By X" of a list after the article counts (newspaper4k #180)."""
+    candidates = root.xpath(BYLINE_ELEMENTS)
+    if not candidates:
+        return None
+    order = {element: at for at, element in enumerate(root.iter())}
+    start = heading
+    for _ in range(BYLINE_ABOVE):
+        start = start.getparent() if start is not None and start.getparent() is not None else start
+    first = order.get(start, 0) if start is not None else 0
+    end = body_end(root, body) if body else None
+    last = order.get(end, len(order)) if end is not None else len(order)
+    candidates = [
+        element
+        for element in candidates
+        if first <= order.get(element, -1) <= last and not element.xpath(NOT_BYLINE)
+    ]
+    for kind in BYLINE_KINDS:
+        found: list[str] = []
+        parent = None
+        for element in candidates:
+            if not element.xpath(f"boolean(self::*[{kind}])"):
+                continue
+            if found and element.getparent() is not parent:
+                break
+            names = names_in_byline(element_lines(element))
+            if names:
+                found += names
+                parent = element.getparent()
+        if found:
+            return ", ".join(dict.fromkeys(found))
+    return None
 
 
 def heuristic_date(byline: str, above: str, after: str, nearest_last: bool = False) -> str | None:
@@ -248,5 +324,6 @@ def heuristic_fields(selector: Selector, body_html: str | None) -> dict[str, str
             last_lines[-SIGNATURE_REACH:] + after,
             nearest_last=heading is None,
         ),
-        "author": author_in_text(byline, last_lines, after),
+        "author": byline_author(selector.root, heading, body)
+        or author_in_text(byline_text(heading, body, "\n") or before, last_lines, after),
     }
