@@ -123,7 +123,7 @@ def headline_element(
 ) -> HtmlElement | None:
     """The longest <h1> or <h2> whose text the page title holds (unless it is only the site's
     name); else the first element of the body whose own text is the headline part of the
-    title; else the first <h1> that is not the site's name (``known``, case-folded)."""
+    title; else the first <h1> with text that is not the site's name (``known``, case-folded)."""
     # lxml itself, not parsel: a Selector per node costs more than the search.
     root = selector.root
     title = fold_spaces(page_title)
@@ -151,7 +151,11 @@ def headline_element(
                 and title_key(text) not in known
             ):
                 return element
-    first = [h1 for h1 in root.xpath("//h1") if title_key(element_text(h1)) not in known]
+    first = [
+        h1
+        for h1 in root.xpath("//h1")
+        if element_text(h1) and title_key(element_text(h1)) not in known
+    ]
     return first[0] if first else None
 
 
@@ -268,6 +272,8 @@ def byline_author(root: HtmlElement, heading: HtmlElement | None, body: str) -> 
     first = order.get(start, 0) if start is not None else 0
     end = body_end(root, body) if body else None
     last = order.get(end, len(order)) if end is not None else len(order)
+    if first > last:  # a "headline" after the body is some other heading
+        first = 0
     candidates = [
         element
         for element in candidates
