@@ -56,13 +56,27 @@ def fold(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+# Between a headline and the site's name that metadata titles append ("Headline | Site").
+SITE_SUFFIX = re.compile(r"\s+(?:[|｜\-–—·•]|::)\s+(?!.*\s[|｜\-–—·•]\s)[^|｜]+$|[_｜|][^_｜|]+$")
+# Between two names of a list: commas, "and", "&", 、; spaces between Chinese names.
+NAME_SEPARATOR = re.compile(
+    r"\s*(?:[,，、;；&/]|\band\b)\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+)
+
+
 def same_title(got: str | None, want: str) -> bool:
-    return fold(got) == fold(want)
+    """The same title, or the same without the site-name part the truth (read off a page's
+    og:title) appends: titles are judged without site-name parts."""
+    return fold(got) in (fold(want), fold(SITE_SUFFIX.sub("", want)))
 
 
 def same_author(got: str | None, want: str) -> bool:
+    """One contains the other, or a normalized name of the one list is a name of the other."""
     got, want = fold(got), fold(want)
-    return bool(got) and (got == want or got in want or want in got)
+    if bool(got) and (got == want or got in want or want in got):
+        return True
+    names = {name for name in NAME_SEPARATOR.split(got) if len(name) >= 2}
+    return bool(names & {name for name in NAME_SEPARATOR.split(want) if len(name) >= 2})
 
 
 def norm(text: str) -> str:

@@ -235,7 +235,7 @@ def test_a_heading_that_is_only_the_site_name_is_not_the_headline():
     found = extract_fields(html, ArticleRules(body=".text"), language="zh")
     assert found["title"].value == "土豆不“土” 土豆无“土”"
     assert found["date"].value == "2022-02-13 09:57"
-    assert found["author"].value == "王建宏 张文攀"
+    assert found["author"].value == "王建宏, 张文攀"  # a list, joined with ", "
 
 
 def test_without_a_headline_the_text_before_the_body_is_its_byline():

@@ -1,7 +1,7 @@
-"""The bug cases of ../shared/cases that the one-path work covers (15: relative <base href>, 19:
-gzipped sitemap, 25: date only in the URL) and issue 10 covers (22: Weibo-style listing date),
-crawled as their READMEs say: the cases folder served on 127.0.0.1:8791, each seed into a
-fresh OUTPUT_DIR. Where ../shared is absent (a
+"""The bug cases of ../shared/cases this crawler covers, crawled as their READMEs say: the cases
+folder served on 127.0.0.1:8791, each seed into a fresh OUTPUT_DIR (01, 04, 05, 06, 08, 11:
+titles and authors; 15: relative <base href>; 19: gzipped sitemap; 22: Weibo-style listing
+date; 23: an article over two pages; 25: date only in the URL). Where ../shared is absent (a
 user's machine) they skip; under CI they fail."""
 
 from __future__ import annotations
@@ -87,3 +87,42 @@ def test_case_22_weibo_style_listing_date(cases, tmp_path):
         "p2.html": (datetime(2021, 3, 20, 9, 1, 4, tzinfo=china), "listing"),
     }
     assert "dates/unparsed" not in result.stderr
+
+
+def case_line(cases, tmp_path, folder: str, seed: str) -> dict:
+    (line,) = crawl_case(cases, tmp_path, folder, seed).feed_lines(seed)
+    return line
+
+
+def test_case_01_og_title_without_site_name(cases, tmp_path):
+    line = case_line(cases, tmp_path, "01-ogtitle-site-suffix", "c01")
+    assert line["title"] == "How Will Life Look in 2050?"
+
+
+def test_case_04_author_not_from_the_related_river(cases, tmp_path):
+    line = case_line(cases, tmp_path, "04-author-from-related-river", "c04")
+    assert line["author"] == "Devon Castell"
+
+
+def test_case_05_every_upper_case_byline_author(cases, tmp_path):
+    line = case_line(cases, tmp_path, "05-multiple-byline-authors", "c05")
+    assert line["author"] == "ABBY NORTHCOTT, THOMAS KELLER, RUBY PEARSALL"
+
+
+def test_case_06_two_meta_authors(cases, tmp_path):
+    line = case_line(cases, tmp_path, "06-two-meta-authors", "c06")
+    assert line["author"] == "Sarah Penwick, Ingrid Lund"
+
+
+def test_case_08_jsonld_with_a_raw_newline(cases, tmp_path):
+    line = case_line(cases, tmp_path, "08-jsonld-control-chars", "c08")
+    assert line["author"] == "Owen Hale"
+    assert datetime.fromisoformat(line["date"]) == datetime.fromisoformat(
+        "2018-07-30T14:20:00+01:00"
+    )
+    assert line["date_source"] == "page"
+
+
+def test_case_11_zh_reporters_list(cases, tmp_path):
+    line = case_line(cases, tmp_path, "11-zh-reporters-list", "c11")
+    assert line["author"] == "林晓舟, 陈一帆"

@@ -24,7 +24,7 @@ from crawler.extract.dates import (
     parse_date,
     writes_month_and_day,
 )
-from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields
+from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields, reconciled_title
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.extract.rules import seed_fields
 from crawler.items import Article
@@ -143,7 +143,11 @@ def extract_fields(
             if values.get(name) and (name not in DATES or _readable(values[name], language)):
                 found[name] = Found(values[name], rule)
     if "title" in found and found["title"].rule in ("json-ld", "meta"):
-        found["title"] = _uncut_title(found["title"], heuristics()["headline"])
+        headline = heuristics()["headline"]
+        title = Found(
+            reconciled_title(selector, found["title"].value, headline), found["title"].rule
+        )
+        found["title"] = _uncut_title(title, headline)
     # A page that shows "09-30 22:46" and declares when it was last changed, with the year,
     # is dated by that declaration rather than by the crawl's year.
     undated = "date" not in found or is_relative(found["date"].value)

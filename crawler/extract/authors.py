@@ -17,6 +17,9 @@ AUTHOR_LABEL = re.compile(
     r"(?:(?:作者|撰文|撰稿|文)\s*[：:/]|记者[：:\s]?|\bBy\s|本贴由)\s*"
     rf"(?P<name>{NAME})"
 )
+CJK_AUTHOR_LABEL = re.compile(
+    rf"(?:(?:作者|撰文|撰稿|文)\s*[：:/]|记者[：:\s]?|本贴由)\s*(?P<name>{NAME})"
+)
 # A post signed by its poster: "由海姑娘张贴 @ 2005-03-21", "ggjjzhzz 发表于 2005-9-15".
 POSTED_BY = re.compile(
     rf"由\s*(?P<name>{CJK_NAME}|[\w&]+?)\s*(?:张贴|发表|发布)"
@@ -45,6 +48,71 @@ NOT_A_PERSON = re.compile(r"https?://|www\.|\.(?:com|cn|net|org)\b")
 SIGNATURE_REACH = 40
 SIGNATURE_AFTER = 12
 TAIL_WINDOW = 120
+
+
+# One name of a byline, never across a line (a text node's end): a Latin name of capitalised
+# words and particles, stopped by a month or weekday ("Maren Estrada November 19th"); or a
+# Chinese name not starting with a byline field's word.
+PARTICLES = "van|von|de|der|den|da|di|del|della|du|la|le|bin|al|dos|das|y"
+DATE_WORDS = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June"
+    r"|July|August|September|October|November|December|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Monday"
+    r"|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Updated|Published|Posted)\b"
+)
+LATIN_WORD = r"[A-ZÀ-ÞĀ-ŽА-ЯЁΑ-Ω][\w'’.-]*"
+BYLINE_NAME = re.compile(
+    rf"(?!(?i:{DATE_WORDS})){LATIN_WORD}"
+    rf"(?:[ \t]+(?!(?i:{DATE_WORDS}))(?:{LATIN_WORD}|(?:{PARTICLES})(?=[ \t]+[A-Z]))){{0,4}}"
+    rf"|(?!{BYLINE_FIELDS}|本报)[\u4e00-\u9fff·]{{2,6}}(?![\u4e00-\u9fff])"
+)
+# Between two names of a list: "A, B and C", "A & B", "A、B", "A und B"; Chinese names also
+# by a space ("王建宏 张文攀"), but only when the list began so.
+NAME_SEPARATOR = re.compile(r"\s*(?:,|，|;|；|&|、|\b(?:and|und|et|y|e)\b)\s*|[ \t]+", re.I)
+# A byline's label before its names.
+BYLINE_LABEL = re.compile(
+    r"^\s*(?:(?:written|words|reporting|text|posted|story)\s+by\b|by\b|von\b|por\b|par\b"
+    r"|(?:作者|撰文|撰稿|文|记者|本报记者|通讯员)\s*[：:]?|text\s*:)[\s:：]*",
+    re.I,
+)
+# A name that is a role written after the names ("Greg Beacham, AP Sports Writer").
+ROLE = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|photographer)s?$", re.I
+)
+
+# A name running on into a sentence ("The Russian and Syrian defense ministries"): prose.
+PROSE = re.compile(r"[ \t]+(?!(?:on|in|at|for|from|via|and|und|et|y|e)\b)[a-z]")
+
+
+def names_in_byline(text: str, labelled: bool = False) -> list[str]:
+    """Every name a byline lists at its start, after its label ("By A, B and C", "记者
+    林晓舟、陈一帆"): names separated by commas, "and", "&" or 、 (newspaper #343, GNE #34),
+    stopped at the first text that is not a name (a date, a handle, the next line: text nodes
+    are joined with newlines, so "Jane Roe" + "Police said" stays "Jane Roe"). With
+    ``labelled``, a byline without a label gives nothing."""
+    label = BYLINE_LABEL.match(text)
+    if labelled and not label:
+        return []
+    at, names, separator = label.end() if label else 0, [], None
+    while True:
+        found = BYLINE_NAME.match(text, at)
+        if not found:
+            break
+        name = found.group().strip()
+        if PROSE.match(text, found.end()):
+            return []
+        if not ROLE.search(name):
+            names.append(name)
+        between = NAME_SEPARATOR.match(text, found.end())
+        if not between:
+            break
+        kind = between.group().strip().casefold() or " "
+        cjk_space = kind == " " and name[-1] >= "\u4e00"
+        if (kind == " " and not cjk_space) or (
+            separator is not None and (kind == " ") != (separator == " ")
+        ):
+            break
+        separator, at = kind, between.end()
+    return list(dict.fromkeys(names))
 
 
 def clean_author(author: str | None) -> str | None:
@@ -76,15 +144,22 @@ def _name(found: re.Match[str]) -> str:
 
 
 def author_in_text(byline: str, last_lines: str, after: str) -> str | None:
-    """The author a page writes around its article: a labelled author or a poster in the
-    byline; else a signature closing the body ("（记者 张三）", "记者 张三"); else an author or
-    poster named right after the body; else the editor named there. None without one."""
+    """The author a page writes around its article: a labelled author (every name of its
+    list, joined with ", ") or a poster in the byline; else a signature closing the body
+    ("（记者 张三）", "记者 张三"); else an author or poster named right after the body, but
+    never a "By X" there, which is a related list's (newspaper4k #180); else the editor named
+    there. None without one."""
     closing = last_lines[-SIGNATURE_REACH:] + after[:SIGNATURE_AFTER]
     tail = after[:TAIL_WINDOW]
+    labelled = _first((AUTHOR_LABEL, POSTED_BY), byline)
+    if labelled and labelled.re is AUTHOR_LABEL:
+        names = names_in_byline(byline[labelled.start() :])
+        if names:
+            return ", ".join(names)
     found = (
-        _first((AUTHOR_LABEL, POSTED_BY), byline)
+        labelled
         or _first((SIGNATURE, REPORTER_SIGNED), closing)
-        or _first((AUTHOR_LABEL, POSTED_BY), tail)
+        or _first((CJK_AUTHOR_LABEL, POSTED_BY), tail)
         or EDITOR_LABEL.search(closing + after)
     )
     if not found:

@@ -6,17 +6,23 @@ The patterns themselves live in ``dates`` and ``authors``; this module knows whe
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from lxml.html import HtmlElement
 from parsel import Selector
 
 from crawler.cleaning import element_text, fold_spaces, html_text
-from crawler.extract.authors import author_in_text
+from crawler.extract.authors import author_in_text, names_in_byline
 from crawler.extract.dates import find_dates
+from crawler.extract.metadata import site_names
 from crawler.extract.rules import selection_text
 
-# Between a headline and a site or column name in <title> and og:title.
-TITLE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|-(?=[^-]+$))\s*")
+# Between a headline and a site or column name in <title> and og:title: "_", "|", a spaced
+# dash or bullet, or the last bare hyphen unless a word or number goes on through it ("新闻-某网"
+# but not "9-4" or "well-being").
+TITLE_SEPARATOR = re.compile(
+    r"\s*(?:_|\||｜|\s[-–—·•»]\s|\s::\s|-(?<![0-9A-Za-z]-)(?=[^-]+$)|-(?![0-9A-Za-z])(?=[^-]+$))\s*"
+)
 # How much text after the headline is read for its date and author.
 BYLINE_WINDOW = 400
 # Characters that find the body's start in the text after the headline, and how much of the
@@ -50,18 +56,88 @@ def strip_site_name(title: str) -> str:
     return head if len(head) >= 0.4 * len(title) else title
 
 
-def headline_element(selector: Selector, page_title: str | None) -> HtmlElement | None:
+# Forms of one character that titles and headings of a page write differently.
+TITLE_FORMS = str.maketrans("–—‘’“”", "--''\"\"")
+
+
+def title_key(text: str | None) -> str:
+    """A title's text as compared with another's: spaces folded, case-folded, one dash and one
+    quote of each kind."""
+    return fold_spaces(text).casefold().translate(TITLE_FORMS)
+
+
+class SiteNames(NamedTuple):
+    """The site's names a page shows, as title keys: declared (og:site_name...), and the
+    first and last part of its <title> when shorter than the rest."""
+
+    declared: tuple[str, ...]
+    first: str | None
+    last: str | None
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.declared or text in (self.first, self.last)
+
+
+def site_parts(page_title: str | None, names: list[str]) -> SiteNames:
+    """The site's names of a page with this <title> and these declared names ("Budget passes
+    9-4 | Metro Daily" names "Metro Daily")."""
+    title = fold_spaces(page_title)
+    parts = [title_key(part) for part in TITLE_SEPARATOR.split(title) if part]
+    first, last = (parts[0], parts[-1]) if len(parts) > 1 else (None, None)
+    return SiteNames(
+        tuple(title_key(name) for name in names if len(name.strip()) >= 3),
+        first if first and 2 * len(first) < len(title) else None,
+        last if last and 2 * len(last) < len(title) else None,
+    )
+
+
+def without_site_name(title: str, known: SiteNames, headline: str | None) -> str:
+    """A metadata title (og:title, twitter:title, JSON-LD headline) without the site-name
+    parts that <title> or the page's declared names show (trafilatura PR #824): a last part
+    that is a declared name (or starts with one) or the last part of <title>; a first part
+    that is a declared name or the first part of <title>; never a part of the headline."""
+    in_headline = title_key(headline)
+
+    def is_site(part: str, own: str | None) -> bool:
+        part = title_key(part)
+        named = part == own or any(part.startswith(name) for name in known.declared)
+        return bool(part) and named and part not in in_headline
+
+    pieces = TITLE_SEPARATOR.split(title)
+    separators = [m.group() for m in TITLE_SEPARATOR.finditer(title)]
+    while len(pieces) > 1 and is_site(pieces[-1], known.last):
+        pieces, separators = pieces[:-1], separators[:-1]
+    while len(pieces) > 1 and is_site(pieces[0], known.first):
+        pieces, separators = pieces[1:], separators[1:]
+    return "".join(p + s for p, s in zip(pieces, [*separators, ""], strict=True)).strip()
+
+
+def reconciled_title(selector: Selector, title: str, headline: str | None) -> str:
+    """A metadata title without the site-name parts that the page's <title> or its declared
+    site names show."""
+    page_title = selection_text(selector.css("title")[:1])
+    names = site_names(selector)
+    return without_site_name(title, site_parts(page_title, names), headline) or title
+
+
+def headline_element(
+    selector: Selector, page_title: str | None, known: SiteNames | None = None
+) -> HtmlElement | None:
     """The longest <h1> or <h2> whose text the page title holds (unless it is only the site's
     name); else the first element of the body whose own text is the headline part of the
-    title; else the first <h1>."""
+    title; else the first <h1> with text that is not the site's name (``known``, case-folded)."""
     # lxml itself, not parsel: a Selector per node costs more than the search.
     root = selector.root
     title = fold_spaces(page_title)
     head = fold_spaces(strip_site_name(title)) if title else ""
+    known = known or SiteNames((), None, None)
     headings = [
         heading
         for heading in root.xpath("//h1 | //h2")
-        if title and len(element_text(heading)) >= 4 and element_text(heading) in title
+        if title
+        and len(element_text(heading)) >= 4
+        and title_key(element_text(heading)) in title_key(title)
+        and title_key(element_text(heading)) not in known
     ]
     if headings:
         longest = max(headings, key=lambda heading: len(element_text(heading)))
@@ -70,9 +146,18 @@ def headline_element(selector: Selector, page_title: str | None) -> HtmlElement 
     if len(head) >= 6:
         for element in root.xpath(HEADLINE_CANDIDATES):
             text = element_text(element)
-            if len(text) >= 6 and (text in head or head in text) and len(text) < 3 * len(head):
+            if (
+                len(text) >= 6
+                and (text in head or head in text)
+                and len(text) < 3 * len(head)
+                and title_key(text) not in known
+            ):
                 return element
-    first = root.xpath("//h1")
+    first = [
+        h1
+        for h1 in root.xpath("//h1")
+        if element_text(h1) and title_key(element_text(h1)) not in known
+    ]
     return first[0] if first else None
 
 
@@ -94,10 +179,11 @@ def heuristic_title(page_title: str | None, heading: HtmlElement | None, byline:
     return head or None
 
 
-def byline_text(heading: HtmlElement | None, body: str) -> str:
+def byline_text(heading: HtmlElement | None, body: str, joiner: str = " ") -> str:
     """The text after the headline where a page writes its date and author: up to the body,
     and the first lines of the body (bylines often open it), but never past the body's end,
-    so that no date of a sidebar or a list further down is taken for the article's."""
+    so that no date of a sidebar or a list further down is taken for the article's. Text
+    nodes are joined by ``joiner`` ("\\n" keeps a name from running into the next node)."""
     if heading is None:
         return ""
     text, size = [], 0
@@ -106,7 +192,7 @@ def byline_text(heading: HtmlElement | None, body: str) -> str:
         size += len(piece.strip())
         if size > BYLINE_WINDOW:
             break
-    byline = fold_spaces(" ".join(text))[:BYLINE_WINDOW]
+    byline = joiner.join(fold_spaces(piece) for piece in text if piece.strip())[:BYLINE_WINDOW]
     if len(body) >= BODY_OPENING and body[:BODY_OPENING] in byline:
         start = byline.index(body[:BODY_OPENING])
         byline = byline[: start + min(BODY_LINES, len(body))]
@@ -135,6 +221,83 @@ def around_body(selector: Selector, body: str) -> tuple[str, str, str]:
     return before, body[-TAIL_WINDOW:], after
 
 
+# Elements that hold a byline, strongest first (Build item 4; newspaper's and trafilatura's
+# author selectors): a link marked as the author's, schema.org markup, then a class.
+BYLINE_KINDS = (
+    "contains(concat(' ', normalize-space(@rel), ' '), ' author ') and not(self::link)",
+    "contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')",
+    "contains(@class, 'byline') or contains(@class, 'author')",
+)
+BYLINE_ELEMENTS = "//body//*[" + " or ".join(f"({kind})" for kind in BYLINE_KINDS) + "]"
+# Where a byline element is something else: comments, navigation, forms.
+NOT_BYLINE = (
+    "ancestor-or-self::*[self::nav or self::form or contains(@class, 'comment')"
+    " or contains(@id, 'comment')]"
+)
+# How far above the headline (in ancestors) a byline element may start.
+BYLINE_ABOVE = 2
+
+
+def element_lines(element: HtmlElement) -> str:
+    """An element's text nodes, each folded, one a line: a name never runs into the next."""
+    if element.get("content"):
+        return fold_spaces(element.get("content"))
+    names = element.xpath(".//*[@itemprop='name']")
+    pieces = names[0].itertext() if names else element.itertext()
+    return "\n".join(fold_spaces(piece) for piece in pieces if piece.strip())
+
+
+def body_end(root: HtmlElement, body: str) -> HtmlElement | None:
+    """The element holding the last text of the article's body."""
+    nodes = root.xpath(PAGE_TEXT)
+    for size in (20, 8):
+        end = body[-size:].strip()
+        if len(end) >= 3:
+            for node in reversed(nodes):
+                if end[-3:] in node and end in fold_spaces(node):
+                    return node.getparent()
+    return None
+
+
+def byline_author(root: HtmlElement, heading: HtmlElement | None, body: str) -> str | None:
+    """The names of the page's byline element, read from the element itself: its ``rel=author``
+    links, else its ``itemprop=author``, else an element of class ``*byline*`` or ``*author*``;
+    only one that starts no higher than just above the headline and before the body's end, so
+    that no "By X" of a list after the article counts (newspaper4k #180)."""
+    candidates = root.xpath(BYLINE_ELEMENTS)
+    if not candidates:
+        return None
+    order = {element: at for at, element in enumerate(root.iter())}
+    start = heading
+    for _ in range(BYLINE_ABOVE):
+        start = start.getparent() if start is not None and start.getparent() is not None else start
+    first = order.get(start, 0) if start is not None else 0
+    end = body_end(root, body) if body else None
+    last = order.get(end, len(order)) if end is not None else len(order)
+    if first > last:  # a "headline" after the body is some other heading
+        first = 0
+    candidates = [
+        element
+        for element in candidates
+        if first <= order.get(element, -1) <= last and not element.xpath(NOT_BYLINE)
+    ]
+    for kind in BYLINE_KINDS:
+        found: list[str] = []
+        parent = None
+        for element in candidates:
+            if not element.xpath(f"boolean(self::*[{kind}])"):
+                continue
+            if found and element.getparent() is not parent:
+                break
+            names = names_in_byline(element_lines(element))
+            if names:
+                found += names
+                parent = element.getparent()
+        if found:
+            return ", ".join(dict.fromkeys(found))
+    return None
+
+
 def heuristic_date(byline: str, above: str, after: str, nearest_last: bool = False) -> str | None:
     """The first date written in the byline (the last one, when the byline is the text that
     precedes the body), or a date without a year there ("9月30日"); else the last one right
@@ -156,7 +319,7 @@ def heuristic_date(byline: str, above: str, after: str, nearest_last: bool = Fal
 def heuristic_fields(selector: Selector, body_html: str | None) -> dict[str, str | None]:
     """headline, title, date (a date text as written) and author guessed from the page."""
     page_title = selection_text(selector.css("title")[:1])
-    heading = headline_element(selector, page_title)
+    heading = headline_element(selector, page_title, site_parts(page_title, site_names(selector)))
     body = html_text(body_html)
     before, last_lines, after = around_body(selector, body)
     byline = byline_text(heading, body) if heading is not None else before
@@ -169,5 +332,6 @@ def heuristic_fields(selector: Selector, body_html: str | None) -> dict[str, str
             last_lines[-SIGNATURE_REACH:] + after,
             nearest_last=heading is None,
         ),
-        "author": author_in_text(byline, last_lines, after),
+        "author": byline_author(selector.root, heading, body)
+        or author_in_text(byline_text(heading, body, "\n") or before, last_lines, after),
     }

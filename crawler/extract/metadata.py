@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,8 @@ ARTICLE_TYPES = {
     "TechArticle",
     "Report",
 }
+
+SITE_TYPES = ("WebSite", "Organization", "NewsMediaOrganization")
 
 # Field -> meta queries, tried in order; the first non-empty value wins.
 META_QUERIES: dict[str, tuple[str, ...]] = {
@@ -73,21 +76,71 @@ def _objects(node: Any) -> Iterator[dict[str, Any]]:
             yield from _objects(node["@graph"])
 
 
+# What browsers forgive in a script block and JSON does not: comments, a trailing ";" or comma.
+JS_COMMENT = re.compile(r"^\s*(?://.*|<!--|-->|/\*.*?\*/\s*)$|^\s*<!\[CDATA\[|\]\]>\s*$", re.M)
+TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+# A string value on its own line holding unescaped quotes: "headline": "A "quoted" word",
+INNER_QUOTES = re.compile(r'^(\s*"[^"]+"\s*:\s*")(.*)("\s*,?\s*)$', re.M)
+
+
+def loads_lenient(script: str) -> list[Any]:
+    """The JSON values of a JSON-LD block, read as browsers' script parsers forgive them: raw
+    control characters in strings (extruct's ``strict=False``), comment lines, a trailing ";"
+    or comma, unescaped quotes inside a one-line string, several values one after another
+    (corpus pages of aeb and traf). What still fails is left out."""
+    try:
+        return [json.loads(script, strict=False)]
+    except ValueError:
+        pass
+    text = TRAILING_COMMA.sub(r"\1", JS_COMMENT.sub("", script).strip().rstrip(";"))
+    values = _decode_all(text)
+    if not values:
+        text = INNER_QUOTES.sub(lambda m: m[1] + re.sub(r'\\?"', r'\\"', m[2]) + m[3], text)
+        values = _decode_all(text)
+    return values
+
+
+def _decode_all(text: str) -> list[Any]:
+    """The JSON values written one after another in a text, up to the first that fails."""
+    decoder, values, at = json.JSONDecoder(strict=False), [], 0
+    while at < len(text):
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except ValueError:
+            break
+        values.append(value)
+        while at < len(text) and text[at] in " \t\r\n,;":
+            at += 1
+    return values
+
+
+def jsonld_objects(selector: Selector) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, from every block, in document order."""
+    return [
+        obj
+        for script in selector.xpath("//script[@type='application/ld+json']/text()").getall()
+        for obj in _objects(loads_lenient(script))
+    ]
+
+
 def _is_article(obj: dict[str, Any]) -> bool:
     types = obj.get("@type")
     types = types if isinstance(types, list) else [types]
     return any(t in ARTICLE_TYPES for t in types if isinstance(t, str))
 
 
-def _names(value: Any) -> list[str]:
-    """Author names from a string, a Person object, or a list of either."""
+def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Author names from a string, a Person object (or a reference to one by ``@id``, anywhere
+    on the page), or a list of either."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
         name = value.get("name")
-        return [name] if isinstance(name, str) else []
+        if not isinstance(name, str) and isinstance(value.get("@id"), str):
+            name = by_id.get(value["@id"], {}).get("name")
+        return [name] if isinstance(name, str) and name.strip() else []
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
+        return [n for v in value for n in _names(v, by_id)]
     return []
 
 
@@ -102,26 +155,37 @@ def _image_url(value: Any) -> str | None:
 
 
 def jsonld_fields(selector: Selector) -> dict[str, Any]:
-    """title, date, updated, author and image from the page's first article in JSON-LD."""
-    for script in selector.xpath("//script[@type='application/ld+json']/text()").getall():
-        try:
-            document = json.loads(script)
-        except ValueError:
+    """title, date, updated, author and image from the page's first article in JSON-LD; every
+    author of it, joined with ", "."""
+    objects = jsonld_objects(selector)
+    by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str) and "name" in o}
+    for obj in objects:
+        if not _is_article(obj):
             continue
-        for obj in _objects(document):
-            if not _is_article(obj):
-                continue
-            fields = {
-                "title": obj.get("headline") or obj.get("name"),
-                "date": obj.get("datePublished"),
-                "updated": obj.get("dateModified"),
-                "author": ", ".join(_names(obj.get("author"))) or None,
-                "image": _image_url(obj.get("image")),
-            }
-            return {
-                k: _unescaped(k, v) for k, v in fields.items() if isinstance(v, str) and v.strip()
-            }
+        names = dict.fromkeys(" ".join(n.split()) for n in _names(obj.get("author"), by_id))
+        fields = {
+            "title": obj.get("headline") or obj.get("name"),
+            "date": obj.get("datePublished"),
+            "updated": obj.get("dateModified"),
+            "author": ", ".join(names) or None,
+            "image": _image_url(obj.get("image")),
+        }
+        return {k: _unescaped(k, v) for k, v in fields.items() if isinstance(v, str) and v.strip()}
     return {}
+
+
+def site_names(selector: Selector) -> list[str]:
+    """The names a page gives its site: og:site_name, application-name, and the name of the
+    JSON-LD publisher or WebSite."""
+    names = selector.css(
+        "meta[property='og:site_name']::attr(content), meta[name='application-name']::attr(content)"
+    ).getall()
+    for obj in jsonld_objects(selector):
+        publisher = obj.get("publisher")
+        named = [publisher] if isinstance(publisher, dict) else []
+        named += [obj] if obj.get("@type") in SITE_TYPES else []
+        names += [node["name"] for node in named if isinstance(node.get("name"), str)]
+    return [name.strip() for name in dict.fromkeys(names) if name.strip()]
 
 
 # Fields of text that sites often escape twice ("&amp;#8211;" in a content attribute).
@@ -133,12 +197,18 @@ def _unescaped(name: str, value: str) -> str:
 
 
 def meta_fields(selector: Selector) -> dict[str, str]:
-    """The same fields from OpenGraph, article:*, Dublin Core and itemprop markup."""
+    """The same fields from OpenGraph, article:*, Dublin Core and itemprop markup; every author
+    a query finds (two ``<meta name="author">``: readability #153), joined with ", "."""
     found = {}
     for name, queries in META_QUERIES.items():
         for query in queries:
-            value = selector.css(query).get()
-            if value and value.strip() and not (name == "author" and not_a_person(value)):
+            if name == "author":
+                values = [" ".join(v.split()) for v in selector.css(query).getall()]
+                people = [v for v in dict.fromkeys(values) if v and not not_a_person(v)]
+                value = ", ".join(people)
+            else:
+                value = selector.css(query).get()
+            if value and value.strip():
                 found[name] = _unescaped(name, value)
                 break
     return found
