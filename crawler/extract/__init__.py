@@ -3,6 +3,7 @@ one function (``extract_article``) that the spider, `scrapy extract` and the ben
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from functools import cache
@@ -10,6 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+from parsel import Selector
+from scrapy.http import HtmlResponse, TextResponse
 from w3lib.url import safe_url_string
 
 from crawler.cleaning import clean_body, fold_spaces
@@ -24,12 +27,14 @@ from crawler.seeds import ArticleRules
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
-    from parsel import Selector
-    from scrapy.http import TextResponse
+    from scrapy.http import Response
 
     from crawler.seeds import Source
 
 FIELDS = ("title", "date", "updated", "author", "image", "body")
+# Characters XML 1.0 forbids, which lxml keeps in a parsed tree but refuses to write into one
+# (a body cleaner moving a text then raises): C0 controls but tab, newline and carriage return.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Found(NamedTuple):
@@ -84,6 +89,22 @@ class ExtractOptions:
     @property
     def tzinfo(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def page_selector(response: Response) -> Selector:
+    """The page as one HTML tree, whatever the response's type: a page that opens with an XML
+    declaration, served as XML or with no content type, is read by parsel as XML (plain
+    ``etree`` elements, names in the XHTML namespace, which readability cannot read); a page
+    with control characters gives a tree that lxml's own API refuses to edit. Those are read
+    again as HTML without the characters XML forbids; a page that is not text at all is an
+    empty document (its article has no body). An HTML response without them keeps its own
+    selector, parsed once."""
+    if not isinstance(response, TextResponse):
+        return Selector(text="<html></html>", type="html")
+    text = response.text
+    if isinstance(response, HtmlResponse) and not XML_FORBIDDEN.search(text):
+        return response.selector
+    return Selector(text=XML_FORBIDDEN.sub("", text), type="html", base_url=response.url)
 
 
 def base_url(selector: Selector, url: str) -> str:
@@ -167,7 +188,7 @@ def read_date(text: str | None, options: ExtractOptions, url: str | None) -> dat
     return value.astimezone(tz) if value is not None else None
 
 
-def extract_article(response: TextResponse, options: ExtractOptions | None = None) -> Article:
+def extract_article(response: Response, options: ExtractOptions | None = None) -> Article:
     """The article of one page, built whole: every field the page gives, read and cleaned
     (title folded; author without labels, else the site; dates timezone-aware in the source's
     timezone; body HTML safe with every link and image absolute against the document's base
@@ -176,14 +197,15 @@ def extract_article(response: TextResponse, options: ExtractOptions | None = Non
     field (seed, json-ld, meta, readability, heuristic, url)."""
     options = options or ExtractOptions()
     page_url = options.url or response.url
+    page = page_selector(response)
     options = replace(
         options,
         url=page_url,
-        base_url=options.base_url or base_url(response.selector, page_url),
+        base_url=options.base_url or base_url(page, page_url),
         crawled_at=options.crawled_at or datetime.now(UTC),
     )
     tz = options.tzinfo
-    found = extract_fields(response.selector, options.rules, page_url, options.language)
+    found = extract_fields(page, options.rules, page_url, options.language)
 
     def value(name: str) -> str | None:
         return found[name].value if name in found else None

@@ -8,13 +8,16 @@ import copy
 import logging
 
 import lxml.html
+from lxml.etree import ParserError
 from parsel import Selector
 from readability import Document
+from readability.readability import Unparseable
 
-from crawler.cleaning import element_text, image_source, inner_html
+from crawler.cleaning import element_text, image_source, inner_html, noscript_images
 from crawler.extract.noise import drop_furniture, trim_edges
 from crawler.extract.posts import first_post
 
+logger = logging.getLogger(__name__)
 # Readability narrates its own retries at INFO, once per page; a crawl log needs none of it.
 logging.getLogger("readability.readability").setLevel(logging.WARNING)
 
@@ -64,10 +67,12 @@ def readable_copy(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     addresses after a document-relative <base href> ("../v3/") into wrong relative ones, so
     the copy has no <base>: addresses stay as written, for clean_body to resolve against the
     document's base URL. An image given only by a srcset or a <picture>'s <source>s, which
-    it drops, gets its src first."""
+    it drops, gets its src first; so does one whose address is only in the <noscript> beside
+    it, which it removes (noscript_images)."""
     page = copy.deepcopy(root)
     for base in page.iter("base"):
         base.drop_tree()
+    noscript_images(page)
     for img in page.iter("img"):
         if not (img.get("src") or "").strip() and (source := image_source(img)):
             img.set("src", source)
@@ -80,12 +85,18 @@ def readable_copy(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 
 def readability_body(selector: Selector) -> str | None:
-    """The inner HTML of the main content readability finds in the page, or None."""
+    """The inner HTML of the main content readability finds in the page, or None (a page
+    without text, or one readability cannot read: logged, never raised)."""
+    if not element_text(selector.root):
+        return None
     # Links are left relative (clean_body makes them absolute): rewriting them all costs
     # readability a third of its time.
-    document = Document(readable_copy(selector.root))
-    summary = document.summary(html_partial=True)
-    root = lxml.html.fragment_fromstring(summary, create_parent="div")
+    try:
+        summary = Document(readable_copy(selector.root)).summary(html_partial=True)
+        root = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except (Unparseable, ParserError, ValueError) as exc:
+        logger.warning("No body: readability could not read the page (%r)", exc)
+        return None
     text = element_text(root)
     if not text:
         return None
