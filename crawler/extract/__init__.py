@@ -17,7 +17,7 @@ from w3lib.url import safe_url_string
 
 from crawler.cleaning import clean_body, fold_spaces
 from crawler.extract.authors import clean_author
-from crawler.extract.body import readability_body
+from crawler.extract.body import main_body
 from crawler.extract.dates import find_dates, is_relative, parse_date
 from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields
 from crawler.extract.metadata import jsonld_fields, meta_fields
@@ -130,7 +130,7 @@ def extract_fields(
         ("seed", lambda: seed_fields(selector, rules)),
         ("json-ld", lambda: jsonld_fields(selector)),
         ("meta", lambda: meta_fields(selector)),
-        ("readability", lambda: {"body": readability_body(selector)}),
+        ("readability", lambda: _main_text(selector)),
         ("heuristic", heuristics),
     )
 
@@ -140,8 +140,9 @@ def extract_fields(
             break
         values = fields()
         for name in missing:
-            if values.get(name):
-                found[name] = Found(values[name], rule)
+            value = values.get(name)
+            if value:
+                found[name] = value if isinstance(value, Found) else Found(value, rule)
     if "title" in found and found["title"].rule in ("json-ld", "meta"):
         found["title"] = _uncut_title(found["title"], heuristics()["headline"])
     # A page that shows "09-30 22:46" and declares when it was last changed, with the year,
@@ -154,6 +155,13 @@ def extract_fields(
         if in_url:
             found["date"] = Found(in_url[0].text, "url")
     return found
+
+
+def _main_text(selector: Selector) -> dict[str, Found]:
+    """The body of the main-text layer, with the extractor that chose it (readability,
+    trafilatura)."""
+    html, rule = main_body(selector)
+    return {"body": Found(html, rule)} if html else {}
 
 
 def _uncut_title(title: Found, headline: str | None) -> Found:
