@@ -1,9 +1,12 @@
 """The bug cases of ../shared/cases that the one-path work covers (15: relative <base href>, 19:
-gzipped sitemap, 25: date only in the URL), crawled as their READMEs say: the cases folder
-served on 127.0.0.1:8791, each seed into a fresh OUTPUT_DIR. Where ../shared is absent (a
+gzipped sitemap, 25: date only in the URL) and the body work (13: image only in <picture>),
+crawled as their READMEs say: the cases folder served on 127.0.0.1:8791, each seed into a fresh
+OUTPUT_DIR. Where ../shared is absent (a
 user's machine) they skip; under CI they fail."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -59,3 +62,13 @@ def test_case_25_date_only_in_the_url(cases, tmp_path):
     (line,) = result.feed_lines("c25")
     assert line["date"] == "2021-03-20T00:00:00+00:00"
     assert line["date_source"] == "page"
+
+
+def test_case_13_image_only_in_picture_sources(cases, tmp_path):
+    result = crawl_case(cases, tmp_path, "13-picture-srcset", "c13")
+    (line,) = result.feed_lines("c13")
+    # The largest candidate of the <picture>'s sources: 2560 (2x) of 1280 (1x) and 640. Its host
+    # cannot be reached: the download fails and the image keeps its remote address.
+    lead = "https://image.newsdesk.example/lead-2560.jpg"
+    assert re.findall(r'<img [^>]*src="([^"]+)"', line["body_html"]) == [lead]
+    assert [image["url"] for image in line["images"]] in ([], [lead])
