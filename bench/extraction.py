@@ -86,9 +86,13 @@ def truth_of(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def half_of(record: dict[str, Any]) -> str:
-    """A or B, by a hash of the page id (of its traf twin for an hdate page)."""
+    """A or B, by a hash of the page id (of its traf twin for an hdate page).
+
+    SHA-256, not SHA-1: the shared pages are the ones whose SHA-1 is even (the kept-back
+    half being the odd ones), so a SHA-1 split would put every shared page in one half.
+    """
     key = record.get("twin") or record["id"]
-    return HALVES[int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2]
+    return HALVES[int(hashlib.sha256(key.encode()).hexdigest(), 16) % 2]
 
 
 # --- extractors: html bytes, url, language -> {body (text), title, date (YYYY-MM-DD), author} ---
