@@ -79,6 +79,7 @@ LAZY_SRC_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-actualsrc"
 # Where responsive images list their candidates ("a.jpg 640w, b.jpg 1280w" or "1x, 2x").
 SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
 SRCSET_DESCRIPTOR = re.compile(r"^(?P<size>\d+(?:\.\d+)?)(?P<unit>[wx])$")
+SIDES = ("width", "height")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 BLOCK_TAGS = frozenset(
     CONTENT_TAGS - {"a", "strong", "b", "em", "i", "u", "sub", "sup", "img", "code"} | {"div"}
@@ -153,6 +154,30 @@ def image_source(img: lxml.html.HtmlElement) -> str | None:
     return src or None
 
 
+def _pixel(img: lxml.html.HtmlElement) -> bool:
+    """A tracking pixel, which pages put in <noscript>s too: 0 or 1 pixel wide or high."""
+    return any((img.get(side) or "").strip() in ("0", "1", "0px", "1px") for side in SIDES)
+
+
+def noscript_images(root: lxml.html.HtmlElement) -> None:
+    """Put, in place, the images of each <noscript> in the page: a lazy-loading page writes an
+    <img> without its address (a placeholder, or nothing) and the real one inside the
+    <noscript> beside it, which a cleaner removes with its content. The <noscript>'s <img>
+    replaces the <img> just before it, or stands alone where there is none; a <noscript>
+    without images is left to the cleaner."""
+    for noscript in list(root.iter("noscript")):
+        images = [img for img in noscript.iter("img") if image_source(img) and not _pixel(img)]
+        if not images or noscript.getparent() is None or noscript.getparent().tag == "head":
+            continue
+        before = noscript.getprevious()
+        if before is not None and before.tag in ("img", "picture"):
+            before.drop_tree()
+        for img in images:
+            img.tail = None
+            noscript.addprevious(img)
+        noscript.drop_tree()
+
+
 def clean_body(body_html: str, base_url: str) -> CleanBody:
     """Safe body HTML (inner HTML of one container), its plain text, and its image URLs.
 
@@ -163,6 +188,7 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
         root = lxml.html.fragment_fromstring(body_html, create_parent="div")
     except ParserError:
         return CleanBody("", "", [])
+    noscript_images(root)
     for img in root.iter("img"):
         source = image_source(img)
         if source:

@@ -1,11 +1,12 @@
 """The bug cases of ../shared/cases this crawler covers, crawled as their READMEs say: the cases
 folder served on 127.0.0.1:8791, each seed into a fresh OUTPUT_DIR (01, 04, 05, 06, 08, 11:
-titles and authors; 15: relative <base href>; 19: gzipped sitemap; 22: Weibo-style listing
-date; 23: an article over two pages; 25: date only in the URL). Where ../shared is absent (a
-user's machine) they skip; under CI they fail."""
+titles and authors; 13: an image only in <picture> sources; 15: relative <base href>; 19:
+gzipped sitemap; 22: Weibo-style listing date; 23: an article over two pages; 25: date only in
+the URL). Where ../shared is absent (a user's machine) they skip; under CI they fail."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -126,3 +127,13 @@ def test_case_08_jsonld_with_a_raw_newline(cases, tmp_path):
 def test_case_11_zh_reporters_list(cases, tmp_path):
     line = case_line(cases, tmp_path, "11-zh-reporters-list", "c11")
     assert line["author"] == "林晓舟, 陈一帆"
+
+
+def test_case_13_image_only_in_picture_sources(cases, tmp_path):
+    result = crawl_case(cases, tmp_path, "13-picture-srcset", "c13")
+    (line,) = result.feed_lines("c13")
+    # The largest candidate of the <picture>'s sources: 2560 (2x) of 1280 (1x) and 640. Its host
+    # cannot be reached: the download fails and the image keeps its remote address.
+    lead = "https://image.newsdesk.example/lead-2560.jpg"
+    assert re.findall(r'<img [^>]*src="([^"]+)"', line["body_html"]) == [lead]
+    assert [image["url"] for image in line["images"]] in ([], [lead])

@@ -4,6 +4,7 @@ extract` and the benchmark call."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from functools import cache
@@ -11,11 +12,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+from parsel import Selector
+from scrapy.http import HtmlResponse, TextResponse
 from w3lib.url import safe_url_string
 
 from crawler.cleaning import clean_body, fold_spaces
 from crawler.extract.authors import clean_author
-from crawler.extract.body import readability_body
+from crawler.extract.body import main_body
 from crawler.extract.dates import (
     declares_offset,
     find_dates,
@@ -32,8 +35,7 @@ from crawler.seeds import ArticleRules
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
-    from parsel import Selector
-    from scrapy.http import TextResponse
+    from scrapy.http import Response
 
     from crawler.seeds import Source
 
@@ -42,6 +44,9 @@ FIELDS = ("title", "date", "updated", "author", "image", "body")
 DATES = ("date", "updated")
 # Layers whose date is the page's declaration about itself.
 DECLARED = ("seed", "json-ld", "meta")
+# Characters XML 1.0 forbids, which lxml keeps in a parsed tree but refuses to write into one
+# (a body cleaner moving a text then raises): C0 controls but tab, newline and carriage return.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Found(NamedTuple):
@@ -98,6 +103,22 @@ class ExtractOptions:
         return ZoneInfo(self.timezone)
 
 
+def page_selector(response: Response) -> Selector:
+    """The page as one HTML tree, whatever the response's type: a page that opens with an XML
+    declaration, served as XML or with no content type, is read by parsel as XML (plain
+    ``etree`` elements, names in the XHTML namespace, which readability cannot read); a page
+    with control characters gives a tree that lxml's own API refuses to edit. Those are read
+    again as HTML without the characters XML forbids; a page that is not text at all is an
+    empty document (its article has no body). An HTML response without them keeps its own
+    selector, parsed once."""
+    if not isinstance(response, TextResponse):
+        return Selector(text="<html></html>", type="html")
+    text = response.text
+    if isinstance(response, HtmlResponse) and not XML_FORBIDDEN.search(text):
+        return response.selector
+    return Selector(text=XML_FORBIDDEN.sub("", text), type="html", base_url=response.url)
+
+
 def base_url(selector: Selector, url: str) -> str:
     """The document's base URL: its first ``<base href>``, relative or absolute, resolved
     against the page's URL (HTML's rule); else the page's URL."""
@@ -128,7 +149,7 @@ def extract_fields(
         ("seed", lambda: seed_fields(selector, rules)),
         ("json-ld", lambda: jsonld_fields(selector)),
         ("meta", lambda: meta_fields(selector)),
-        ("readability", lambda: {"body": readability_body(selector)}),
+        ("readability", lambda: _main_text(selector)),
         ("heuristic", heuristics),
     )
 
@@ -140,8 +161,12 @@ def extract_fields(
         if rule in DECLARED and values.get("date"):
             declared.append(Found(values["date"], rule))
         for name in missing:
-            if values.get(name) and (name not in DATES or _readable(values[name], language)):
-                found[name] = Found(values[name], rule)
+            value = values.get(name)
+            if not value:
+                continue
+            if name in DATES and not _readable(str(value), language):
+                continue
+            found[name] = value if isinstance(value, Found) else Found(value, rule)
     if "title" in found and found["title"].rule in ("json-ld", "meta"):
         headline = heuristics()["headline"]
         title = Found(
@@ -186,6 +211,13 @@ def _with_offset(date: Found, declared: list[Found]) -> Found:
     return date
 
 
+def _main_text(selector: Selector) -> dict[str, Found]:
+    """The body of the main-text layer, with the extractor that chose it (readability,
+    trafilatura)."""
+    html, rule = main_body(selector)
+    return {"body": Found(html, rule)} if html else {}
+
+
 def _uncut_title(title: Found, headline: str | None) -> Found:
     """A metadata title cut short (an unescaped quote ends the attribute) yields to the
     page's headline that it begins."""
@@ -226,7 +258,7 @@ def read_date(
     return value.astimezone(tz) if value is not None else None
 
 
-def extract_article(response: TextResponse, options: ExtractOptions | None = None) -> Article:
+def extract_article(response: Response, options: ExtractOptions | None = None) -> Article:
     """The article of one page, built whole: every field the page gives, read and cleaned
     (title folded; author without labels, else the site; dates timezone-aware in the source's
     timezone; body HTML safe with every link and image absolute against the document's base
@@ -235,14 +267,15 @@ def extract_article(response: TextResponse, options: ExtractOptions | None = Non
     field (seed, json-ld, meta, readability, heuristic, url)."""
     options = options or ExtractOptions()
     page_url = options.url or response.url
+    page = page_selector(response)
     options = replace(
         options,
         url=page_url,
-        base_url=options.base_url or base_url(response.selector, page_url),
+        base_url=options.base_url or base_url(page, page_url),
         crawled_at=options.crawled_at or datetime.now(UTC),
     )
     tz = options.tzinfo
-    found = extract_fields(response.selector, options.rules, page_url, options.language)
+    found = extract_fields(page, options.rules, page_url, options.language)
 
     def value(name: str) -> str | None:
         return found[name].value if name in found else None

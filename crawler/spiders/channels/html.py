@@ -4,6 +4,7 @@ page."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -28,6 +29,16 @@ MIN_LINK_TEXT = 8
 # ...and so are links whose address holds a date or a long number (an article id): the
 # "address" form of crawler.extract.dates.
 CONTENT_LINKS = "//a[@href][not(ancestor::nav or ancestor::header or ancestor::footer)]"
+# Pages that list articles rather than being one: a tag, topic, author, category or section
+# page (named so by a path segment, when the address holds no date or id, or by the link's
+# rel, HTML's "tag" and "author" link types), a later page of a listing, a search.
+LISTING_SEGMENT = re.compile(
+    r"^(?:tags?|topics?|themen?|authors?|autoren?|author-profile|category|categories|kategorie"
+    r"|section|sections|rubrik|ressort|channel|people|profile|user|users|label|search|suche"
+    r"|page|archives?)$",
+    re.I,
+)
+LISTING_REL = {"tag", "author", "category", "section"}
 
 
 class HtmlChannel(ChannelHandler):
@@ -74,7 +85,8 @@ class HtmlChannel(ChannelHandler):
 
 def guessed_entries(response: Response, skip: set[str]) -> list[ListingEntry]:
     """Article links of a listing page that has no link selector: outside nav, header and
-    footer, with a date or a long number in the URL, or a headline-long text."""
+    footer, with a date or a long number in the URL, or a headline-long text; never a tag,
+    topic, author or section page (listing_link)."""
     entries: dict[str, ListingEntry] = {}
     for anchor in response.xpath(CONTENT_LINKS):
         url = response.urljoin(anchor.attrib["href"].strip())
@@ -83,9 +95,24 @@ def guessed_entries(response: Response, skip: set[str]) -> list[ListingEntry]:
         title = selection_text([anchor])
         parts = urlsplit(url)
         dated = find_dates(f"{parts.path}?{parts.query}", ("address",))
+        if listing_link(anchor.attrib.get("rel"), parts.path, bool(dated)):
+            continue
         if title and (dated or len(title) >= MIN_LINK_TEXT):
             entries[url] = ListingEntry(url, title, None)
     return list(entries.values())
+
+
+def listing_link(rel: str | None, path: str, dated: bool) -> bool:
+    """Whether a link leads to a page of links rather than to an article: its rel says tag or
+    author, or, when its address holds no date or id, a segment of its path names a tag,
+    topic, author, category or section (``/tag/budget/``, ``/autoren/jane-roe``), or it is
+    the site's home (``/``)."""
+    if LISTING_REL & set((rel or "").lower().split()):
+        return True
+    segments = [segment for segment in path.split("/") if segment]
+    if not segments:
+        return True
+    return not dated and any(LISTING_SEGMENT.match(segment) for segment in segments)
 
 
 def _href(selection: Any) -> str | None:
