@@ -1,7 +1,7 @@
 """Article pages that an HTML reader trips on — an XHTML page that opens with an XML declaration
 (served as XML, or with no content type), control characters in the text, bytes that are no
-text at all — go through a real crawl: each is read as HTML and exported, or, when there is
-nothing to read, dropped as no_body and counted; never a traceback."""
+text at all — go through a real crawl: each is read as HTML and exported, or, when it is not a
+page at all, counted as a failed page (not_html); never a traceback."""
 
 from __future__ import annotations
 
@@ -68,4 +68,6 @@ def test_pages_that_trip_a_reader_are_read_or_dropped(tmp_path, serve):
     assert "Paragraph 0 of the bare story" in lines["xhtml-bare"]["text"]
     assert "A groupseparator and avertical tab." in lines["control.html"]["text"]
     assert "Paragraph 3 of the nul story" in lines["nul.html"]["text"]
-    assert result.report("unreadable")["dropped"] == {"no_body": 1}
+    # The binary page, sent as application/octet-stream and not opening like markup, is a
+    # failed page (not HTML), counted and remembered.
+    assert result.report("unreadable")["failed_pages"] == {"not_html": 1}

@@ -167,7 +167,8 @@ class SeedSpider(ArticlePages, Spider):
     ) -> Iterator[Article | Request]:
         self.crawler.stats.inc_value("article/pages")
         kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
-        if not isinstance(response, TextResponse) or (kind and not PAGE_TYPES.match(kind)):
+        declared_other = kind and not PAGE_TYPES.match(kind)
+        if not isinstance(response, TextResponse) or (declared_other and not _markup(response)):
             # A PDF, an image, an archive linked as an article (Scrapy takes some for text by
             # their first bytes): a failure with its reason, remembered so that it is not
             # asked again before RETRY_FAILED_AFTER.
@@ -223,6 +224,12 @@ class SeedSpider(ArticlePages, Spider):
         reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"listing/failed/{reason}")
         self.logger.error("Channel page failed (%s): %s", reason, failure.request.url)
+
+
+def _markup(response: Response) -> bool:
+    """Whether a page sent as something else (application/octet-stream) opens like HTML or
+    XML: an XHTML file without an extension does; a PDF or binary data does not."""
+    return response.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def failure_reason(failure: Failure) -> str:
