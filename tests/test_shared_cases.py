@@ -95,24 +95,24 @@ def case_line(cases, tmp_path, folder: str, seed: str) -> dict:
     return line
 
 
-def test_case_01_og_title_without_site_name(cases, tmp_path):
-    line = case_line(cases, tmp_path, "01-ogtitle-site-suffix", "c01")
-    assert line["title"] == "How Will Life Look in 2050?"
-
-
-def test_case_04_author_not_from_the_related_river(cases, tmp_path):
-    line = case_line(cases, tmp_path, "04-author-from-related-river", "c04")
-    assert line["author"] == "Devon Castell"
-
-
-def test_case_05_every_upper_case_byline_author(cases, tmp_path):
-    line = case_line(cases, tmp_path, "05-multiple-byline-authors", "c05")
-    assert line["author"] == "ABBY NORTHCOTT, THOMAS KELLER, RUBY PEARSALL"
-
-
-def test_case_06_two_meta_authors(cases, tmp_path):
-    line = case_line(cases, tmp_path, "06-two-meta-authors", "c06")
-    assert line["author"] == "Sarah Penwick, Ingrid Lund"
+@pytest.mark.parametrize(
+    ("folder", "seed", "field", "value"),
+    [
+        ("01-ogtitle-site-suffix", "c01", "title", "How Will Life Look in 2050?"),
+        ("04-author-from-related-river", "c04", "author", "Devon Castell"),
+        (
+            "05-multiple-byline-authors",
+            "c05",
+            "author",
+            "ABBY NORTHCOTT, THOMAS KELLER, RUBY PEARSALL",
+        ),
+        ("06-two-meta-authors", "c06", "author", "Sarah Penwick, Ingrid Lund"),
+        ("11-zh-reporters-list", "c11", "author", "林晓舟, 陈一帆"),
+    ],
+    ids=["01-og-title-site-name", "04-related-river", "05-byline-list", "06-two-metas", "11-zh"],
+)
+def test_case_title_or_author(cases, tmp_path, folder, seed, field, value):
+    assert case_line(cases, tmp_path, folder, seed)[field] == value
 
 
 def test_case_08_jsonld_with_a_raw_newline(cases, tmp_path):
@@ -122,11 +122,6 @@ def test_case_08_jsonld_with_a_raw_newline(cases, tmp_path):
         "2018-07-30T14:20:00+01:00"
     )
     assert line["date_source"] == "page"
-
-
-def test_case_11_zh_reporters_list(cases, tmp_path):
-    line = case_line(cases, tmp_path, "11-zh-reporters-list", "c11")
-    assert line["author"] == "林晓舟, 陈一帆"
 
 
 def test_case_13_image_only_in_picture_sources(cases, tmp_path):
