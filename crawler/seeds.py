@@ -90,6 +90,8 @@ class Source:
     render: str = "none"
     schedule: str | None = None
     image_referer: str = "none"
+    # Hosts images may be downloaded from; empty: any host.
+    image_domains: tuple[str, ...] = ()
     # Stop a channel's pagination at the first listing page whose articles are all seen.
     stop_on_seen: bool = True
     listing: ListingRules = field(default_factory=ListingRules)
@@ -128,6 +130,12 @@ def _language(path: Path, value: Any) -> str:
             path, "language", f"unknown language code {code!r} (a code such as en, zh, pt-BR)"
         ) from None
     return code
+
+
+def _domains(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(d, str) and d for d in value):
+        raise SeedError(path, key, "must be a list of domain names")
+    return tuple(value)
 
 
 def _bool(path: Path, key: str, value: Any) -> bool:
@@ -248,6 +256,7 @@ def load_seed(path: Path | str) -> Source:
         image_referer=_choice(
             path, "image_referer", data.get("image_referer", "none"), IMAGE_REFERERS
         ),
+        image_domains=_domains(path, "image_domains", data.get("image_domains", [])),
         stop_on_seen=_bool(path, "stop_on_seen", data.get("stop_on_seen", True)),
         channels=_channels(path, data.get("channels"), domains),
         listing=_rules(path, "listing", data.get("listing"), ListingRules),

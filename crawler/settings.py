@@ -117,6 +117,11 @@ IMAGES_THUMBS = {"small": (300, 300)}
 # Smaller images (tracking pixels, spacers) are not kept.
 IMAGES_MIN_WIDTH = 16
 IMAGES_MIN_HEIGHT = 16
+# False: no image is downloaded (the images pipeline is left out).
+IMAGES_ENABLED = True
+# Hosts images may be downloaded from, subdomains included; empty: any host (a CDN too). A
+# seed's image_domains sets it for its own crawl.
+IMAGES_DOMAINS: list[str] = []
 # Images are requested without a Referer ("none") or with the article's URL ("page"); a seed's
 # image_referer sets it for its own crawl.
 IMAGES_REFERER = "none"

@@ -23,7 +23,10 @@ def spider_class(source: Source) -> type[SeedSpider]:
         "source": source,
         "allowed_domains": list(source.allowed_domains),
         # What the seed says of its crawl that components read as settings.
-        "custom_settings": {"IMAGES_REFERER": source.image_referer},
+        "custom_settings": {
+            "IMAGES_REFERER": source.image_referer,
+            **({"IMAGES_DOMAINS": list(source.image_domains)} if source.image_domains else {}),
+        },
     }
     return type(f"{source.name.title().replace('-', '')}Spider", (SeedSpider,), attrs)
 

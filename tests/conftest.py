@@ -70,9 +70,18 @@ def scrapy_env(path: tuple[Path, ...] = ()) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": pythonpath, "PYTHONUNBUFFERED": "1"}
 
 
+# Images are downloaded from any host by default: a test's crawl asks only these (the pages of
+# the corpus and of the cases name images on real hosts, which tests never ask).
+LOCAL_IMAGES = ("-s", "IMAGES_DOMAINS=127.0.0.1,localhost")
+
+
 def crawl_args(name: str, seeds_dir: Path, output: Path, *args: str) -> list[str]:
-    """`scrapy` arguments crawling seed ``name`` of ``seeds_dir`` into ``output``."""
-    return ["crawl", name, "-s", f"SEEDS_DIR={seeds_dir}", "-s", f"OUTPUT_DIR={output}", *args]
+    """`scrapy` arguments crawling seed ``name`` of ``seeds_dir`` into ``output``, images from
+    127.0.0.1 and localhost only."""
+    return [
+        "crawl", name, "-s", f"SEEDS_DIR={seeds_dir}", "-s", f"OUTPUT_DIR={output}",
+        *LOCAL_IMAGES, *args,
+    ]  # fmt: skip
 
 
 def start_crawl(name: str, seeds_dir: Path, output: Path, *args: str) -> subprocess.Popen:

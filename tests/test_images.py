@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 
 import lxml.html
 import pytest
 from PIL import Image
 
-from conftest import crawl, split_post
+from conftest import crawl, read_jsonl, scrapy, split_post
 
 KEPT = ["/img/big.png", "/img/lazy.jpg"]
 HEAD = "/img/head.jpg"
@@ -168,3 +169,39 @@ def test_images_on_another_host_are_downloaded(tmp_path, serve):
     assert image["url"] == f"{cdn}/img/cdn.png"
     assert (result.output / "images" / image["path"]).is_file()
     assert result.report("cdn")["offsite_filtered"] == 0
+
+
+def test_a_seed_restricts_image_hosts(tmp_path, serve):
+    """`image_domains` in a seed: images on other hosts are not asked, and counted; and
+    IMAGES_ENABLED = False asks none."""
+    root = tmp_path / "site"
+    (root / "img").mkdir(parents=True)
+    server = serve(root)
+    other = server.base_url.replace("127.0.0.1", "localhost")
+    for name in ("own.png", "cdn.png"):
+        (root / "img" / name).write_bytes(image_bytes((200, 100), "PNG"))
+    (root / "list.html").write_text("<h2><a href='/story.html'>A story with two images</a></h2>")
+    (root / "story.html").write_text(
+        "<html><body><h1>A story with two images</h1><div class='c'><p>Text.</p>"
+        f"<p><img src='/img/own.png'></p><p><img src='{other}/img/cdn.png'></p></div>"
+        "</body></html>"
+    )
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "own.toml").write_text(
+        f'site = "Own"\nallowed_domains = ["127.0.0.1"]\nimage_domains = ["127.0.0.1"]\n'
+        f'[[channels]]\nname = "All"\nurl = "{server.base_url}/list.html"\n'
+        '[listing]\nlink = "h2 a::attr(href)"\n[article]\nbody = ".c"\n',
+        "utf-8",
+    )
+    args = ["crawl", "own", "-s", f"SEEDS_DIR={seeds}", "-s", f"OUTPUT_DIR={tmp_path / 'a'}"]
+    proc = scrapy(*args)  # the seed's own restriction, without the tests' default
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (line,) = read_jsonl(next((tmp_path / "a" / "feeds" / "own").glob("*.jsonl")))
+    assert [image["url"] for image in line["images"]] == [f"{server.base_url}/img/own.png"]
+    assert "/img/cdn.png" not in " ".join(server.paths())
+    report = json.loads(next((tmp_path / "a" / "reports" / "own").glob("*.json")).read_text())
+    assert report["images"]["failed"] == {"not_in_image_domains": 1}
+    result = crawl("own", seeds, tmp_path / "b", "-s", "IMAGES_ENABLED=False")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.feed_lines("own")[0]["images"] == []

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import lxml.html
 from itemadapter import ItemAdapter
 from scrapy import Request
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.images import ImagesPipeline
 from scrapy.pipelines.media import _MediaRequestFiltered
 
 from crawler.cleaning import inner_html
+from crawler.seeds import host_in_domains
 
 if TYPE_CHECKING:
     from typing import Self
@@ -75,8 +76,11 @@ class ArticleImagesPipeline(ImagesPipeline):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        """IMAGES_STORE, else <OUTPUT_DIR>/images (Scrapy's own from_crawler needs it set)."""
+        """IMAGES_STORE, else <OUTPUT_DIR>/images (Scrapy's own from_crawler needs it set);
+        NotConfigured (the pipeline left out) with IMAGES_ENABLED = False."""
         settings = crawler.settings
+        if not settings.getbool("IMAGES_ENABLED", True):
+            raise NotConfigured("IMAGES_ENABLED is False: images are not downloaded")
         cls._update_stores(settings)
         store_uri = settings.get("IMAGES_STORE") or f"{settings.get('OUTPUT_DIR')}/images"
         return cls(store_uri, crawler=crawler)
@@ -97,6 +101,8 @@ class ArticleImagesPipeline(ImagesPipeline):
         # "none": images asked without a Referer; "page": with the article's URL (a seed's
         # image_referer sets it for its spider).
         self.referer = settings.get("IMAGES_REFERER")
+        # Hosts images may be downloaded from (and their subdomains); empty: any host.
+        self.domains = tuple(settings.getlist("IMAGES_DOMAINS"))
         files_logger = logging.getLogger("scrapy.pipelines.files")
         if not any(isinstance(f, WithoutTraceback) for f in files_logger.filters):
             files_logger.addFilter(WithoutTraceback())
@@ -109,10 +115,13 @@ class ArticleImagesPipeline(ImagesPipeline):
         # a browser showing the page asks them (the page itself obeyed robots.txt; the
         # robots.txt request of a CDN would be filtered as offsite and counted as such).
         meta = {"allow_offsite": True, "dont_obey_robotstxt": True}
-        return [
-            Request(url, headers=headers, meta=meta, callback=NO_CALLBACK)
-            for url in article.get("image_urls") or []
-        ]
+        requests = []
+        for url in article.get("image_urls") or []:
+            if self.domains and not host_in_domains(url, self.domains):
+                self.stats.inc_value("images/failed/not_in_image_domains")
+                continue
+            requests.append(Request(url, headers=headers, meta=meta, callback=NO_CALLBACK))
+        return requests
 
     def media_failed(
         self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo
