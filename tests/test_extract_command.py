@@ -46,3 +46,14 @@ def test_bad_target_and_seed(tmp_path):
     assert scrapy("extract", str(tmp_path / "nothing.html")).returncode == 1
     proc = scrapy("extract", "http://127.0.0.1:1/", "--seed", "nope", "-s", f"SEEDS_DIR={tmp_path}")
     assert proc.returncode == 1 and "--seed nope" in proc.stderr
+
+
+def test_a_pdf_or_a_missing_page_is_one_error_line(news_site):
+    root, server = news_site.root, news_site.server
+    (root / "doc.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n")
+    for path, words in (("/doc.pdf", "not a page (application/pdf)"), ("/nothing.html", "404")):
+        proc = scrapy("extract", f"{server.base_url}{path}")
+        assert proc.returncode == 1, proc.stderr[-2000:]
+        lines = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+        assert len(lines) == 1 and words in lines[0], proc.stderr[-2000:]
+        assert "Traceback" not in proc.stderr and proc.stdout == ""

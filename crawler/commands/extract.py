@@ -22,6 +22,7 @@ from crawler.exporters.jsonl import IsoDateJsonLinesItemExporter
 from crawler.extract import ExtractOptions, extract_article
 from crawler.seeds import SeedError, Source
 from crawler.spiders.pages import ArticlePages
+from crawler.spiders.seed import failure_reason, not_a_page
 
 if TYPE_CHECKING:
     import argparse
@@ -104,6 +105,11 @@ class ExtractSpider(ArticlePages, Spider):
             yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
 
     def parse(self, response: Response) -> Iterator[Request]:
+        kind = not_a_page(response)
+        if kind:
+            print(f"error: {response.url}: not a page ({kind})", file=sys.stderr)
+            self.crawler.stats.set_value("extract/failed", True)
+            return
         tracking = tuple(self.crawler.settings.getlist("TRACKING_PARAMS"))
         options = extract_options(self.source, tracking)
         for result in self.article_pages(response, extract_article(response, options), options):
@@ -124,7 +130,7 @@ class ExtractSpider(ArticlePages, Spider):
             emit(self.show(article))
 
     def failed(self, failure: Any) -> None:
-        print(f"error: {failure.request.url}: {failure.value!r}", file=sys.stderr)
+        print(f"error: {failure.request.url}: {failure_reason(failure)}", file=sys.stderr)
         self.crawler.stats.set_value("extract/failed", True)
 
 

@@ -166,13 +166,10 @@ class SeedSpider(ArticlePages, Spider):
         listing_title: str | None,
     ) -> Iterator[Article | Request]:
         self.crawler.stats.inc_value("article/pages")
-        kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
-        declared_other = kind and not PAGE_TYPES.match(kind)
-        if not isinstance(response, TextResponse) or (declared_other and not _markup(response)):
-            # A PDF, an image, an archive linked as an article (Scrapy takes some for text by
-            # their first bytes): a failure with its reason, remembered so that it is not
-            # asked again before RETRY_FAILED_AFTER.
-            self.page_failed(response.request.url, "not_html", kind or "no Content-Type")
+        kind = not_a_page(response)
+        if kind:
+            # Remembered so that it is not asked again before RETRY_FAILED_AFTER.
+            self.page_failed(response.request.url, "not_html", kind)
             return
         options = ExtractOptions.for_source(
             self.source,
@@ -226,10 +223,18 @@ class SeedSpider(ArticlePages, Spider):
         self.logger.error("Channel page failed (%s): %s", reason, failure.request.url)
 
 
-def _markup(response: Response) -> bool:
-    """Whether a page sent as something else (application/octet-stream) opens like HTML or
-    XML: an XHTML file without an extension does; a PDF or binary data does not."""
-    return response.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+def not_a_page(response: Response) -> str | None:
+    """What a response is when it is no page an article can be read from (a PDF, an image, an
+    archive linked as an article; Scrapy takes some for text by their first bytes): its
+    Content-Type, or None for a page. A page sent as something else (an XHTML file without an
+    extension, as application/octet-stream) that opens like markup is a page."""
+    kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
+    opens_like_markup = response.body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    if not isinstance(response, TextResponse):
+        return kind or "no Content-Type"
+    if kind and not PAGE_TYPES.match(kind) and not opens_like_markup:
+        return kind
+    return None
 
 
 def failure_reason(failure: Failure) -> str:
