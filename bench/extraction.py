@@ -331,6 +331,8 @@ def main() -> None:
     parser.add_argument("--sources", default="aeb,cwced,gne,traf,hdate")
     parser.add_argument("--json", type=Path, help="also write every figure here")
     args = parser.parse_args()
+    if not (args.corpus / "manifest.jsonl").is_file():
+        sys.exit(f"error: no corpus at {args.corpus}: give the folder of manifest.jsonl")
     wanted = set(args.sources.split(","))
     pages = [json.loads(line) for line in (args.corpus / "manifest.jsonl").open()]
     pages = [record for record in pages if record["source"] in wanted]

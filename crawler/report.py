@@ -20,6 +20,11 @@ def _group(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k.removeprefix(prefix): v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
 
+def counted(number: int, noun: str) -> str:
+    """ "1 listing page", "2 listing pages"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 class CrawlReport:
     """Figures of the crawl from its stats, for the log and the run's report file."""
 
@@ -74,13 +79,13 @@ class CrawlReport:
         figures = self.figures(spider, reason)
         figures["error"] = self.error = self.error_of(figures)
         spider.logger.info(
-            "Summary of %s: %d articles exported from %d article pages and %d listing pages; "
+            "Summary of %s: %s exported from %s and %s; "
             "dropped %s; failed pages %s; failed channel pages %s; offsite links filtered %d; "
             "export errors %s",
             spider.name,
-            figures["exported"],
-            figures["article_pages"],
-            figures["listing_pages"],
+            counted(figures["exported"], "article"),
+            counted(figures["article_pages"], "article page"),
+            counted(figures["listing_pages"], "listing page"),
             figures["dropped"] or "none",
             figures["failed_pages"] or "none",
             figures["failed_channel_pages"] or "none",

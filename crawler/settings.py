@@ -25,6 +25,8 @@ EXPORTERS = {
 EXPORTERS_ENTRY_POINTS = True
 # Entries in each source's Atom and RSS feeds (SyndicationExporter), newest first.
 FEED_MAX_ENTRIES = 50
+# An article whose body HTML is larger than this (bytes) is dropped as too_large.
+ARTICLE_MAX_BYTES = 2 * 1024 * 1024
 # Pages of one article followed and joined (its first page included).
 ARTICLE_MAX_PAGES = 20
 # What to do with an article whose page gives no date: "listing" (use the listing date,

@@ -171,3 +171,21 @@ def test_links_that_are_not_web_addresses(tmp_path, serve, href):
         # "#" is the page itself: a web address, fetched once (the duplicate filter drops it).
         return
     assert report["not_http_links"] == 2
+
+
+def test_a_body_larger_than_article_max_bytes_is_dropped(tmp_path, serve):
+    root = tmp_path / "site"
+    (root / "more").mkdir(parents=True)
+    big = "<p>" + "A sentence of a very long article body. " * 100 + "</p>"
+    (root / "big.html").write_text(
+        f"<html><head><title>Big</title></head><body><h1>Big</h1><div class='c'>{big}</div>"
+        "</body></html>"
+    )
+    (root / "index.html").write_text("<a class='s' href='/big.html'>The big one</a>")
+    (root / "more" / "index.html").write_text("<p>Nothing.</p>")
+    server = serve(root)
+    seeds = seeds_for(tmp_path, server.base_url, '[listing]\nlink = "a.s::attr(href)"\n')
+    result = crawl("down", seeds, tmp_path / "out", "-s", "ARTICLE_MAX_BYTES=1000")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.report("down")["dropped"] == {"too_large": 1}
+    assert "0 articles exported from 1 article page and 2 listing pages" in result.stderr

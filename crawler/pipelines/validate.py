@@ -1,4 +1,5 @@
-"""Drop articles that lack a url, title, source or body text, and give every article a date (and a
+"""Drop articles that lack a url, title, source or body text (or whose body is larger than
+ARTICLE_MAX_BYTES), and give every article a date (and a
 title: the listing's, when the page has none)."""
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class ValidatePipeline:
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
         self.date_fallback = crawler.settings.get("DATE_FALLBACK")
+        self.max_bytes = crawler.settings.getint("ARTICLE_MAX_BYTES")
         if self.date_fallback not in ("listing", "drop"):
             raise ValueError(
                 f"DATE_FALLBACK must be 'listing' or 'drop', not {self.date_fallback!r}"
@@ -51,6 +53,8 @@ class ValidatePipeline:
                 raise drop(self.stats, f"no_{name}", url)
         if not exported_text(article).strip():
             raise drop(self.stats, "no_body", url)
+        if len((article.get("body_html") or "").encode("utf-8")) > self.max_bytes:
+            raise drop(self.stats, "too_large", url)
 
         if article.get("date"):
             article["date_source"] = article.get("date_source") or "page"
