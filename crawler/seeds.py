@@ -40,8 +40,21 @@ def is_xpath(query: str) -> bool:
     return query.startswith(("/", "./", "("))
 
 
-def select(selector: Selector, query: str) -> Any:
-    """Apply one seed selector (CSS or XPath) to a parsel selector."""
+# A seed field: one selector, or several tried in order (a TOML list).
+Query = str | tuple[str, ...]
+
+
+def select(selector: Selector, query: Query) -> Any:
+    """Apply a seed field (CSS or XPath) to a parsel selector. A list of selectors gives the
+    results of the first one that matches: unlike a CSS comma list (``.story-body, .story``),
+    which is a union in document order and so takes the outer ``.story``."""
+    if isinstance(query, tuple):
+        result = None
+        for one in query:
+            result = select(selector, one)
+            if result:
+                return result
+        return result if result is not None else selector.xpath("/..")
     return selector.xpath(query) if is_xpath(query) else selector.css(query)
 
 
@@ -55,24 +68,24 @@ class Channel:
 
 @dataclass(frozen=True)
 class ListingRules:
-    link: str | None = None
-    item: str | None = None
-    title: str | None = None
-    date: str | None = None
-    next: str | None = None
+    link: Query | None = None
+    item: Query | None = None
+    title: Query | None = None
+    date: Query | None = None
+    next: Query | None = None
 
 
 @dataclass(frozen=True)
 class ArticleRules:
-    title: str | None = None
-    date: str | None = None
-    updated: str | None = None
-    author: str | None = None
-    body: str | None = None
-    image: str | None = None
+    title: Query | None = None
+    date: Query | None = None
+    updated: Query | None = None
+    author: Query | None = None
+    body: Query | None = None
+    image: Query | None = None
     exclude: tuple[str, ...] = ()
     # The link to the article's next page, when the generic rule does not find it.
-    next: str | None = None
+    next: Query | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +163,15 @@ def _choice(path: Path, key: str, value: Any, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _field(path: Path, key: str, value: Any) -> Query | None:
+    """One selector, or a non-empty list of selectors tried in order."""
+    if isinstance(value, list):
+        if not value:
+            raise SeedError(path, key, "an empty list of selectors")
+        return tuple(_selector(path, f"{key}[{i}]", v) for i, v in enumerate(value))
+    return _selector(path, key, value)
+
+
 def _selector(path: Path, key: str, value: Any) -> str | None:
     query = _string(path, key, value)
     if query is None:
@@ -178,7 +200,7 @@ def _rules(path: Path, name: str, table: Any, cls: type) -> Any:
                 _selector(path, f"{name}.exclude[{i}]", v) for i, v in enumerate(value)
             )
         else:
-            values[key] = _selector(path, f"{name}.{key}", value)
+            values[key] = _field(path, f"{name}.{key}", value)
     return cls(**values)
 
 

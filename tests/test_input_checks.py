@@ -58,3 +58,42 @@ def test_posts_and_feeds_have_the_usual_modes(news_site, tmp_path):
     assert posts and feeds
     for path in posts + feeds:
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_a_seed_field_may_be_a_list_of_selectors_tried_in_order(tmp_path, serve):
+    """`body = [".story-body", ".story"]`: the first that matches wins (a CSS comma list would
+    be a union in document order and take the outer `.story`, its share bar too)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "inner.html").write_text(
+        "<html><head><title>Inner</title></head><body><div class='story'><p>SHARE BAR</p>"
+        "<div class='story-body'><p>The inner body of the first story.</p></div></div>"
+        "</body></html>"
+    )
+    (root / "outer.html").write_text(
+        "<html><head><title>Outer</title></head><body><div class='story'>"
+        "<p>The whole body of the second story.</p></div></body></html>"
+    )
+    (root / "index.html").write_text(
+        "<a class='s' href='/inner.html'>Inner story</a><a class='s' href='/outer.html'>Outer</a>"
+    )
+    server = serve(root)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "lists.toml").write_text(
+        f'site = "Lists"\nallowed_domains = ["127.0.0.1"]\n[[channels]]\nname = "A"\n'
+        f'url = "{server.base_url}/index.html"\n[listing]\nlink = ["a.none::attr(href)", '
+        '"a.s::attr(href)"]\n[article]\nbody = [".story-body", ".story"]\n',
+        "utf-8",
+    )
+    result = crawl("lists", seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    texts = {line["title"]: line["text"] for line in result.feed_lines("lists")}
+    assert texts == {
+        "Inner": "The inner body of the first story.",
+        "Outer": "The whole body of the second story.",
+    }
+    bad = seeds / "lists.toml"
+    bad.write_text(bad.read_text().replace('[".story-body", ".story"]', "[]"), "utf-8")
+    proc = scrapy("crawl", "lists", "-s", f"SEEDS_DIR={seeds}")
+    assert proc.returncode == 1 and "article.body: an empty list of selectors" in proc.stderr
