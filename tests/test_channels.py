@@ -157,3 +157,43 @@ def test_links_guessed_without_a_link_selector(tmp_path, serve):
     requested = {p for p in server.paths() if p not in ("/", "/robots.txt")}
     assert requested == set(articles)
     assert "No link selector: took 3 links from" in result.stderr
+
+
+def test_listing_pages_follow_rel_next_without_a_next_selector(tmp_path, serve):
+    """max_pages > 1 with no `next` selector: the page's own rel=next is followed; a first page
+    without one says that max_pages cannot be honoured."""
+    root = tmp_path / "site"
+    (root / "a").mkdir(parents=True)
+    for n in (1, 2, 3):
+        (root / "a" / f"{n}.html").write_text(ARTICLE.format(title=f"Article {n}"))
+    (root / "p1.html").write_text(
+        "<html><head><link rel='next' href='/p2.html'></head><body>"
+        "<a class='s' href='/a/1.html'>one</a></body></html>"
+    )
+    (root / "p2.html").write_text(
+        "<html><body><a class='s' href='/a/2.html'>two</a>"
+        "<a rel='next' href='/p3.html'>more</a></body></html>"
+    )
+    (root / "p3.html").write_text(
+        "<html><body><a class='s' href='/a/3.html'>three</a></body></html>"
+    )
+    (root / "lone.html").write_text(
+        "<html><body><a class='s' href='/a/1.html'>one</a></body></html>"
+    )
+    server = serve(root)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    seed = 'site = "Rel"\nallowed_domains = ["127.0.0.1"]\n'
+    for name, path in (("Paged", "p1.html"), ("Lone", "lone.html")):
+        seed += f'[[channels]]\nname = "{name}"\nurl = "{server.base_url}/{path}"\nmax_pages = 5\n'
+    seed += '[listing]\nlink = "a.s::attr(href)"\n[article]\nbody = ".c"\n'
+    (seeds / "rel.toml").write_text(seed, "utf-8")
+    result = crawl("rel", seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(line["title"] for line in result.feed_lines("rel")) == [
+        "Article 1",
+        "Article 2",
+        "Article 3",
+    ]
+    assert "WARNING: Lone: max_pages = 5, but" in result.stderr
+    assert "no rel=next link; give [listing] next" in result.stderr

@@ -49,12 +49,35 @@ class HtmlChannel(ChannelHandler):
             logger.warning("Not an HTML page: %s", response.url)
             return Listing()
         follow = []
-        next_query = self.source.listing.next
-        if next_query and page < channel.max_pages:
-            next_url = select(response, next_query).get()
+        if page < channel.max_pages:
+            next_url = self.next_page(response)
             if next_url:
-                follow.append(FollowUp(response.urljoin(next_url.strip()), channel, page + 1))
+                follow.append(FollowUp(response.urljoin(next_url), channel, page + 1))
+            else:
+                # On the first page max_pages cannot be honoured at all; later, the listing
+                # may simply end there.
+                logger.log(
+                    logging.WARNING if page == 1 else logging.INFO,
+                    "%s: max_pages = %d, but %s has no next page (%s)",
+                    channel.name,
+                    channel.max_pages,
+                    response.url,
+                    "the seed's next selector matched nothing"
+                    if self.source.listing.next
+                    else "no rel=next link; give [listing] next",
+                )
         return Listing(list(self.entries(response)), follow)
+
+    def next_page(self, response: Response) -> str | None:
+        """The listing's next page: the seed's ``next`` selector, else the page's own
+        ``<link rel="next">`` or ``<a rel="next">``."""
+        queries = [self.source.listing.next] if self.source.listing.next else []
+        queries += ["link[rel~=next]::attr(href)", "a[rel~=next]::attr(href)"]
+        for query in queries:
+            found = select(response, query).get()
+            if found and found.strip():
+                return found.strip()
+        return None
 
     def entries(self, response: Response) -> Iterator[ListingEntry]:
         rules = self.source.listing
