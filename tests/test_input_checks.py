@@ -97,3 +97,36 @@ def test_a_seed_field_may_be_a_list_of_selectors_tried_in_order(tmp_path, serve)
     bad.write_text(bad.read_text().replace('[".story-body", ".story"]', "[]"), "utf-8")
     proc = scrapy("crawl", "lists", "-s", f"SEEDS_DIR={seeds}")
     assert proc.returncode == 1 and "article.body: an empty list of selectors" in proc.stderr
+
+
+def test_rel_canonical_names_the_article(tmp_path, serve):
+    """Two addresses of one article, each declaring <link rel="canonical"> to the same page of
+    an allowed domain: one article under that address. A canonical on another domain is not
+    taken."""
+    root = tmp_path / "site"
+    root.mkdir()
+    server = serve(root)
+    page = (
+        "<html><head><title>{t}</title><link rel='canonical' href='{c}'></head><body>"
+        "<h1>{t}</h1><div class='c'><p>The text of {t}.</p></div></body></html>"
+    )
+    (root / "story.html").write_text(page.format(t="Story", c="/story.html"))
+    (root / "print.html").write_text(page.format(t="Story", c=f"{server.base_url}/story.html"))
+    (root / "other.html").write_text(page.format(t="Other", c="https://elsewhere.example/x"))
+    (root / "index.html").write_text(
+        "<a class='s' href='/print.html'>p</a><a class='s' href='/story.html'>s</a>"
+        "<a class='s' href='/other.html'>o</a>"
+    )
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "canon.toml").write_text(
+        f'site = "Canon"\nallowed_domains = ["127.0.0.1"]\n[[channels]]\nname = "A"\n'
+        f'url = "{server.base_url}/index.html"\n[listing]\nlink = "a.s::attr(href)"\n'
+        '[article]\nbody = ".c"\n',
+        "utf-8",
+    )
+    result = crawl("canon", seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    urls = sorted(line["url"] for line in result.feed_lines("canon"))
+    assert urls == [f"{server.base_url}/other.html", f"{server.base_url}/story.html"]
+    assert result.report("canon")["dropped"] == {"duplicate_in_run": 1}

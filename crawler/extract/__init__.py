@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from parsel import Selector
@@ -31,7 +31,7 @@ from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields, reconc
 from crawler.extract.metadata import jsonld_fields, meta_fields
 from crawler.extract.rules import seed_fields
 from crawler.items import Article
-from crawler.seeds import ArticleRules
+from crawler.seeds import ArticleRules, host_in_domains
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -77,6 +77,9 @@ class ExtractOptions:
     categories: tuple[str, ...] = ()
     # Query parameters removed from the article's URL (TRACKING_PARAMS).
     tracking_params: tuple[str, ...] = ()
+    # Domains a page's <link rel="canonical"> may name (the seed's allowed_domains); empty:
+    # the page's own host only.
+    allowed_domains: tuple[str, ...] = ()
     # What the listing page said of the article.
     channel: str | None = None
     listing_date: datetime | None = None
@@ -95,6 +98,7 @@ class ExtractOptions:
             source=source.name,
             site=source.site,
             categories=categories,
+            allowed_domains=source.allowed_domains,
             **values,  # type: ignore[arg-type]
         )
 
@@ -228,6 +232,20 @@ def _uncut_title(title: Found, headline: str | None) -> Found:
     return title
 
 
+def declared_canonical(selector: Selector, options: ExtractOptions) -> str | None:
+    """The page's ``<link rel="canonical">``, absolute, when it names a page of an allowed
+    domain (of the page's own host without allowed domains): one article reached at two
+    addresses is one article, keyed and exported under the address the page declares."""
+    href = selector.xpath("//link[@rel='canonical'][1]/@href").get()
+    if not href or not href.strip():
+        return None
+    url = safe_url_string(urljoin(options.base_url or options.url or "", href.strip()))
+    if not url.startswith(("http://", "https://")):
+        return None
+    domains = options.allowed_domains or (urlsplit(options.url or "").hostname or "",)
+    return url if host_in_domains(url, domains) else None
+
+
 def read_date(
     text: str | None, options: ExtractOptions, url: str | None, day: str | None = None
 ) -> datetime | None:
@@ -288,7 +306,7 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
     headimg = headimg or (body.images[0] if body.images else None)
     listing_date = options.listing_date
     return Article(
-        url=canonical_url(page_url, options.tracking_params),
+        url=canonical_url(declared_canonical(page, options) or page_url, options.tracking_params),
         source=options.source,
         site=options.site,
         title=fold_spaces(value("title")) or None,

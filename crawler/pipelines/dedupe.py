@@ -72,6 +72,9 @@ class DedupePipeline:
         url = article["url"]
         if url in self.this_run:
             raise drop(self.stats, "duplicate_in_run", url)
+        # Taken before the store is asked: another copy arriving meanwhile (items are processed
+        # concurrently) is a duplicate of this run, not a second "new" article.
+        self.this_run.add(url)
         article["body_hash"] = body_hash(article["text"])
         seen = await maybe_deferred_to_future(self.seen.get(url))
         if seen is None:
@@ -83,6 +86,5 @@ class DedupePipeline:
             article["first_date"] = first.astimezone(article["date"].tzinfo)
         else:
             raise drop(self.stats, "duplicate", url)
-        self.this_run.add(url)
         self.stats.inc_value(f"articles/{article['status']}")
         return item
