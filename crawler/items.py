@@ -42,6 +42,8 @@ class Article:
     channel: str | None = None
     listing_date: datetime | None = None
     listing_title: str | None = None
+    # The listing's date was written without a year ("3小时前"): it moves from run to run.
+    listing_date_relative: bool = False
     # The rule that gave each field extracted from the page: "seed", "json-ld", "meta",
     # "readability", "heuristic" or "url".
     extracted_by: dict[str, str] = field(default_factory=dict)

@@ -169,3 +169,46 @@ def test_two_crawls_of_different_seeds_share_the_store(tmp_path, serve):
     db = sqlite3.connect(output / "state" / "seen.sqlite")
     (count,) = db.execute("SELECT count(*) FROM seen").fetchone()
     assert count == len(news.EXPORTED) + 4
+
+
+def test_relative_listing_dates_do_not_make_refresh_export_again(tmp_path, serve):
+    """A listing that dates its articles "3小时前" dates articles whose pages have no date: such
+    a date moves with the clock, so `-a refresh=1` finds them unchanged, not updated."""
+    root = tmp_path / "site"
+    (root / "a").mkdir(parents=True)
+    for n in (1, 2):
+        (root / "a" / f"{n}.html").write_text(
+            f"<html><head><title>第{n}篇</title></head><body><h1>第{n}篇</h1>"
+            f"<div class='c'><p>没有日期的第{n}篇文章正文。</p></div></body></html>",
+            "utf-8",
+        )
+    (root / "list.html").write_text(
+        "<ul>"
+        + "".join(
+            f"<li><a href='/a/{n}.html'>第{n}篇</a><span>{n}小时前</span></li>" for n in (1, 2)
+        )
+        + "</ul>",
+        "utf-8",
+    )
+    server = serve(root)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "rel.toml").write_text(
+        f'site = "Rel"\nallowed_domains = ["127.0.0.1"]\ntimezone = "Asia/Shanghai"\n'
+        f'language = "zh"\n[[channels]]\nname = "A"\nurl = "{server.base_url}/list.html"\n'
+        '[listing]\nitem = "li"\nlink = "a::attr(href)"\ndate = "span::text"\n'
+        '[article]\nbody = ".c"\n',
+        "utf-8",
+    )
+    first = crawl("rel", seeds, tmp_path / "out")
+    assert first.returncode == 0, first.stderr[-3000:]
+    lines = first.feed_lines("rel")
+    assert [(line["date_source"], line["date_relative"]) for line in lines] == [
+        ("listing", True),
+        ("listing", True),
+    ]
+    next_second()
+    again = crawl("rel", seeds, tmp_path / "out", "-a", "refresh=1")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.report("rel")["exported"] == 0
+    assert again.report("rel")["dropped"] == {"duplicate": 2}

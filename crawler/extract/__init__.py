@@ -83,6 +83,7 @@ class ExtractOptions:
     # What the listing page said of the article.
     channel: str | None = None
     listing_date: datetime | None = None
+    listing_date_relative: bool = False
     listing_title: str | None = None
     crawled_at: datetime | None = None
 
@@ -325,6 +326,7 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
         crawled_at=options.crawled_at.astimezone(tz),
         channel=options.channel,
         listing_date=listing_date.astimezone(tz) if listing_date else None,
+        listing_date_relative=options.listing_date_relative,
         listing_title=fold_spaces(options.listing_title) or None,
         extracted_by={name: found[name].rule for name in FIELDS if name in found},
     )

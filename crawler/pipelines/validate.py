@@ -62,6 +62,7 @@ class ValidatePipeline:
             raise drop(self.stats, "no_date", url)
         elif article.get("listing_date"):
             article["date"], article["date_source"] = article["listing_date"], "listing"
+            article["date_relative"] = bool(article.get("listing_date_relative"))
         else:
             article["crawled_at"] = article.get("crawled_at") or datetime.now(UTC)
             article["date"], article["date_source"] = article["crawled_at"], "crawled"

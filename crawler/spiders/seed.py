@@ -107,6 +107,7 @@ class SeedSpider(ArticlePages, Spider):
                 cb_kwargs={
                     "channel": channel.name,
                     "listing_date": listing_date,
+                    "listing_relative": newer_than is None and listing_date is not None,
                     "listing_title": entry.title,
                 },
                 # IncrementalMiddleware drops it if the seen-store says it is not needed.
@@ -164,6 +165,7 @@ class SeedSpider(ArticlePages, Spider):
         channel: str | None,
         listing_date: datetime | None,
         listing_title: str | None,
+        listing_relative: bool = False,
     ) -> Iterator[Article | Request]:
         self.crawler.stats.inc_value("article/pages")
         kind = not_a_page(response)
@@ -176,6 +178,7 @@ class SeedSpider(ArticlePages, Spider):
             tracking_params=self.tracking_params,
             channel=channel,
             listing_date=listing_date,
+            listing_date_relative=listing_relative,
             listing_title=listing_title,
         )
         article = extract_article(response, options)
