@@ -23,6 +23,9 @@ EXPORTERS = {
 # Also enable every exporter that an installed package declares in the crawler.exporters
 # entry-point group (EXPORTERS = {name: None} disables one).
 EXPORTERS_ENTRY_POINTS = True
+# Where the site showing our output lives ("https://news.example"): feeds give local image
+# copies under it; unset, feeds give images their original addresses.
+SITE_URL = ""
 # Entries in each source's Atom and RSS feeds (SyndicationExporter), newest first.
 FEED_MAX_ENTRIES = 50
 # An article whose body HTML is larger than this (bytes) is dropped as too_large.

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import feedparser
 import lxml.html
+import pytest
 from hostile import HOSTILE_BODIES, HOSTILE_TEXTS
 
 from conftest import export_run, make_article, make_source
@@ -92,3 +93,24 @@ def test_feeds_are_valid_xml_with_control_characters(tmp_path):
     for kind in ("atom", "rss"):
         (entry,) = entries(tmp_path, source, kind)
         assert entry.title == "abcd"
+
+
+@pytest.mark.parametrize("site_url", ["", "https://news.example/"])
+def test_feed_images_are_absolute(tmp_path, site_url):
+    """A body pointing at local copies (/images/full/x.jpg) is no use to a feed reader: the
+    entry gives SITE_URL + the path, or, without SITE_URL, the image's original address."""
+    source = make_source()
+    image = {"url": "https://cdn.example/a.jpg", "path": "full/abc.jpg", "checksum": "0"}
+    article = make_article(
+        1,
+        source,
+        body_html='<p>Text.</p><img src="/images/full/abc.jpg">',
+        images=[image],
+    )
+    export_run(tmp_path, source, [article], EXPORTERS=SYNDICATION, SITE_URL=site_url)
+    want = "https://news.example/images/full/abc.jpg" if site_url else image["url"]
+    for kind in ("atom", "rss"):
+        (entry,) = entries(tmp_path, source, kind)
+        content = entry.content[0].value
+        assert f'src="{want}"' in content, kind
+        assert 'src="/images/' not in content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -70,7 +71,7 @@ class SyndicationExporter(Exporter):
             "updated": (article.get("updated") or article["date"]).isoformat(),
             "categories": article["categories"],
             "summary": (article.get("text") or "")[:SUMMARY_LENGTH],
-            "content": article["body_html"],
+            "content": self.feed_body(article),
         }
         source = article["source"]
         fd = self.journals.get(source)
@@ -81,6 +82,19 @@ class SyndicationExporter(Exporter):
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
         os.write(fd, line)
         os.fsync(fd)
+
+    def feed_body(self, article: ItemAdapter) -> str:
+        """The body for a feed reader, which knows no site of ours: images pointing at local
+        copies (IMAGES_URL_PREFIX + path) get SITE_URL before them, or, without SITE_URL,
+        their original address back."""
+        body = article["body_html"] or ""
+        prefix = self.settings.get("IMAGES_URL_PREFIX") or ""
+        site = (self.settings.get("SITE_URL") or "").rstrip("/")
+        for image in article.get("images") or []:
+            local = f'src="{prefix}{image["path"]}"'
+            target = f"{site}{prefix}{image['path']}" if site else image["url"]
+            body = body.replace(local, f'src="{html.escape(target)}"')
+        return body
 
     def newest_entries(self, journal: Path) -> list[dict[str, Any]]:
         """A journal's newest entries, one per URL (its latest version), newest first."""
