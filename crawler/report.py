@@ -60,6 +60,7 @@ class CrawlReport:
             "export_errors": _group(stats, "export/errors/"),
             "images": {
                 "kept": stats.get("images/kept", 0),
+                "removed": stats.get("images/removed", 0),
                 "failed": _group(stats, "images/failed/"),
             },
             "requests": stats.get("downloader/request_count", 0),

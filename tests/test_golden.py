@@ -74,4 +74,4 @@ def test_other_channel_and_columns(guancha):
     assert "/GuanChaZheTouTiao/list_2.shtml" in server.paths()
     report = result.report("guancha")
     assert report["offsite_filtered"] == 1
-    assert report["images"] == {"kept": 2, "failed": {}}
+    assert report["images"] == {"kept": 2, "removed": 0, "failed": {}}

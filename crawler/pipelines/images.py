@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+# Failures that say the image is not there or is no picture: removed from the article. Others
+# (too large, a network error, a host not asked) keep the image at its remote address.
+BROKEN = frozenset({"http_error", "too_small", "not_an_image", "empty"})
+
+
 class ImageNotKept(_MediaRequestFiltered):
     """An image that failed, already counted and logged in one line.
 
@@ -115,13 +120,18 @@ class ArticleImagesPipeline(ImagesPipeline):
         # a browser showing the page asks them (the page itself obeyed robots.txt; the
         # robots.txt request of a CDN would be filtered as offsite and counted as such).
         meta = {"allow_offsite": True, "dont_obey_robotstxt": True}
-        requests = []
-        for url in article.get("image_urls") or []:
-            if self.domains and not host_in_domains(url, self.domains):
-                self.stats.inc_value("images/failed/not_in_image_domains")
-                continue
-            requests.append(Request(url, headers=headers, meta=meta, callback=NO_CALLBACK))
-        return requests
+        skipped = len(article.get("image_urls") or []) - len(self.wanted(article))
+        if skipped:
+            self.stats.inc_value("images/failed/not_in_image_domains", skipped)
+        return [
+            Request(url, headers=headers, meta=meta, callback=NO_CALLBACK)
+            for url in self.wanted(article)
+        ]
+
+    def wanted(self, article: ItemAdapter) -> list[str]:
+        """The article's images that are asked: all, or those on IMAGES_DOMAINS."""
+        urls = article.get("image_urls") or []
+        return [url for url in urls if not self.domains or host_in_domains(url, self.domains)]
 
     def media_failed(
         self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo
@@ -142,9 +152,31 @@ class ArticleImagesPipeline(ImagesPipeline):
         ]
         article["images"] = kept
         self.stats.inc_value("images/kept", len(kept))
+        broken = {
+            url
+            for (ok, result), url in zip(results, self.wanted(article), strict=False)
+            if not ok and isinstance(result.value, ImageNotKept) and str(result.value) in BROKEN
+        }
+        if broken:
+            self.remove_broken(article, broken)
         if self.rewrite and kept:
             self.point_at_copies(article, {image["url"]: image["path"] for image in kept})
         return item
+
+    def remove_broken(self, article: ItemAdapter, broken: set[str]) -> None:
+        """Images that are not there or no pictures (a 404, a tracking pixel, not an image) out
+        of the body, and out of headimg and thumbnail; counted under images/removed."""
+        root = lxml.html.fragment_fromstring(article["body_html"], create_parent="div")
+        removed = 0
+        for img in list(root.iter("img")):
+            if img.get("src") in broken:
+                img.drop_tree()
+                removed += 1
+        article["body_html"] = inner_html(root)
+        if article.get("headimg") in broken:
+            article["headimg"] = article["thumbnail"] = None
+            removed += 1
+        self.stats.inc_value("images/removed", removed)
 
     def point_at_copies(self, article: ItemAdapter, paths: dict[str, str]) -> None:
         """Body images, headimg and thumbnail rewritten to the local copies that exist."""
