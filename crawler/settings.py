@@ -1,11 +1,19 @@
 """Every default of the crawler in one place; each is overridable with ``-s NAME=VALUE``."""
 
+from pathlib import Path
+
+from scrapy.utils.conf import closest_scrapy_cfg
+
+# The project's folder, where scrapy.cfg is (found from the working directory, as Scrapy finds
+# its project): seeds/ and output/ are there, from whichever subfolder a command is run.
+PROJECT_DIR = Path(closest_scrapy_cfg() or "scrapy.cfg").resolve().parent
+
 BOT_NAME = "crawler"
 
 # Spiders are made from seed files, one per seeds/NAME.toml.
 SPIDER_LOADER_CLASS = "crawler.spiderloader.SeedSpiderLoader"
-# Where seed files are read (relative paths are read from the working directory).
-SEEDS_DIR = "seeds"
+# Where seed files are read (a relative path given with -s is read from the working directory).
+SEEDS_DIR = str(PROJECT_DIR / "seeds")
 # Python modules holding spiders of one's own, loaded beside the seeds' spiders; `scrapy
 # genspider` writes new ones into NEWSPIDER_MODULE.
 SPIDER_MODULES = ["crawler.spiders.custom"]
@@ -14,7 +22,7 @@ NEWSPIDER_MODULE = "crawler.spiders.custom"
 COMMANDS_MODULE = "crawler.commands"
 
 # Root of everything a crawl writes.
-OUTPUT_DIR = "output"
+OUTPUT_DIR = str(PROJECT_DIR / "output")
 # Exporters run by ExportPipeline, {dotted path: {options}}, like ITEM_PIPELINES.
 EXPORTERS = {
     "crawler.exporters.jsonl.JsonLinesExporter": {},

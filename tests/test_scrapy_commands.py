@@ -68,3 +68,13 @@ def test_check_checks_the_seeds(tmp_path, news_site):
     (seeds / "broken.toml").unlink()
     good = scrapy("check", "-s", f"SEEDS_DIR={seeds}")
     assert good.returncode == 0, good.stderr[-2000:]
+
+
+def test_commands_from_a_subfolder_use_the_project_folders():
+    """Run from a subfolder of the project, seeds/ and output/ are the project's (where
+    scrapy.cfg is), not the subfolder's."""
+    listed = scrapy("list", cwd=ROOT / "crawler")
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    assert set(listed.stdout.split()) >= {"demo", "guancha"}
+    output = scrapy("settings", "--get", "OUTPUT_DIR", cwd=ROOT / "crawler" / "spiders")
+    assert output.stdout.strip() == str(ROOT / "output")
