@@ -212,3 +212,44 @@ def test_relative_listing_dates_do_not_make_refresh_export_again(tmp_path, serve
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.report("rel")["exported"] == 0
     assert again.report("rel")["dropped"] == {"duplicate": 2}
+
+
+def test_raising_max_pages_backfills_the_deeper_pages(tmp_path, serve):
+    """A first crawl that read one listing page, then max_pages raised to 3: the next crawl does
+    not stop at the first page of seen articles but reads pages 2 and 3 (backfill); the one after
+    it, the channel read down to max_pages once, stops at page 1."""
+    root = tmp_path / "site"
+    (root / "a").mkdir(parents=True)
+    for n in range(1, 7):
+        (root / "a" / f"{n}.html").write_text(
+            f"<html><head><title>Story {n}</title></head><body><h1>Story {n}</h1>"
+            f"<div class='c'><p>The text of story {n}.</p></div></body></html>"
+        )
+    for page in (1, 2, 3):
+        more = f"<a class='next' href='/p{page + 1}.html'>more</a>" if page < 3 else ""
+        links = "".join(f"<a class='s' href='/a/{n}.html'>s</a>" for n in (2 * page - 1, 2 * page))
+        (root / f"p{page}.html").write_text(f"<html><body>{links}{more}</body></html>")
+    server = serve(root)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+
+    def run(max_pages: int):
+        (seeds / "deep.toml").write_text(
+            f'site = "Deep"\nallowed_domains = ["127.0.0.1"]\n[[channels]]\nname = "A"\n'
+            f'url = "{server.base_url}/p1.html"\nmax_pages = {max_pages}\n[listing]\n'
+            'link = "a.s::attr(href)"\nnext = "a.next::attr(href)"\n[article]\nbody = ".c"\n',
+            "utf-8",
+        )
+        server.hits.clear()
+        next_second()
+        result = crawl("deep", seeds, tmp_path / "out")
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result, [p for p in server.paths() if p.startswith("/p")]
+
+    first, listed = run(1)
+    assert listed == ["/p1.html"] and first.report("deep")["exported"] == 2
+    second, listed = run(3)
+    assert sorted(listed) == ["/p1.html", "/p2.html", "/p3.html"]
+    assert second.report("deep")["exported"] == 4
+    _, listed = run(3)
+    assert listed == ["/p1.html"]
