@@ -109,6 +109,8 @@ def test_crawl_and_extract_agree_on_the_corpus(crawled, lang):
         for name in ("title", "author", "text", "updated", "headimg"):
             if name == "title" and "title" not in page["extracted_by"]:
                 continue
+            if name == "headimg" and line["headimg"] is None:
+                continue  # the crawl asked for it and found it broken (a 404): removed
             assert line[name] == page[name], (line["url"], name)
         if line["date_source"] == "page" and not line["date_relative"]:
             assert line["date"] == page["date"], line["url"]
