@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -26,7 +25,6 @@ from crawler.extract.dates import is_relative, parse_date
 from crawler.items import Article
 from crawler.seeds import Channel, Source, host_in_domains
 from crawler.spiders.channels import channel_handlers
-from crawler.spiders.depths import ChannelDepths
 from crawler.spiders.pages import ArticlePages
 from crawler.stores.extension import SeenStoreExtension
 from crawler.urls import strip_tracking
@@ -66,13 +64,7 @@ class SeedSpider(ArticlePages, Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.tracking_params = tuple(crawler.settings.getlist("TRACKING_PARAMS"))
         spider.channel_handlers = channel_handlers(spider.source, crawler.settings)
-        output = Path(crawler.settings.get("OUTPUT_DIR"))
-        spider.depths = ChannelDepths(output / "state" / "channels" / f"{spider.name}.json")
         return spider
-
-    def closed(self, reason: str) -> None:
-        if reason == "finished":
-            self.depths.save()
 
     def make_request(self, url: str, callback: Any, **kwargs: Any) -> Request:
         """Every request of the spider is made here (listing pages, feeds, sitemaps, article
@@ -123,17 +115,13 @@ class SeedSpider(ArticlePages, Spider):
                 if onsite and not self.refresh
                 else {},
             )
-        self.depths.read(channel, page, last=not listing.follow)
-        # Stopping early at a page of seen articles is safe once a finished crawl has read the
-        # channel down to max_pages; until then it is read to the end (backfill).
-        stop_on_seen = self.source.stop_on_seen and self.depths.covered(channel)
-        if listing.entries and not wanted and stop_on_seen:
+        if listing.entries and not wanted and self.source.stop_on_seen:
             # Every entry was offsite or older than -a since: nothing to go on for.
             self.crawler.stats.inc_value("listing/stopped_on_seen")
             self.logger.info("Nothing new on %s: %s stops here", response.url, channel.name)
             return
         # IncrementalMiddleware drops these too when it dropped every article of the page.
-        next_meta = {"stop_on_seen": True} if stop_on_seen else {}
+        next_meta = {"stop_on_seen": True} if self.source.stop_on_seen else {}
         for follow in listing.follow:
             # The channel's next pages: next page, child sitemaps, an advertised feed.
             if not self.is_web(follow.url, "listing"):
