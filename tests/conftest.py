@@ -125,6 +125,23 @@ def extracted_lines(seeds: Path, seed: str, urls: list[str]) -> dict[str, dict]:
     return {line["url"]: line for line in lines}
 
 
+def one_channel_seed(
+    tmp_path: Path, name: str, url: str, link: str, article: str = "", **top: str
+) -> Path:
+    """A seeds folder holding seed ``name``: one channel at ``url`` on 127.0.0.1, the listing's
+    ``link`` (a TOML value: a quoted selector or a list of them), ``[article]`` lines."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir(exist_ok=True)
+    extra = "".join(f"{key} = {value}\n" for key, value in top.items())
+    (seeds / f"{name}.toml").write_text(
+        f'site = "{name.title()}"\nallowed_domains = ["127.0.0.1"]\n{extra}'
+        f'[[channels]]\nname = "All"\nurl = "{url}"\n[listing]\nlink = {link}\n'
+        + (f"[article]\n{article}\n" if article else ""),
+        "utf-8",
+    )
+    return seeds
+
+
 def next_second() -> None:
     """Feeds are named by their run's start, to the second: give each run its own second."""
     time.sleep(1 - time.time() % 1 + 0.01)

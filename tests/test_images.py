@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from PIL import Image
 
-from conftest import crawl, read_jsonl, scrapy, split_post
+from conftest import crawl, one_channel_seed, read_jsonl, scrapy, split_post
 
 KEPT = ["/img/big.png", "/img/lazy.jpg"]
 HEAD = "/img/head.jpg"
@@ -157,13 +157,8 @@ def test_images_on_another_host_are_downloaded(tmp_path, serve):
         "<time datetime='2022-04-09T10:00:00+08:00'></time><div class='c'>"
         f"<p>Text of the story.</p><p><img src='{cdn}/img/cdn.png'></p></div></body></html>"
     )
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "cdn.toml").write_text(
-        f'site = "CDN"\nallowed_domains = ["127.0.0.1"]\n[[channels]]\nname = "All"\n'
-        f'url = "{server.base_url}/list.html"\n[listing]\nlink = "h2 a::attr(href)"\n'
-        '[article]\nbody = ".c"\n',
-        "utf-8",
+    seeds = one_channel_seed(
+        tmp_path, "cdn", f"{server.base_url}/list.html", '"h2 a::attr(href)"', 'body = ".c"'
     )
     result = crawl("cdn", seeds, tmp_path / "out")
     assert result.returncode == 0, result.stderr[-3000:]

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from conftest import crawl, scrapy
+from conftest import crawl, one_channel_seed, scrapy
 from crawler.seeds import load_seed
 from sites import news
 
@@ -78,13 +78,12 @@ def test_a_seed_field_may_be_a_list_of_selectors_tried_in_order(tmp_path, serve)
         "<a class='s' href='/inner.html'>Inner story</a><a class='s' href='/outer.html'>Outer</a>"
     )
     server = serve(root)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "lists.toml").write_text(
-        f'site = "Lists"\nallowed_domains = ["127.0.0.1"]\n[[channels]]\nname = "A"\n'
-        f'url = "{server.base_url}/index.html"\n[listing]\nlink = ["a.none::attr(href)", '
-        '"a.s::attr(href)"]\n[article]\nbody = [".story-body", ".story"]\n',
-        "utf-8",
+    seeds = one_channel_seed(
+        tmp_path,
+        "lists",
+        f"{server.base_url}/index.html",
+        '["a.none::attr(href)", "a.s::attr(href)"]',
+        'body = [".story-body", ".story"]',
     )
     result = crawl("lists", seeds, tmp_path / "out")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -117,13 +116,8 @@ def test_rel_canonical_names_the_article(tmp_path, serve):
         "<a class='s' href='/print.html'>p</a><a class='s' href='/story.html'>s</a>"
         "<a class='s' href='/other.html'>o</a>"
     )
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "canon.toml").write_text(
-        f'site = "Canon"\nallowed_domains = ["127.0.0.1"]\n[[channels]]\nname = "A"\n'
-        f'url = "{server.base_url}/index.html"\n[listing]\nlink = "a.s::attr(href)"\n'
-        '[article]\nbody = ".c"\n',
-        "utf-8",
+    seeds = one_channel_seed(
+        tmp_path, "canon", f"{server.base_url}/index.html", '"a.s::attr(href)"', 'body = ".c"'
     )
     result = crawl("canon", seeds, tmp_path / "out")
     assert result.returncode == 0, result.stderr[-3000:]
