@@ -111,21 +111,23 @@ def half_of(record: dict[str, Any]) -> str:
 
 # --- extractors: html bytes, url, language -> {body (text), title, date (YYYY-MM-DD), author} ---
 
-# The timezone a seed of a site in this language would give (others: UTC).
-SEED_TIMEZONES = {"zh": "Asia/Shanghai"}
+# The timezone a seed of a site in this language would give. Elsewhere the sites' zones are
+# unknown: None keeps the offset each page gives, as a seed naming the site's zone would (a
+# page declaring 19:53-05:00 stays on its day instead of moving to the next one in UTC).
+SEED_TIMEZONES: dict[str, str | None] = {"zh": "Asia/Shanghai"}
 
 
 def ours(html: bytes, url: str | None, lang: str) -> dict[str, Any]:
     """What a crawl exports: the page as the response a crawl gets, through extract_article
-    with the options the spider gives it, as if from a seed of the page's language: Chinese
-    pages in Asia/Shanghai, others in UTC. A crawl writes dates in its seed's timezone and a
-    day is judged in it, so a page declaring 19:53-05:00 is dated the next day in UTC."""
+    with the options the spider gives it, as if from a seed of the page's site: Chinese pages
+    in Asia/Shanghai, others in the offset the page gives (the site's zone). A crawl writes
+    dates in its seed's timezone and a day is judged in it."""
     from scrapy.http import HtmlResponse
 
     from crawler.extract import ExtractOptions, extract_article
 
     response = HtmlResponse(url or "http://127.0.0.1/page.html", body=html)
-    tz = SEED_TIMEZONES.get(lang, "UTC")
+    tz = SEED_TIMEZONES.get(lang)
     article = extract_article(response, ExtractOptions(language=lang, timezone=tz))
     return {
         "body": article.text or "",

@@ -156,3 +156,29 @@ def test_declared_offsets(text, declares):
 def test_dates_found_in_a_byline(text, forms, found):
     (date,) = find_dates(text, forms)
     assert date.text == (found or "Sat Mar 20 20:39:33 +0800 2021")
+
+
+def test_without_a_seed_timezone_a_date_keeps_the_offset_the_page_gives():
+    """timezone=None (no seed, as `scrapy extract` without --seed could say and the benchmark
+    uses for sites of unknown zone): a date with an offset stays on the day the site wrote;
+    a seed's zone converts it; a naive date is read in UTC."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.extract import ExtractOptions, extract_article
+
+    def page(date: str) -> HtmlResponse:
+        html = (
+            '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+            f'"headline": "Late", "datePublished": "{date}"}}</script></head><body><article>'
+            + "<p>Text of the late story, long enough to be a body.</p>" * 5
+            + "</article></body></html>"
+        )
+        return HtmlResponse("https://example.com/late.html", body=html.encode())
+
+    kept = extract_article(page("2023-11-08T23:30:00-05:00"), ExtractOptions(timezone=None))
+    assert kept.date == datetime(2023, 11, 8, 23, 30, tzinfo=ZoneInfo("America/New_York"))
+    assert kept.date.utcoffset() == timedelta(hours=-5)
+    utc = extract_article(page("2023-11-08T23:30:00-05:00"), ExtractOptions(timezone="UTC"))
+    assert (utc.date.date().isoformat(), utc.date.utcoffset()) == ("2023-11-09", timedelta(0))
+    naive = extract_article(page("2023-11-08T23:30:00"), ExtractOptions(timezone=None))
+    assert naive.date == datetime(2023, 11, 8, 23, 30, tzinfo=UTC)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, tzinfo
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -62,15 +62,17 @@ class ExtractOptions:
 
     ``url`` is the page's URL and ``base_url`` the document's base URL (its ``<base href>``
     resolved against ``url``); both are filled from the response when left None. Dates the
-    page gives without an offset are read in ``timezone`` (an IANA name), relative ones from
-    ``crawled_at``. ``source``, ``site`` and ``categories`` are copied onto the article;
+    page gives without an offset are read in ``timezone`` (an IANA name) and every date is
+    given in it; ``timezone=None`` (no seed: the site's zone unknown) reads those in UTC and
+    keeps the offset a page gives, so a date is on the day the site wrote. Relative dates are
+    read from ``crawled_at``. ``source``, ``site`` and ``categories`` are copied onto the article;
     ``site`` is also the author when the page names none.
     """
 
     url: str | None = None
     base_url: str | None = None
     language: str = "en"
-    timezone: str = "UTC"
+    timezone: str | None = "UTC"
     rules: ArticleRules = field(default_factory=ArticleRules)
     source: str | None = None
     site: str | None = None
@@ -104,8 +106,8 @@ class ExtractOptions:
         )
 
     @property
-    def tzinfo(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    def tzinfo(self) -> tzinfo:
+        return ZoneInfo(self.timezone) if self.timezone else UTC
 
 
 def page_selector(response: Response) -> Selector:
@@ -274,7 +276,9 @@ def read_date(
             if again is not None and again.astimezone(tz).date() == on:
                 value = again
                 break
-    return value.astimezone(tz) if value is not None else None
+    if value is None or options.timezone is None:
+        return value
+    return value.astimezone(tz)
 
 
 def extract_article(response: Response, options: ExtractOptions | None = None) -> Article:
