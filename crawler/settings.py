@@ -143,3 +143,8 @@ IMAGES_REWRITE = True
 IMAGES_URL_PREFIX = "/images/"
 # Larger responses, images included, are refused.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+
+# `scrapy report` (OUTPUT_DIR/report.html): the newest runs drawn in each source's chart, and
+# the latest articles listed under it.
+DASHBOARD_RUNS = 100
+DASHBOARD_ARTICLES = 10
