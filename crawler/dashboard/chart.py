@@ -81,7 +81,7 @@ def chart(runs: Sequence[RunSummary]) -> Chart | None:
     points = tuple(Point(x(run.time.timestamp()), y(run.new_articles), run) for run in runs)
     values = [0, top_value] if top_value % 2 else [0, top_value // 2, top_value]
     y_ticks = tuple(Tick(y(value), str(value)) for value in values)
-    stamp = "%Y-%m-%d %H:%M"
+    stamp = "%Y-%m-%d %H:%M:%S"
     x_ticks = (Tick(points[0].x, runs[0].time.strftime(stamp)),)
     if len(runs) > 1:
         x_ticks += (Tick(points[-1].x, runs[-1].time.strftime(stamp)),)

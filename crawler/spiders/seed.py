@@ -46,8 +46,9 @@ class SeedSpider(ArticlePages, Spider):
     """Crawls one Source; the spider loader makes one subclass per seed file."""
 
     source: ClassVar[Source]
-    # The -a arguments of a seed's crawl; Scrapyd adds _job to every crawl it starts.
-    ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job")
+    # The -a arguments of a seed's crawl; Scrapyd adds _job to every crawl it starts, and
+    # _version to one scheduled with schedule.json's _version.
+    ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job", "_version")
 
     def __init__(
         self, *args: Any, refresh: str | None = None, since: str | None = None, **kwargs: Any
