@@ -35,9 +35,15 @@ RELATED_SHARE = 0.3
 # the label alone (with the list of links that follows it).
 TEASER = re.compile(
     r"^\W*(?:read (?:more|also)|also read|see also|related|more on this|recommended"
-    r"|lesen sie (?:auch|mehr)|mehr zum thema|mehr dazu|auch interessant|siehe auch|weiterlesen"
-    r"|das könnte sie auch interessieren|(?:à )?lire aussi|voir aussi|leer más|lea también"
-    r"|(?:también )?te puede interesar|leggi anche|leia (?:também|mais)"
+    r"|lesen sie (?:auch|mehr)|lies (?:auch|mehr)|auch lesen|mehr zum thema|mehr dazu"
+    r"|auch interessant"
+    r"|siehe auch|weiterlesen|empfohlene (?:beiträge|artikel)|weitere (?:beiträge|artikel)"
+    r"|(?:das )?(?:könnte|dürfte) (?:sie|dich) (?:auch )?interessieren"
+    r"|das thema könnte (?:sie|dich) auch interessieren"
+    r"|(?:à )?lire aussi|voir aussi|leer más|lea también|lee también|te recomendamos"
+    r"|(?:también )?te puede interesar|leggi anche|potrebbe interessarti"
+    r"|leia (?:também|mais)|veja também|lees (?:ook|meer)|czytaj (?:też|także|również|więcej)"
+    r"|zobacz (?:też|także|również)|читайте также"
     r"|相关(?:阅读|新闻|文章|链接|推荐)|延伸阅读|推荐阅读)\b",
     re.I,
 )
