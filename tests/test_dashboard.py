@@ -53,7 +53,7 @@ def rendered_dom(page: Path, profile: Path) -> Selector:
     return Selector(text=proc.stdout)
 
 
-def report(output: Path, seeds: Path, *args: str) -> subprocess.CompletedProcess:
+def report_of(output: Path, seeds: Path, *args: str) -> subprocess.CompletedProcess:
     proc = scrapy("report", "-s", f"OUTPUT_DIR={output}", "-s", f"SEEDS_DIR={seeds}", *args)
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     return proc
@@ -87,7 +87,7 @@ def test_dashboard_of_real_crawls_in_chromium(tmp_path, serve):
     down = crawl("wire", seeds, output)
     assert down.returncode == 1 and "could be fetched" in down.stderr
 
-    made = report(output, seeds, "-s", "DASHBOARD_ARTICLES=50")
+    made = report_of(output, seeds, "-s", "DASHBOARD_ARTICLES=50")
     assert made.returncode == 0, made.stderr[-3000:]
     page = output / "report.html"
     dom = rendered_dom(page, tmp_path / "profile")
@@ -166,7 +166,7 @@ def test_hostile_reports_and_feeds_are_shown_as_text(tmp_path):
     output, seeds = tmp_path / "output", tmp_path / "seeds"
     seeds.mkdir()
     names, titles = hostile_output(output)
-    made = report(output, seeds, "-s", f"DASHBOARD_ARTICLES={len(titles)}")
+    made = report_of(output, seeds, "-s", f"DASHBOARD_ARTICLES={len(titles)}")
     assert made.returncode == 0, made.stderr[-3000:]
     dom = rendered_dom(output / "report.html", tmp_path / "profile")
 
@@ -207,7 +207,7 @@ def test_older_and_damaged_reports(tmp_path):
     (folder / "20240104T000000Z.json").write_text("[1, 2]", "utf-8")
     (folder / "20240105T000000Z.json").write_bytes(b'{"new": "\xff\xfe"}')
 
-    made = report(output, seeds)
+    made = report_of(output, seeds)
     assert made.returncode == 0, made.stderr
     warnings = [line for line in made.stderr.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 3, made.stderr
@@ -226,3 +226,26 @@ def test_older_and_damaged_reports(tmp_path):
     last_run = page.css("section.source > p:nth-of-type(1)").xpath("string()").get()
     assert "— new" in last_run
     assert page.css("section.source .badge::text").get() == "unknown"
+
+
+def test_coverage_is_the_last_exporting_runs(tmp_path):
+    """A last run that found nothing new has no shares: the coverage shown is that of the
+    newest run that exported articles, named."""
+    output, seeds = tmp_path / "output", tmp_path / "seeds"
+    seeds.mkdir()
+    folder = output / "reports" / "src"
+    folder.mkdir(parents=True)
+    shares = {"articles": 4, "author": 0.5, "date": 1.0, "headimg": 0.25, "text": 0.0}
+    empty = {"articles": 0, "author": None, "date": None, "headimg": None, "text": None}
+    for run, new, coverage in [("20240101T000000Z", 4, shares), ("20240101T001000Z", 0, empty)]:
+        report = {"source": "src", "run": run, "new": new, "coverage": coverage, "health": "ok"}
+        (folder / f"{run}.json").write_text(json.dumps(report), "utf-8")
+    made = report_of(output, seeds)
+    assert made.returncode == 0, made.stderr
+    page = Selector(text=(output / "report.html").read_text("utf-8"))
+    heading = page.xpath("//h3[starts-with(., 'Coverage')]/text()").get()
+    assert heading == "Coverage of run 20240101T000000Z, the last that exported articles"
+    rows = [r.css("td::text").getall()[:2] for r in page.css("table.coverage tr")]
+    assert rows == [["articles exported", "4"], ["an author other than the site's name", "50%"],
+                    ["a date from the page", "100%"], ["a head image", "25%"],
+                    ["a text over 200 characters", "0%"]]  # fmt: skip

@@ -37,6 +37,15 @@ class SourceView:
         return self.history.last
 
     @property
+    def coverage_run(self) -> RunSummary | None:
+        """The newest run that exported articles, whose coverage is shown (the last run's
+        shares are empty when it found nothing new); else the last run."""
+        for run in reversed(self.history.runs):
+            if run.coverage_articles:
+                return run
+        return self.last
+
+    @property
     def state(self) -> str:
         """ "bad seed", "no run", or the last run's health: "failed", "ok" or "unknown"."""
         if self.history.seed_error:
