@@ -206,26 +206,31 @@ def test_older_and_damaged_reports(tmp_path):
     (folder / "20240103T000000Z.json").write_text('{"source": "old", "new": 4', "utf-8")
     (folder / "20240104T000000Z.json").write_text("[1, 2]", "utf-8")
     (folder / "20240105T000000Z.json").write_bytes(b'{"new": "\xff\xfe"}')
+    (seeds / "broken.toml").write_text('site = "B"\nallowed_domains = ["x"]\n', "utf-8")
 
     made = report_of(output, seeds)
     assert made.returncode == 0, made.stderr
     warnings = [line for line in made.stderr.splitlines() if line.startswith("warning: ")]
-    assert len(warnings) == 3, made.stderr
+    assert len(warnings) == 4, made.stderr
     said = "\n".join(warnings)
     assert "20240103T000000Z.json: not a run report: not JSON (Expecting" in said
     assert "20240104T000000Z.json: not a run report: a JSON list, not an object" in said
     assert "20240105T000000Z.json: not a run report: not UTF-8 text" in said
+    assert "warning: bad seed: " in said and "broken.toml: channels: missing" in said
 
     page = Selector(text=(output / "report.html").read_text("utf-8"))
     assert len(page.css(".problems li")) == 3
+    broken = page.css("section.source[data-source=broken]")
+    assert broken.css(".badge::text").get() == "bad seed"
+    assert "broken.toml: channels: missing" in broken.css("p.error::text").get()
     points = page.css("section.source circle.run")
     assert points.xpath("@data-run").getall() == ["20240101T000000Z", "20240102T000000Z"]
     # The older report's exported articles are its new ones; the damaged "new" counts as 0.
     first, second = (float(y) for y in points.xpath("@cy").getall())
     assert first < second == float(page.css("svg.chart line.axis").xpath("@y1").get())
-    last_run = page.css("section.source > p:nth-of-type(1)").xpath("string()").get()
-    assert "— new" in last_run
-    assert page.css("section.source .badge::text").get() == "unknown"
+    old = page.css("section.source[data-source=old]")
+    assert "— new" in old.css("p:nth-of-type(1)").xpath("string()").get()
+    assert old.css(".badge::text").get() == "unknown"
 
 
 def test_coverage_is_the_last_exporting_runs(tmp_path):

@@ -282,8 +282,13 @@ def latest_articles(feeds_dir: Path, limit: int, problems: list[str]) -> list[Ar
     return articles[:limit]
 
 
-def subfolders(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
+def subfolders(folder: Path, problems: list[str]) -> set[str]:
+    """The names of the folders in ``folder``; none when it is missing or unreadable."""
+    try:
+        return {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
+    except OSError as exc:
+        problems.append(f"{folder}: unreadable ({exc.strerror or exc}); left out")
+        return set()
 
 
 def read_history(
@@ -300,11 +305,15 @@ def read_history(
     problems: list[str] = []
     seed_errors = seed_errors or {}
     reports, feeds = output_dir / "reports", output_dir / "feeds"
-    names = set(sources) | set(seed_errors) | subfolders(reports) | subfolders(feeds)
+    names = set(sources) | set(seed_errors)
+    names |= subfolders(reports, problems) | subfolders(feeds, problems)
     histories = []
     for name in sorted(names):
         history = SourceHistory(name, seed_error=seed_errors.get(name))
-        history.runs, history.older_runs = read_runs(reports / name, max_runs, problems)
-        history.articles = latest_articles(feeds / name, max_articles, problems)
+        try:
+            history.runs, history.older_runs = read_runs(reports / name, max_runs, problems)
+            history.articles = latest_articles(feeds / name, max_articles, problems)
+        except OSError as exc:
+            problems.append(f"{exc.filename}: unreadable ({exc.strerror or exc}); left out")
         histories.append(history)
     return histories, problems
