@@ -161,7 +161,7 @@ def test_scrapyd_crawls_a_seed_as_scrapy_crawl_does(scrapyd, news_site, tmp_path
     )  # fmt: skip
     assert which.stdout.startswith(str(egg)), which.stdout + which.stderr
 
-    images = [("setting", "=".join(LOCAL_IMAGES[1].split("=", 1)))]
+    images = [("setting", LOCAL_IMAGES[1])]
     first = scrapyd.post("schedule.json", [("project", "crawler"), ("spider", "news"), *images])
     assert first["status"] == "ok", first
     scrapyd.wait_finished("crawler", {first["jobid"]})
