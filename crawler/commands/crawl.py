@@ -1,9 +1,10 @@
 """`scrapy crawl NAME`, refusing in one line, before any request, a bad seed, exporter or
 argument, or a second crawl of a source already being crawled; and exiting 1 with one line
-when the run could not do its job (no channel page fetched)."""
+when the run could not do its job (no channel page fetched) or failed a health check."""
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -38,6 +39,11 @@ class Command(ScrapyCrawlCommand):
         report = self.crawler.get_extension(CrawlReport) if self.crawler else None
         if report is not None and report.error:
             self.exitcode = refuse(report.error)
+        if report is not None and report.failed_checks:
+            # Printed last, one line each, whatever the log level or LOG_FILE.
+            for failed in report.failed_checks:
+                print(f"unhealthy: {failed['message']}", file=sys.stderr)
+            self.exitcode = 1
 
     def _create_crawler(self, spname: str) -> Crawler:
         # Kept, to read the run's outcome once it is over.
