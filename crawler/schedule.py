@@ -50,7 +50,8 @@ class ScheduleState:
     """What the scheduler did, per seed, in one JSON file rewritten atomically on each change:
     ``{seed: {"slot", "run", "started", "finished", "result", "exit_code", "log", "next"}}``
     (times ISO 8601 UTC; ``slot`` the scheduled time the last run was started for; ``result``
-    "running", "ok", "failed" or "killed"). A scheduler started again reads it, and runs a seed
+    "running", "ok", "failed", "killed" (by a signal not ours) or "stopped" (by the scheduler
+    at its stop deadline)). A scheduler started again reads it, and runs a seed
     only at a slot after its last one."""
 
     def __init__(self, path: Path):
@@ -102,15 +103,17 @@ class ScheduledCrawl:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, number)
 
-    def last_line(self) -> str:
-        """The log's last line (the crawl's error line, when it failed), at most 300 chars."""
+    def outcome(self) -> str:
+        """Why the crawl failed, from the end of its log: its closing "error: ..." and
+        "unhealthy: ..." lines, else its last line; at most 500 characters."""
         try:
             with self.log.open("rb") as file:
-                file.seek(max(0, file.seek(0, os.SEEK_END) - 4096))
+                file.seek(max(0, file.seek(0, os.SEEK_END) - 8192))
                 lines = file.read().decode("utf-8", "replace").strip().splitlines()
         except OSError:
             return ""
-        return lines[-1][:300] if lines else ""
+        said = [line for line in lines if line.startswith(("error: ", "unhealthy: "))]
+        return "; ".join(said or lines[-1:])[:500]
 
 
 class Scheduler:
@@ -261,7 +264,14 @@ class Scheduler:
             exit_code=None,
             log=str(log),
         )
-        logger.info("Started %s (run %s, pid %d, log %s)", name, run_id, process.pid, log)
+        logger.info(
+            "Started %s for %s (run %s, pid %d, log %s)",
+            name,
+            stamp(slot),
+            run_id,
+            process.pid,
+            log,
+        )
 
     def reap(self) -> None:
         """Records the crawls that ended: ok (exit 0) or failed, with the log's last line."""
@@ -273,7 +283,10 @@ class Scheduler:
             if crawl.log_file:
                 crawl.log_file.close()
             seconds = time.monotonic() - crawl.started
-            result = "ok" if code == 0 else "killed" if code < 0 else "failed"
+            if crawl.terminated:
+                result = "stopped"  # ended by the scheduler's stop deadline
+            else:
+                result = "ok" if code == 0 else "killed" if code < 0 else "failed"
             source = self.sources.get(name)
             upcoming = (
                 next_slot(source.schedule, source.timezone, datetime.now(UTC))
@@ -287,11 +300,17 @@ class Scheduler:
                 exit_code=code,
                 next=stamp(upcoming),
             )
-            if code == 0:
-                logger.info("%s finished in %.1f s (run %s)", name, seconds, crawl.run_id)
+            if result in ("ok", "stopped"):
+                logger.info(
+                    "%s %s in %.1f s (run %s)",
+                    name,
+                    result.replace("ok", "finished"),
+                    seconds,
+                    crawl.run_id,
+                )
                 continue
             self.failures += 1
-            last = crawl.last_line()
+            last = crawl.outcome()
             logger.error(
                 "%s %s (exit %d) after %.1f s; %s; log %s%s",
                 name,
@@ -349,8 +368,8 @@ class Scheduler:
     def run(self, once: bool = False) -> int:
         """The loop: until stopped by a signal, or with ``once`` until the crawls due at its
         start (and the one asked by --seed) have ended. With --seed, a seed without a schedule
-        is run once. The exit status: 1 when a crawl failed or, with ``once``, a seed is
-        refused; else 0."""
+        is run once. The exit status: with ``once`` (or that seed), 1 when a crawl failed or a seed
+        is refused; else 0."""
         self.once = once
         previous = {
             number: signal.signal(number, self.request_stop)
@@ -385,4 +404,6 @@ class Scheduler:
             for number, handler in previous.items():
                 signal.signal(number, handler)
         logger.info("Scheduler stopped")
-        return 1 if self.failures or (once and self.errors) else 0
+        if once or self.only_unscheduled():
+            return 1 if self.failures or self.errors else 0
+        return 0  # a clean stop: the failures are in the log and the state
