@@ -59,10 +59,10 @@ def describe(numbers: dict[str, int], rate: float) -> str:
 
 
 class Progress:
-    """In a real crawl (WRITE_REPORTS), with PROGRESS = "auto": on a terminal (stderr a TTY, no LOG_FILE) a live rich display,
-    refreshed every REFRESH seconds, with the log printed above it; elsewhere, and with
-    "log", one INFO line every PROGRESS_INTERVAL seconds, in the manner of Scrapy's LogStats,
-    and one at the end. "off" shows nothing."""
+    """In a real crawl (WRITE_REPORTS), with PROGRESS = "auto": on a terminal (stderr a TTY,
+    no LOG_FILE) a live rich display, refreshed every REFRESH seconds, with the log printed
+    above it; elsewhere, and with "log", one INFO line every PROGRESS_INTERVAL seconds, in the
+    manner of Scrapy's LogStats, and one at the end. "off" shows nothing."""
 
     # Seconds between refreshes of the live display.
     REFRESH = 0.25
