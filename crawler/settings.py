@@ -55,7 +55,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.export.ExportPipeline": 900,
 }
 # WRITE_REPORTS (not set here: a command's default_settings rank below the project's) is set
-# by `scrapy crawl` and `scrapy demo`: only a real crawl writes output/reports/...
+# by `scrapy crawl` and `scrapy demo`: only a real crawl writes output/reports/..., is judged
+# by the health checks and shows its progress.
 EXTENSIONS = {
     # The run's id and the values of output path templates (exporters, report).
     "crawler.runs.Run": 0,
