@@ -78,7 +78,7 @@ class HealthChecks:
         """The failed checks, each ``{check, figure, limit, message}`` (``figure`` and
         ``limit`` are counts, or shares between 0 and 1); an empty list when all pass.
 
-        ``figures`` holds the report's ``articles_found``, ``article_pages``, ``exported``,
+        ``figures`` holds the report's ``source``, ``articles_found``, ``article_pages``,
         ``duplicates``, ``failed_pages``, ``failed_channel_pages``, ``listing_pages`` and
         ``coverage``."""
         failed = []
@@ -97,7 +97,8 @@ class HealthChecks:
             )
 
         pages = figures["article_pages"]
-        kept = figures["exported"] + figures["duplicates"]
+        # Articles that went through every pipeline (an exporter failing is export_errors).
+        kept = figures["coverage"]["articles"] + figures["duplicates"]
         exported = share(kept, pages)
         if pages >= self.min_pages and exported is not None and exported < self.min_exported:
             failed.append(

@@ -37,13 +37,13 @@ class Command(ScrapyCrawlCommand):
             return
         super().run(args, opts)
         report = self.crawler.get_extension(CrawlReport) if self.crawler else None
-        if report is not None and report.error:
-            self.exitcode = refuse(report.error)
         if report is not None and report.failed_checks:
-            # Printed last, one line each, whatever the log level or LOG_FILE.
+            # Printed at the end, one line each, whatever the log level or LOG_FILE.
             for failed in report.failed_checks:
                 print(f"unhealthy: {failed['message']}", file=sys.stderr)
             self.exitcode = 1
+        if report is not None and report.error:
+            self.exitcode = refuse(report.error)
 
     def _create_crawler(self, spname: str) -> Crawler:
         # Kept, to read the run's outcome once it is over.
