@@ -151,6 +151,8 @@ class Scheduler:
         self.held: dict[str, datetime] = {}
         self.stopping = False
         self.stop_deadline: float | None = None
+        # Signals received, not yet acted on.
+        self.signals: list[int] = []
         self.failures = 0
 
     # Seeds
@@ -330,7 +332,11 @@ class Scheduler:
 
     # Running and stopping
 
-    def request_stop(self, number: int, frame: Any = None) -> None:
+    def signalled(self, number: int, frame: Any = None) -> None:
+        """The handler of SIGTERM and SIGINT: noted, and acted on by the loop."""
+        self.signals.append(number)
+
+    def stop(self, number: int) -> None:
         """SIGTERM/SIGINT: no new crawl; the running ones may end within
         SCHEDULE_STOP_TIMEOUT. A second signal ends them now (SIGTERM, then SIGKILL)."""
         if self.stopping:
@@ -372,7 +378,7 @@ class Scheduler:
         is refused; else 0."""
         self.once = once
         previous = {
-            number: signal.signal(number, self.request_stop)
+            number: signal.signal(number, self.signalled)
             for number in (signal.SIGTERM, signal.SIGINT)
         }
         try:
@@ -385,6 +391,8 @@ class Scheduler:
                 # Only what is due now; not what falls due while these run.
                 self.forced.update(self.due(now))
             while True:
+                while self.signals:
+                    self.stop(self.signals.pop(0))
                 self.reap()
                 if self.stopping:
                     if not self.running:
