@@ -14,7 +14,7 @@ from hostile import HOSTILE_TEXTS
 from parsel import Selector
 from PIL import Image
 
-from conftest import ROOT, crawl, read_jsonl, require, scrapy
+from conftest import LOCAL_IMAGES, ROOT, crawl, read_jsonl, require, scrapy
 
 # The screenshot of the real crawls' dashboard, kept after the tests for a reader to look at.
 ARTEFACTS = ROOT / "tests" / "artefacts"
@@ -80,9 +80,16 @@ def test_dashboard_of_real_crawls_in_chromium(tmp_path, serve):
         news.build(root, servers[name].base_url)
         (seeds / f"{name}.toml").write_text(news.seed(servers[name].base_url), "utf-8")
     output = tmp_path / "output"
-    for name in ("news", "news", "wire"):
+    for name in ("news", "wire"):
         result = crawl(name, seeds, output)
         assert result.returncode == 0, result.stderr[-3000:]
+    # A run of the scheduler's, which writes its log under OUTPUT_DIR/logs/.
+    scheduled = scrapy(
+        "schedule", "--once", "--seed", "news", "-s", f"SEEDS_DIR={seeds}",
+        "-s", f"OUTPUT_DIR={output}", *LOCAL_IMAGES,
+    )  # fmt: skip
+    assert scheduled.returncode == 0, scheduled.stderr[-3000:]
+    (log,) = (output / "logs" / "news").glob("*.log")
     servers["wire"].stop()
     down = crawl("wire", seeds, output)
     assert down.returncode == 1 and "could be fetched" in down.stderr
@@ -108,6 +115,11 @@ def test_dashboard_of_real_crawls_in_chromium(tmp_path, serve):
         ]
         assert section.css("circle.run.failed").xpath("@data-run").getall() == failed
     assert len(sections["wire"].css("circle.run.failed")) == 1
+    # The scheduled run's point and the last run's line link to its log.
+    (linked,) = sections["news"].css("svg.chart a")
+    assert linked.attrib["href"] == f"logs/news/{log.name}"
+    assert linked.css("circle.run").attrib["data-run"] == log.stem
+    assert sections["news"].css("a.log::attr(href)").get() == f"logs/news/{log.name}"
     assert sections["wire"].css("h2 .badge::text").get() == "failed"
     assert "could be fetched" in sections["wire"].css("p.error::text").get()
 

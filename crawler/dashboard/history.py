@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from crawler.report import counted
 from crawler.runs import RUN_ID_FORMAT
@@ -43,6 +43,7 @@ class RunSummary:
     health: str = "unknown"  # "ok", "failed", or "unknown" (a report without ``health``)
     checks: tuple[str, ...] = ()  # the failed checks, one line each
     error: str | None = None  # why the run could not do its job (no channel page fetched)
+    log: str | None = None  # its log's address relative to OUTPUT_DIR, when there is one
 
     @property
     def failed(self) -> bool:
@@ -282,6 +283,14 @@ def latest_articles(feeds_dir: Path, limit: int, problems: list[str]) -> list[Ar
     return articles[:limit]
 
 
+def with_log(run: RunSummary, output_dir: Path, source: str) -> RunSummary:
+    """The run, with the address of OUTPUT_DIR/logs/<source>/<run>.log (written for each run
+    `scrapy schedule` starts) when that file is there."""
+    if not (output_dir / "logs" / source / f"{run.run}.log").is_file():
+        return run
+    return replace(run, log=quote(f"logs/{source}/{run.run}.log"))
+
+
 def subfolders(folder: Path, problems: list[str]) -> set[str]:
     """The names of the folders in ``folder``; none when it is missing or unreadable."""
     try:
@@ -311,7 +320,8 @@ def read_history(
     for name in sorted(names):
         history = SourceHistory(name, seed_error=seed_errors.get(name))
         try:
-            history.runs, history.older_runs = read_runs(reports / name, max_runs, problems)
+            runs, history.older_runs = read_runs(reports / name, max_runs, problems)
+            history.runs = [with_log(run, output_dir, name) for run in runs]
             history.articles = latest_articles(feeds / name, max_articles, problems)
         except OSError as exc:
             problems.append(f"{exc.filename}: unreadable ({exc.strerror or exc}); left out")
