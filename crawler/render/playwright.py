@@ -80,16 +80,24 @@ def launch_options(settings: BaseSettings) -> dict[str, Any]:
 
 def browser_error(settings: BaseSettings) -> str | None:
     """Why no browser can be launched, in one line naming what to install or set; or None."""
-    options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
-    path = options.get("executable_path") or find_chromium()
+    given = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")).get("executable_path")
+    path = given or find_chromium()
     if path is None:
         return (
             "no Chromium found: install it (apt-get install chromium) or set "
             "PLAYWRIGHT_CHROMIUM to its path"
         )
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        where = "PLAYWRIGHT_LAUNCH_OPTIONS" if options.get("executable_path") else "found"
-        return f"Chromium {path} ({where}) is not an executable file: install chromium"
+        if given:
+            where = "PLAYWRIGHT_LAUNCH_OPTIONS' executable_path"
+        elif os.environ.get("PLAYWRIGHT_CHROMIUM"):
+            where = "PLAYWRIGHT_CHROMIUM"
+        else:
+            where = "found on PATH"
+        return (
+            f"Chromium {path} ({where}) is not an executable file: install it "
+            "(apt-get install chromium) or name it in PLAYWRIGHT_CHROMIUM"
+        )
     return None
 
 

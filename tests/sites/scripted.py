@@ -98,12 +98,21 @@ def static_article(story: Story) -> str:
     )
 
 
-def scripted_article(story: Story, delay_ms: int = 0, never: bool = False) -> str:
+def scripted_article(
+    story: Story, delay_ms: int = 0, never: bool = False, canonical: str = ""
+) -> str:
     """The article written into an empty frame by its script: at once, after ``delay_ms``, or
-    (``never``) not at all."""
+    (``never``) not at all; ``canonical``: the script also adds a ``<link rel="canonical">``
+    naming that address."""
     data = json.dumps(
         {"title": story.title, "date": story.date, "author": story.author, "body": story.body()}
     ).replace("</", "<\\/")
+    link = (
+        "var l = document.createElement('link'); l.rel = 'canonical';"
+        f" l.href = {json.dumps(canonical)}; document.head.appendChild(l);"
+        if canonical
+        else ""
+    )
     fill = (
         "function fill() {"
         " var a = document.getElementById('story');"
@@ -113,7 +122,7 @@ def scripted_article(story: Story, delay_ms: int = 0, never: bool = False) -> st
         " var t = a.querySelector('time'); t.setAttribute('datetime', DATA.date);"
         " t.textContent = DATA.date.slice(0, 10);"
         " a.querySelector('.byline').textContent = DATA.author;"
-        " a.querySelector('.story-body').innerHTML = DATA.body; }"
+        " a.querySelector('.story-body').innerHTML = DATA.body; " + link + "}"
     )
     start = "" if never else (f"setTimeout(fill, {delay_ms});" if delay_ms else "fill();")
     return _page(
@@ -142,13 +151,26 @@ def scripted_listing(slugs: list[str]) -> str:
     )
 
 
-def build(root: Path, never: tuple[str, ...] = (), late_ms: int = LATE_MS) -> None:
-    """Write ``/js/`` and ``/static/`` under ``root``. Articles named in ``never`` are listed on
-    ``/js/`` but never write themselves; LATE writes itself after ``late_ms``."""
-    for folder in ("js", "static", "img"):
+def build(
+    root: Path, never: tuple[str, ...] = (), late_ms: int = LATE_MS, copy: bool = False
+) -> None:
+    """Write ``/js/`` and ``/static/`` under ``root``, and ``/mixed/``: a static listing of the
+    scripted articles. Articles named in ``never`` are listed on ``/js/`` but never write
+    themselves; LATE writes itself after ``late_ms``. ``copy``: ``/js/`` also lists
+    ``a1-copy.html``, the first article again, whose script names ``a1.html`` its canonical
+    address."""
+    for folder in ("js", "static", "img", "mixed"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     slugs = [(story.slug, story.title) for story in STORIES]
-    (root / "js" / "index.html").write_text(scripted_listing(slugs), "utf-8")
+    scripted = list(slugs)
+    if copy:
+        first = STORIES[0]
+        page = scripted_article(first, canonical="a1.html")
+        (root / "js" / "a1-copy.html").write_text(page, "utf-8")
+        scripted.append(("a1-copy", first.title))
+    (root / "js" / "index.html").write_text(scripted_listing(scripted), "utf-8")
+    mixed = [(f"../js/{slug}", title) for slug, title in slugs]
+    (root / "mixed" / "index.html").write_text(static_listing(mixed), "utf-8")
     (root / "static" / "index.html").write_text(static_listing(slugs), "utf-8")
     for number, story in enumerate(STORIES):
         (root / "static" / f"{story.slug}.html").write_text(static_article(story), "utf-8")
