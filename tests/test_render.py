@@ -218,6 +218,33 @@ def test_dedupe_reruns_and_images_work_on_rendered_pages(tmp_path, serve, reques
     assert report["dropped"] == {"duplicate": 1}
 
 
+def test_lua_source_runs_on_each_page_splash_renders(tmp_path, serve, splash_url):
+    # The listing shows its links only once its "More" button is clicked.
+    site = scripted_site(tmp_path, serve, click=True)
+    click = '"splash:runjs(\\"document.getElementById(\'more\') && more.click()\\")"'
+    name = site.seed("clicking", render='"splash"', lua_source=click)
+    settings = ("-s", f"SPLASH_URL={splash_url}", "-s", "RENDER_TIMEOUT=2")
+    result = crawl(name, site.seeds, tmp_path / "out", *settings)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(result.feed_lines(name)) == 3
+    # Unclicked, the listing never shows its links: it fails as wait_for_timeout, and so
+    # does the run, which had no channel page.
+    name = site.seed("unclicked", render='"splash"')
+    result = crawl(name, site.seeds, tmp_path / "unclicked", *settings)
+    assert result.returncode == 1
+    assert result.report(name)["failed_channel_pages"] == {"wait_for_timeout": 1}
+
+
+def test_a_bad_lua_source_fails_each_page_with_splash_s_words(tmp_path, serve, splash_url):
+    site = scripted_site(tmp_path, serve)
+    name = site.seed("broken", render='"splash"', lua_source='"splash:no_such_method()"')
+    result = crawl(name, site.seeds, tmp_path / "out", "-s", f"SPLASH_URL={splash_url}")
+    assert result.returncode == 1
+    assert result.report(name)["failed_channel_pages"] == {"splash_script_error": 1}
+    assert "Channel page failed (splash_script_error: " in result.stderr
+    assert "no_such_method" in result.stderr
+
+
 def test_a_seed_asking_for_an_unconfigured_renderer_is_refused_before_any_request(
     tmp_path, serve, monkeypatch
 ):

@@ -139,26 +139,37 @@ def static_listing(slugs: list[str]) -> str:
     return _page(SITE, f'<ul class="headlines">{items}</ul>')
 
 
-def scripted_listing(slugs: list[str]) -> str:
+def scripted_listing(slugs: list[str], click: bool = False) -> str:
+    """The listing, its links written by its script: at once, or (``click``) once its "More"
+    button is clicked."""
     links = json.dumps(slugs)
-    return _page(
-        SITE,
-        '<ul class="headlines"></ul>\n<script>'
-        f"{links}.forEach(function (e) {{ var li = document.createElement('li');"
+    show = (
+        f"function show() {{ {links}.forEach(function (e) {{"
+        " var li = document.createElement('li');"
         " var a = document.createElement('a'); a.href = e[0] + '.html';"
         " a.textContent = e[1]; li.appendChild(a);"
-        " document.querySelector('.headlines').appendChild(li); });</script>",
+        " document.querySelector('.headlines').appendChild(li); }); }"
+    )
+    start = "document.getElementById('more').onclick = show;" if click else "show();"
+    return _page(
+        SITE,
+        '<ul class="headlines"></ul><button id="more">More</button>\n'
+        f"<script>{show}\n{start}</script>",
     )
 
 
 def build(
-    root: Path, never: tuple[str, ...] = (), late_ms: int = LATE_MS, copy: bool = False
+    root: Path,
+    never: tuple[str, ...] = (),
+    late_ms: int = LATE_MS,
+    copy: bool = False,
+    click: bool = False,
 ) -> None:
     """Write ``/js/`` and ``/static/`` under ``root``, and ``/mixed/``: a static listing of the
     scripted articles. Articles named in ``never`` are listed on ``/js/`` but never write
     themselves; LATE writes itself after ``late_ms``. ``copy``: ``/js/`` also lists
     ``a1-copy.html``, the first article again, whose script names ``a1.html`` its canonical
-    address."""
+    address. ``click``: the ``/js/`` listing shows its links once "More" is clicked."""
     for folder in ("js", "static", "img", "mixed"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     slugs = [(story.slug, story.title) for story in STORIES]
@@ -168,7 +179,7 @@ def build(
         page = scripted_article(first, canonical="a1.html")
         (root / "js" / "a1-copy.html").write_text(page, "utf-8")
         scripted.append(("a1-copy", first.title))
-    (root / "js" / "index.html").write_text(scripted_listing(scripted), "utf-8")
+    (root / "js" / "index.html").write_text(scripted_listing(scripted, click), "utf-8")
     mixed = [(f"../js/{slug}", title) for slug, title in slugs]
     (root / "mixed" / "index.html").write_text(static_listing(mixed), "utf-8")
     (root / "static" / "index.html").write_text(static_listing(slugs), "utf-8")
