@@ -161,6 +161,26 @@ def test_render_pages_says_which_pages_are_rendered(tmp_path, serve, chromium):
     assert stat_value(result.stderr, "playwright/page_count") == 1
 
 
+def test_a_feed_channel_is_read_as_sent_and_its_articles_rendered(tmp_path, serve, chromium):
+    site = scripted_site(tmp_path, serve)
+    base = site.server.base_url
+    items = "".join(
+        f"<item><title>{story.title}</title><link>{base}/js/{story.slug}.html</link></item>"
+        for story in scripted.STORIES
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}'
+    feed += "</channel></rss>"
+    (tmp_path / "site" / "feed.xml").write_text(feed, "utf-8")
+    seed = scripted.seed(base, "js", render='"playwright"')
+    seed = seed.replace(f'"{base}/js/index.html"', f'"{base}/feed.xml"\ntype = "feed"')
+    (site.seeds / "fed.toml").write_text(seed, "utf-8")
+    result = crawl("fed", site.seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(result.feed_lines("fed")) == 3
+    assert result.report("fed")["listing_pages"] == 1
+    assert stat_value(result.stderr, "playwright/page_count") == 3
+
+
 @pytest.mark.parametrize("rendering", ["splash", "playwright"])
 def test_wait_for_waits_for_late_content_and_a_page_without_it_fails(
     tmp_path, serve, request, rendering
@@ -316,6 +336,9 @@ def test_splash_dying_mid_crawl_fails_the_pages_it_had_and_the_crawl(tmp_path, s
     finally:
         splash.stop()
     log = output.with_name(f"{output.name}.{name}.log").read_text("utf-8")
+    # Retried once, through Splash again.
+    retried = f"Gave up retrying <GET {site.server.base_url}/js/a1.html via {splash.url}/execute>"
+    assert retried in log
     figures = json.loads(next((output / "reports" / name).glob("*.json")).read_text("utf-8"))
     assert figures["failed_pages"] == {"splash_down": 3}
     assert "The crawl failed: 3 pages could not be rendered: Splash did not answer" in log

@@ -1,5 +1,5 @@
 """`scrapy crawl NAME`, refusing in one line, before any request, a bad seed, exporter or
-argument, or a second crawl of a source already being crawled; and exiting 1 with one line
+argument, a renderer that is not configured, or a second crawl of a source already being crawled; and exiting 1 with one line
 when the run could not do its job (no channel page fetched)."""
 
 from __future__ import annotations
