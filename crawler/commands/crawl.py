@@ -1,6 +1,7 @@
 """`scrapy crawl NAME`, refusing in one line, before any request, a bad seed, exporter or
-argument, a renderer that is not configured, or a second crawl of a source already being crawled; and exiting 1 with one line
-when the run could not do its job (no channel page fetched)."""
+argument, a renderer that is not configured, or a second crawl of a source already being
+crawled; and exiting 1 with one line when the run could not do its job (no channel page
+fetched, or pages lost to a renderer that was down)."""
 
 from __future__ import annotations
 
