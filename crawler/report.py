@@ -58,6 +58,8 @@ class CrawlReport:
             # Counted by Scrapy's OffsiteMiddleware, the one filter of offsite requests.
             "offsite_filtered": stats.get("offsite/filtered", 0),
             "export_errors": _group(stats, "export/errors/"),
+            # Articles an exporter had written in an earlier run (another one had failed).
+            "export_skipped": _group(stats, "export/skipped/"),
             "images": {
                 "kept": stats.get("images/kept", 0),
                 "removed": stats.get("images/removed", 0),
@@ -78,7 +80,9 @@ class CrawlReport:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         figures = self.figures(spider, reason)
-        figures["error"] = self.error = self.error_of(figures)
+        # A component that stopped the run at its start put its one line in run/error.
+        stopped = self.crawler.stats.get_value("run/error")
+        figures["error"] = self.error = stopped or self.error_of(figures)
         spider.logger.info(
             "Summary of %s: %s exported from %s and %s; "
             "dropped %s; failed pages %s; failed channel pages %s; offsite links filtered %d; "
