@@ -184,7 +184,9 @@ class HexoExporter(Exporter):
             holder = holder or owner
         if holder is not None:
             self.crawler.stats.inc_value("hexo/renamed")
-            logger.warning("Post %s.md is %s's: %s is written to %s", base, holder, url, name)
+            logger.warning(
+                "Post name %s.md is taken by %s: %s is written to %s", base, holder, url, name
+            )
         return self.posts_dir / name
 
     def owner(self, name: str, url: str) -> str | None:
