@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS written (
     version TEXT NOT NULL,
     location TEXT NOT NULL,
     at REAL NOT NULL,
-    PRIMARY KEY (exporter, url)
+    PRIMARY KEY (url, exporter)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS written_location ON written (exporter, location) WHERE location != ''
 """
