@@ -119,6 +119,8 @@ class CrawlReport:
             # Counted by Scrapy's OffsiteMiddleware, the one filter of offsite requests.
             "offsite_filtered": stats.get("offsite/filtered", 0),
             "export_errors": _group(stats, "export/errors/"),
+            # Articles an exporter had written in an earlier run (another one had failed).
+            "export_skipped": _group(stats, "export/skipped/"),
             "images": {
                 "kept": stats.get("images/kept", 0),
                 "removed": stats.get("images/removed", 0),
@@ -160,7 +162,9 @@ class CrawlReport:
 
     def spider_closed(self, spider: Spider, reason: str) -> Deferred | None:
         figures = self.figures(spider, reason)
-        figures["error"] = self.error = self.error_of(figures)
+        # A component that stopped the run at its start put its one line in run/error.
+        stopped = self.crawler.stats.get_value("run/error")
+        figures["error"] = self.error = stopped or self.error_of(figures)
         real = self.crawler.settings.getbool("WRITE_REPORTS")
         # Judged in a real crawl only: `scrapy parse` or `shell` fetch a page or two.
         self.failed_checks = self.checks.failed(figures) if real else []
