@@ -14,7 +14,8 @@ from hostile import HOSTILE_TEXTS
 from parsel import Selector
 from PIL import Image
 
-from conftest import LOCAL_IMAGES, ROOT, crawl, read_jsonl, require, scrapy
+from conftest import LOCAL_IMAGES, ROOT, crawl, read_jsonl, scrapy
+from conftest import chromium as chromium_binary
 
 # The screenshot of the real crawls' dashboard, kept after the tests for a reader to look at.
 ARTEFACTS = ROOT / "tests" / "artefacts"
@@ -27,12 +28,6 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-default-apps", "--proxy-server=http://127.0.0.1:9",
 )  # fmt: skip
-
-
-def chromium_binary() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    require(found is not None, "no Chromium: apt-get install chromium")
-    return found
 
 
 def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:

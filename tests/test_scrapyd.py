@@ -22,7 +22,15 @@ from conftest import LOCAL_IMAGES, ROOT, crawl, read_jsonl, require
 
 # What the copy of the project that is deployed leaves out.
 NOT_DEPLOYED = shutil.ignore_patterns(
-    ".git", ".venv", "output", "node_modules", "build", "*.egg-info", "__pycache__", "artefacts"
+    ".git",
+    ".venv",
+    ".splash",
+    "output",
+    "node_modules",
+    "build",
+    "*.egg-info",
+    "__pycache__",
+    "artefacts",
 )
 # Fields that differ between two crawls of one site: the crawl's time, and the dates that
 # are reckoned from it ("3小时前", or no date at all).
