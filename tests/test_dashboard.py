@@ -15,7 +15,6 @@ from parsel import Selector
 from PIL import Image
 
 from conftest import LOCAL_IMAGES, ROOT, crawl, read_jsonl, scrapy
-from conftest import chromium as chromium_binary
 
 # The screenshot of the real crawls' dashboard, kept after the tests for a reader to look at.
 ARTEFACTS = ROOT / "tests" / "artefacts"
@@ -30,20 +29,20 @@ CHROMIUM_FLAGS = (
 )  # fmt: skip
 
 
-def chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
+def run_chromium(binary: str, page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
     """Headless Chromium on a local page, kept off every network (a dead proxy, no background
     requests)."""
     return subprocess.run(
-        [chromium_binary(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
         capture_output=True,
         text=True,
         timeout=120,
     )
 
 
-def rendered_dom(page: Path, profile: Path) -> Selector:
+def rendered_dom(binary: str, page: Path, profile: Path) -> Selector:
     """The page's DOM as Chromium built it."""
-    proc = chromium(page, profile, "--dump-dom")
+    proc = run_chromium(binary, page, profile, "--dump-dom")
     assert proc.returncode == 0 and "<html" in proc.stdout, proc.stderr[-2000:]
     return Selector(text=proc.stdout)
 
@@ -62,10 +61,9 @@ def pixels_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int
     )
 
 
-def test_dashboard_of_real_crawls_in_chromium(tmp_path, serve):
+def test_dashboard_of_real_crawls_in_chromium(tmp_path, serve, chromium):
     from sites import news
 
-    chromium_binary()
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     servers = {}
@@ -92,7 +90,7 @@ def test_dashboard_of_real_crawls_in_chromium(tmp_path, serve):
     made = report_of(output, seeds, "-s", "DASHBOARD_ARTICLES=50")
     assert made.returncode == 0, made.stderr[-3000:]
     page = output / "report.html"
-    dom = rendered_dom(page, tmp_path / "profile")
+    dom = rendered_dom(chromium, page, tmp_path / "profile")
 
     sections = {s.attrib["data-source"]: s for s in dom.css("section.source")}
     assert sorted(sections) == ["news", "wire"]
@@ -127,7 +125,8 @@ def test_dashboard_of_real_crawls_in_chromium(tmp_path, serve):
     assert not dom.css("script") and not dom.xpath("//@*[starts-with(name(), 'on')]")
 
     shot = tmp_path / "dashboard.png"
-    proc = chromium(page, tmp_path / "profile", f"--screenshot={shot}", "--window-size=820,1800")
+    size = "--window-size=820,1800"
+    proc = run_chromium(chromium, page, tmp_path / "profile", f"--screenshot={shot}", size)
     assert proc.returncode == 0 and shot.is_file(), proc.stderr[-2000:]
     ARTEFACTS.mkdir(exist_ok=True)
     shutil.copy(shot, ARTEFACTS / "dashboard.png")
@@ -169,13 +168,13 @@ def hostile_output(output: Path) -> tuple[list[str], list[str]]:
     return names, HOSTILE_TEXTS
 
 
-def test_hostile_reports_and_feeds_are_shown_as_text(tmp_path):
+def test_hostile_reports_and_feeds_are_shown_as_text(tmp_path, chromium):
     output, seeds = tmp_path / "output", tmp_path / "seeds"
     seeds.mkdir()
     names, titles = hostile_output(output)
     made = report_of(output, seeds, "-s", f"DASHBOARD_ARTICLES={len(titles)}")
     assert made.returncode == 0, made.stderr[-3000:]
-    dom = rendered_dom(output / "report.html", tmp_path / "profile")
+    dom = rendered_dom(chromium, output / "report.html", tmp_path / "profile")
 
     assert not dom.css("script, img, iframe, object, embed, link, base, meta[http-equiv=refresh]")
     assert not dom.xpath("//@*[starts-with(name(), 'on')]")
