@@ -93,15 +93,22 @@ class CrawlReport:
         run = Run.of(self.crawler)
         dropped = _group(stats, "articles/dropped/")
         images_failed = _group(stats, "images/failed/")
-        return {
+        articles_found = stats.get("listing/articles_found")
+        listed = stats.get("listing/pages", 0) or _group(stats, "listing/failed/")
+        if run.worker and not listed:
+            # A worker of a distributed run that got no listing page to fetch (the others did)
+            # found no article link of its own: not a sign of a broken seed.
+            articles_found = None
+        figures = {
             "source": spider.name,
             "run": run.id,
             "started": run.started.isoformat(timespec="seconds"),
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "finish_reason": reason,
             "responses": _group(stats, "downloader/response_status_count/"),
-            # None from a spider that does not count them (a spider of one's own).
-            "articles_found": stats.get("listing/articles_found"),
+            # None from a spider that does not count them (a spider of one's own), or from a
+            # worker of a distributed run that fetched no listing page.
+            "articles_found": articles_found,
             "new": stats.get("articles/new", 0),
             "updated": stats.get("articles/updated", 0),
             "duplicates": dropped.get("duplicate", 0) + dropped.get("duplicate_in_run", 0),
@@ -129,6 +136,10 @@ class CrawlReport:
             "requests": stats.get("downloader/request_count", 0),
             "seconds": round(stats.get("elapsed_time_seconds", 0.0), 3),
         }
+        if run.worker:
+            # Each worker of a distributed run writes its own report, of its own work.
+            figures["worker"] = run.worker
+        return figures
 
     def error_of(self, figures: dict[str, Any]) -> str | None:
         """Why the run could not do its job, in one line, or None: not one channel page was

@@ -60,7 +60,12 @@ class Run:
     """An extension holding the run's id and start; components reach it with
     ``crawler.get_extension(Run)`` (or ``Run.of(crawler)``) and fill their path templates with
     ``fill``: ``%(output_dir)s``, ``%(run_id)s``, ``%(time)s`` (the same stamp) and the values
-    they give (an item's ``%(source)s``)."""
+    they give (an item's ``%(source)s``).
+
+    A worker of a distributed run (REDIS_URL) takes the run's id from the frontier when its
+    scheduler opens (``join``); in its path templates ``%(run_id)s`` is then
+    ``<run id>-<worker id>``, so that workers sharing an output folder write files of their
+    own, while ``id`` and ``%(time)s`` stay the run's."""
 
     def __init__(self, crawler: Crawler):
         self.output_dir = Path(crawler.settings.get("OUTPUT_DIR"))
@@ -69,6 +74,8 @@ class Run:
         self.id = crawler.settings.get("RUN_ID") or reserve_run_id(
             self.output_dir / "state" / "runs", self.started
         )
+        # The worker's id in a distributed run, else None.
+        self.worker: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -82,8 +89,20 @@ class Run:
             raise RuntimeError(f"{cls.__module__}.{cls.__name__} is not in EXTENSIONS")
         return run
 
+    def join(self, run_id: str, worker: str) -> None:
+        """This process is worker ``worker`` of the distributed run ``run_id`` (its first
+        worker's start): called before any component writes a file."""
+        self.id = run_id
+        self.worker = worker
+
+    @property
+    def file_stem(self) -> str:
+        """What names this process's files of the run: its id, ``<id>-<worker>`` in a
+        distributed run."""
+        return f"{self.id}-{self.worker}" if self.worker else self.id
+
     def values(self, **values: Any) -> dict[str, Any]:
-        return {"output_dir": self.output_dir, "run_id": self.id, "time": self.id, **values}
+        return {"output_dir": self.output_dir, "run_id": self.file_stem, "time": self.id, **values}
 
     def fill(self, template: str, **values: Any) -> Path:
         """A path template filled with the run's values and ``values``; a value that would

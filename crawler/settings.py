@@ -158,6 +158,7 @@ DEDUPE_STORE = None
 DEDUPE_STORES_BASE = {
     "sqlite": "crawler.stores.sqlite.SqliteStore",
     "redis": "crawler.stores.redis.RedisStore",
+    "rediss": "crawler.stores.redis.RedisStore",
     "memory": "crawler.stores.memory.MemoryStore",
 }
 # More back ends, or None to disable one of DEDUPE_STORES_BASE.
@@ -187,7 +188,11 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 
 # Rendering (a seed's render = "splash" | "playwright").
 # scrapy-splash's middlewares and request fingerprinter, set up when SPLASH_URL is set.
-ADDONS = {"crawler.render.addons.SplashAddon": 0}
+ADDONS = {
+    "crawler.render.addons.SplashAddon": 0,
+    # scrapy-redis's scheduler and dupefilter, set up when REDIS_URL is set.
+    "crawler.distributed.addon.DistributedAddon": 0,
+}
 # SPLASH_URL (scrapy-splash's own setting) is unset: a seed rendered by Splash needs it.
 # Seconds a rendered page may take to show its wait_for (article) or link (listing) selector;
 # a page that does not fails as wait_for_timeout.
@@ -199,6 +204,17 @@ PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 # Where `scrapy splash install` makes Splash's Python environment (for `scrapy splash start`).
 SPLASH_VENV = str(PROJECT_DIR / ".splash")
+
+# Distributed crawls: several `scrapy crawl NAME` (on one machine or many) share one seed's
+# frontier in Redis. REDIS_URL (scrapy-redis's own setting, unset) turns the mode on: the
+# scheduler and dupefilter are scrapy-redis's, and DEDUPE_STORE defaults to the same Redis.
+# A worker closes once the frontier has been empty this long (seconds).
+IDLE_CLOSE_SECONDS = 10
+# A worker's id names its feed file (<run>-<worker id>.jsonl); unset: <host name>-<process id>.
+WORKER_ID = None
+# Seconds a worker's lease lasts without a heartbeat (it renews it every second): the requests
+# of a worker killed mid-run go back to the frontier this long after its last heartbeat.
+WORKER_LEASE_SECONDS = 30
 
 # `scrapy report` (OUTPUT_DIR/report.html): the newest runs drawn in each source's chart, and
 # the latest articles listed under it.

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from crawler.distributed import distributed_error, is_distributed
 from crawler.exporters import check_exporters
 from crawler.health import health_error
 from crawler.runs import run_id_error
@@ -26,20 +27,31 @@ def refuse(message: str) -> int:
 
 class SourceLock:
     """One crawl of a source at a time: an exclusive lock on OUTPUT_DIR/state/<source>.lock,
-    held by the crawling process until it exits, however it exits (a kill frees it too)."""
+    held by the crawling process until it exits, however it exits (a kill frees it too).
+
+    The workers of a distributed crawl (REDIS_URL) share the lock instead: any number of them
+    crawl the source together, while a crawl of the source on its own is refused, and refuses
+    them."""
 
     def __init__(self, settings: BaseSettings, source: str):
         self.path = Path(settings.get("OUTPUT_DIR")) / "state" / f"{source}.lock"
+        self.shared = is_distributed(settings)
         self.file: IO[str] | None = None
 
     def acquire(self) -> str | None:
         """None once held; else why not, in one line."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.file = self.path.open("a")
+        mode = fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX
         try:
-            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self.file, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             self.file.close()
+            if self.shared:
+                return (
+                    f"a crawl of {self.path.stem} without REDIS_URL is running "
+                    f"(it holds {self.path})"
+                )
             return f"another crawl of {self.path.stem} is running (it holds {self.path})"
         return None
 
@@ -61,6 +73,7 @@ def preflight_error(settings: BaseSettings, spider_args: dict[str, str]) -> str 
     return (
         run_id_error(settings.get("RUN_ID"))
         or health_error(settings)
+        or distributed_error(settings)
         or store_error(default_uri(settings), settings)
         or check_exporters(settings)
     )

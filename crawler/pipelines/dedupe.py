@@ -71,14 +71,22 @@ class DedupePipeline:
         if exception.reason not in NOT_FAILURES:
             self.seen.record_failure(exception.url, exception.reason)
 
+    async def first_in_run(self, article: ItemAdapter) -> bool:
+        """Whether no other copy of the article (by canonical URL) was let through in this
+        run; if so it is taken for this one. Taken before the store is asked: another copy
+        arriving meanwhile (items are processed concurrently) is a duplicate of this run, not a
+        second "new" article. The seam where a distributed run's workers share the question."""
+        url = article["url"]
+        if url in self.this_run:
+            return False
+        self.this_run.add(url)
+        return True
+
     async def process_item(self, item: object) -> object:
         article = ItemAdapter(item)
         url = article["url"]
-        if url in self.this_run:
+        if not await self.first_in_run(article):
             raise drop(self.stats, "duplicate_in_run", url)
-        # Taken before the store is asked: another copy arriving meanwhile (items are processed
-        # concurrently) is a duplicate of this run, not a second "new" article.
-        self.this_run.add(url)
         article["body_hash"] = body_hash(article["text"])
         seen = await maybe_deferred_to_future(self.seen.get(url))
         if seen is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
@@ -150,11 +151,41 @@ class SeenStore(ABC):
     def location_owner(self, exporter: str, location: str) -> str | None:
         """The URL whose article ``exporter`` wrote to ``location``, or None."""
 
+    # Claims of the workers of a distributed run (crawler.distributed.dedupe): one worker at a
+    # time handles an article, and one only lets it through in a run. The defaults below keep
+    # them in this object, which is right for a store that one process uses (memory://); a
+    # store that processes share overrides both, each one atomic.
+
+    def claim(self, url: str, run: str, owner: str, lease: float) -> bool:
+        """Atomically: True, and ``url`` is claimed by ``owner`` for ``lease`` seconds, when
+        no claim on it is live and it was not let through in ``run`` yet; False otherwise.
+
+        A claim ends with ``release`` or when its lease runs out (its owner was killed)."""
+        now = time.time()
+        claims = self.__dict__.setdefault("_claims", {})
+        runs = self.__dict__.setdefault("_let_through", set())
+        held = claims.get(url)
+        if (run, url) in runs or (held is not None and held[1] > now):
+            return False
+        claims[url] = (owner, now + lease)
+        return True
+
+    def release(self, url: str, run: str, owner: str) -> None:
+        """``owner`` is done with ``url``: it was let through in ``run`` (a later ``claim`` in
+        that run is refused), and ``owner``'s claim on it ends."""
+        self.__dict__.setdefault("_let_through", set()).add((run, url))
+        claims = self.__dict__.setdefault("_claims", {})
+        if claims.get(url, (None,))[0] == owner:
+            del claims[url]
+
 
 def default_uri(settings: BaseSettings) -> str:
-    """DEDUPE_STORE, else ``sqlite:///<OUTPUT_DIR>/state/seen.sqlite``."""
-    return settings.get("DEDUPE_STORE") or (
-        f"sqlite:///{settings.get('OUTPUT_DIR')}/state/seen.sqlite"
+    """DEDUPE_STORE, else REDIS_URL (a distributed crawl's workers share its Redis), else
+    ``sqlite:///<OUTPUT_DIR>/state/seen.sqlite``."""
+    return (
+        settings.get("DEDUPE_STORE")
+        or settings.get("REDIS_URL")
+        or f"sqlite:///{settings.get('OUTPUT_DIR')}/state/seen.sqlite"
     )
 
 

@@ -11,6 +11,28 @@ from scrapy.exceptions import NotConfigured
 from crawler.stores import Failed, Seen, SeenStore, Written
 
 PREFIX = "crawler:"
+# Days the record of what a run let through is kept after its last article.
+RUN_KEEP_DAYS = 7
+
+# KEYS: the URL's claim, the run's let-through set; ARGV: url, owner, lease ms.
+CLAIM = """
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
+  return 0
+end
+if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[3]) then
+  return 1
+end
+return 0
+"""
+# KEYS: the URL's claim, the run's let-through set; ARGV: url, owner, ms the set is kept.
+RELEASE = """
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+if redis.call('GET', KEYS[1]) == ARGV[2] then
+  redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 
 
 def _stamp(value: datetime | None) -> str:
@@ -144,6 +166,22 @@ class RedisStore(SeenStore):
             return None
         owner = self.redis.hget(f"{PREFIX}locations:{exporter}", location)
         return owner.decode() if owner is not None else None
+
+    # Claims of a distributed run's workers: ``crawler:claim:<url>`` (the owner, expiring with
+    # its lease) and ``crawler:run:<run>`` (the URLs let through in the run, kept
+    # RUN_KEEP_DAYS), each call one Lua script, atomic on the server.
+
+    def claim(self, url: str, run: str, owner: str, lease: float) -> bool:
+        if not hasattr(self, "_claim"):
+            self._claim = self.redis.register_script(CLAIM)
+        keys = [f"{PREFIX}claim:{url}", f"{PREFIX}run:{run}"]
+        return bool(self._claim(keys=keys, args=[url, owner, max(1, int(lease * 1000))]))
+
+    def release(self, url: str, run: str, owner: str) -> None:
+        if not hasattr(self, "_release"):
+            self._release = self.redis.register_script(RELEASE)
+        keys = [f"{PREFIX}claim:{url}", f"{PREFIX}run:{run}"]
+        self._release(keys=keys, args=[url, owner, RUN_KEEP_DAYS * 86_400_000])
 
     def close(self) -> None:
         self.redis.close()

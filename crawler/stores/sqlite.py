@@ -48,6 +48,23 @@ CREATE TABLE IF NOT EXISTS written (
 CREATE INDEX IF NOT EXISTS written_location ON written (exporter, location) WHERE location != ''
 """
 
+# Claims of a distributed run's workers (SeenStore.claim), made when first asked for.
+CLAIMS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims (
+    url TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS let_through (
+    run TEXT NOT NULL,
+    url TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (run, url)
+) WITHOUT ROWID
+"""
+# Seconds what a run let through is kept.
+RUN_KEEP = 7 * 86400
+
 SEEN_COLUMNS = "url, date, updated, body_hash, first_date, first_exported, last_exported"
 # URLs per SELECT ... IN (...): well under SQLite's limit of bound parameters.
 BATCH = 500
@@ -186,6 +203,43 @@ class SqliteStore(SeenStore):
             (exporter, location),
         ).fetchone()
         return row[0] if row else None
+
+    def _claims_ready(self) -> None:
+        if not getattr(self, "_claims_made", False):
+            self.db.executescript(CLAIMS_SCHEMA)
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute("DELETE FROM let_through WHERE at < ?", (time.time() - RUN_KEEP,))
+            self._claims_made = True
+
+    def claim(self, url: str, run: str, owner: str, lease: float) -> bool:
+        self._claims_ready()
+        now = time.time()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            done = self.db.execute(
+                "SELECT 1 FROM let_through WHERE run = ? AND url = ?", (run, url)
+            ).fetchone()
+            held = self.db.execute(
+                "SELECT 1 FROM claims WHERE url = ? AND expires > ?", (url, now)
+            ).fetchone()
+            if done or held:
+                return False
+            self.db.execute(
+                "INSERT OR REPLACE INTO claims (url, owner, expires) VALUES (?, ?, ?)",
+                (url, owner, now + lease),
+            )
+            return True
+
+    def release(self, url: str, run: str, owner: str) -> None:
+        self._claims_ready()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT OR IGNORE INTO let_through (run, url, at) VALUES (?, ?, ?)",
+                (run, url, time.time()),
+            )
+            self.db.execute("DELETE FROM claims WHERE url = ? AND owner = ?", (url, owner))
 
     def close(self) -> None:
         self.db.close()
