@@ -94,10 +94,13 @@ def test_raising_max_pages_reads_the_deeper_pages_once(site):
     assert listed == [f"/p{n}.html" for n in range(1, 6)]
     assert fetched == list(range(5, 11))
     assert second.report("paged")["exported"] == 6
+    assert "Backfill: All is read down to max_pages = 5" in second.stderr
+    assert "a finished crawl read it down to page 2" in second.stderr
 
     third, listed, fetched = run(5)
     assert listed == ["/p1.html"] and fetched == []
     assert third.report("paged")["exported"] == 0
+    assert "Backfill" not in third.stderr
 
 
 def test_refresh_and_since_record_what_they_read(site):

@@ -107,12 +107,14 @@ class SeedSpider(ArticlePages, Spider):
         for channel in self.source.channels:
             if not self.depths.covered(channel):
                 self.crawler.stats.inc_value("listing/backfill")
+                depth = saved.get(channel.url)
                 self.logger.info(
-                    "%s is read down to max_pages = %d, past pages of seen articles: a finished "
-                    "crawl has read it down to %s",
+                    "Backfill: %s is read down to max_pages = %d past pages of seen articles (%s)",
                     channel.name,
                     channel.max_pages,
-                    saved.get(channel.url, "none of its pages"),
+                    f"a finished crawl read it down to page {depth}"
+                    if depth
+                    else "no finished crawl has read it to the end yet",
                 )
 
     def closed(self, reason: str) -> Deferred[None] | None:
