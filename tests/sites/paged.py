@@ -51,7 +51,11 @@ def build(root: Path, pages: int = PAGES) -> None:
             (root / "a" / f"{n}.html").write_text(
                 f"<!DOCTYPE html><html><head><title>Story {n}</title></head><body>"
                 f"<h1>Story {n}</h1><div class='text'><p>The text of story number {n}, "
-                "long enough to be an article body.</p></div></body></html>",
+                "long enough to be an article body.</p>"
+                # Over 200 characters, as a news article's text is (health checks judge it).
+                "<p>A second paragraph tells what happened next, who said what about it, and "
+                "when the story will be followed up, as the reporters of a real newspaper "
+                "would write it.</p></div></body></html>",
                 "utf-8",
             )
 
