@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from conftest import crawl, next_second, require
-from crawler.stores import open_store
+from crawler.stores import Written, open_store
 from sites import news, paged
 
 
@@ -167,3 +167,24 @@ def test_channel_depths_kept_per_source_and_channel(store):
     assert store.channel_depths(source, [feed, front, front]) == {front: 5}
     assert store.channel_depths(f"other{source}", [feed]) == {feed: 7}
     assert store.channel_depths(source, []) == {}
+
+
+def test_what_each_exporter_wrote_is_kept_apart(store):
+    url = f"https://news.example/w/{time.time_ns()}.html"
+    post = f"post-{time.time_ns()}.md"
+    at = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
+    later = at + timedelta(hours=1)
+    assert store.written(url) == {}
+    store.record_written("feed.Jsonl", url, version="v1", location="", at=at)
+    store.record_written("posts.Hexo", url, version="v1", location=post, at=at)
+    assert store.written(url) == {
+        "feed.Jsonl": Written("feed.Jsonl", url, "v1", "", at),
+        "posts.Hexo": Written("posts.Hexo", url, "v1", post, at),
+    }
+    assert store.get(url) is None  # written by some exporters is not seen
+    assert store.location_owner("posts.Hexo", post) == url
+    assert store.location_owner("feed.Jsonl", post) is None
+    assert store.location_owner("feed.Jsonl", "") is None
+    store.record_written("posts.Hexo", url, version="v2", location=post, at=later)
+    assert store.written(url)["posts.Hexo"] == Written("posts.Hexo", url, "v2", post, later)
+    assert store.written(url)["feed.Jsonl"].version == "v1"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from crawler.stores import Failed, Seen, SeenStore
+from crawler.stores import Failed, Seen, SeenStore, Written
 
 
 class MemoryStore(SeenStore):
@@ -14,6 +14,9 @@ class MemoryStore(SeenStore):
         self.seen: dict[str, Seen] = {}
         self.failed: dict[str, Failed] = {}
         self.depths: dict[tuple[str, str], int] = {}
+        # url -> {exporter: Written}, and (exporter, location) -> url.
+        self.exports: dict[str, dict[str, Written]] = {}
+        self.locations: dict[tuple[str, str], str] = {}
 
     @classmethod
     def from_uri(cls, uri: str) -> MemoryStore:
@@ -51,6 +54,23 @@ class MemoryStore(SeenStore):
 
     def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
         self.depths[(source, channel)] = depth
+
+    def written(self, url: str) -> dict[str, Written]:
+        return dict(self.exports.get(url, {}))
+
+    def record_written(
+        self, exporter: str, url: str, *, version: str, location: str, at: datetime
+    ) -> None:
+        exports = self.exports.setdefault(url, {})
+        old = exports.get(exporter)
+        if old is not None and old.location:
+            self.locations.pop((exporter, old.location), None)
+        exports[exporter] = Written(exporter, url, version, location, at)
+        if location:
+            self.locations[exporter, location] = url
+
+    def location_owner(self, exporter: str, location: str) -> str | None:
+        return self.locations.get((exporter, location)) if location else None
 
     def close(self) -> None:
         pass
