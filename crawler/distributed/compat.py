@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter as ScrapyRedisDupeFilter
 from scrapy_redis.scheduler import Scheduler as ScrapyRedisScheduler
 
@@ -88,7 +89,25 @@ class Scheduler(ScrapyRedisScheduler):
 
     3. ``enqueue_request`` and ``next_request`` pass ``spider=`` to ``StatsCollector.inc_value``,
        which Scrapy 2.19 deprecates: one warning per request.
+    4. ``open`` logs through ``Spider.log()``, which Scrapy 2.19 deprecates (a warning in the
+       log of every worker that joins a frontier holding requests).
     """
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        try:
+            self.queue = load_object(self.queue_cls)(
+                server=self.server,
+                spider=spider,
+                key=self.queue_key % {"spider": spider.name},
+                serializer=self.serializer,
+            )
+        except TypeError as exc:
+            raise ValueError(f"SCHEDULER_QUEUE_CLASS {self.queue_cls!r}: {exc}") from exc
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if self.flush_on_start:
+            self.flush()
 
     def enqueue_request(self, request: Request) -> bool:
         if not request.dont_filter and self.df.request_seen(request):

@@ -217,3 +217,18 @@ class WorkerScheduler(Scheduler):
             run = Run.of(self.crawler).id
             logger.info("Run %s of %s is over: nothing left in its frontier", run, self.spider.name)
         self.frontier = None
+
+
+class SeedingScheduler(WorkerScheduler):
+    """The scheduler of `scrapy seed-frontier NAME`: it joins the run like a worker (starting
+    it when there is none), puts the seed's start requests (its channel pages) in the frontier,
+    takes none, and leaves as soon as they are in."""
+
+    def next_request(self) -> Request | None:
+        return None
+
+    def has_pending_requests(self) -> bool:
+        return False
+
+    def spider_idle(self) -> None:
+        return None

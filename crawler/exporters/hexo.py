@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import os
 import re
+import socket
+import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -27,6 +30,9 @@ FILENAME_FIELDS = ("date", "year", "month", "day", "source", "hash", "slug")
 FRONT_MATTER = ("title", "categories", "headimg", "author", "comments", "date", "thumbnail")
 # Keys written after the seed post's: the article's own URL, and its update date when it has one.
 ADDED_FRONT_MATTER = ("source_url", "updated")
+
+# Names the writer of a temporary post file, with its process id; "~" is in no slug-safe name.
+HOST = socket.gethostname().replace("~", "-")
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +116,9 @@ class HexoExporter(Exporter):
     and a warning; a post's ``source_url`` tells whose it is when the ledger does not.
     """
 
+    # Seconds after which a temporary file no one writes any more is another crawl's leftover.
+    STALE_TEMP: ClassVar[float] = 600.0
+
     OPTIONS: ClassVar[dict[str, Any]] = {
         "posts_dir": "",
         "rename": {},
@@ -143,14 +152,34 @@ class HexoExporter(Exporter):
         self.cleared: set[str] = set()
 
     def temp_prefix(self, article: ItemAdapter) -> str:
-        """Temporary files are named after the source: one crawl of a source at a time may
-        clear what a killed crawl of the same source left, not another source's files."""
-        prefix = f".{slug_safe(article['source'])}-"
-        if prefix not in self.cleared:
-            self.cleared.add(prefix)
-            for stale in self.posts_dir.glob(f"{prefix}*.tmp"):
-                stale.unlink(missing_ok=True)
-        return prefix
+        """Temporary files are named after the source and the writing process
+        (``.<source>~<host>~<pid>~*.tmp``): a crawl of a source clears what a killed crawl of
+        the same source left (a process of this host that is gone, or a file untouched for
+        STALE_TEMP seconds), never another source's files nor those of the other workers of a
+        distributed run, which write posts of one source at the same time."""
+        source = f".{slug_safe(article['source'])}~"
+        if source not in self.cleared:
+            self.cleared.add(source)
+            for stale in self.posts_dir.glob(f"{source}*.tmp"):
+                if self.left_behind(stale):
+                    stale.unlink(missing_ok=True)
+        return f"{source}{HOST}~{os.getpid()}~"
+
+    def left_behind(self, temp: Path) -> bool:
+        """Whether a temporary post file is a leftover: its writer is a process of this host
+        that no longer runs, or it was not touched for STALE_TEMP seconds."""
+        parts = temp.name.split("~")
+        if len(parts) >= 4 and parts[1] == HOST and parts[2].isdigit():
+            try:
+                os.kill(int(parts[2]), 0)
+            except ProcessLookupError:
+                return True
+            except PermissionError:
+                pass  # another user's live process
+        try:
+            return temp.stat().st_mtime < time.time() - self.STALE_TEMP
+        except FileNotFoundError:
+            return False
 
     def file_name(self, article: ItemAdapter) -> str:
         """The ``filename`` pattern filled for the article, slug-safe, without ``.md``: the

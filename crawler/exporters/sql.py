@@ -120,7 +120,12 @@ class SqlExporter(Exporter):
             self.output_dir.mkdir(parents=True, exist_ok=True)
         self.engine = self.create_engine(url)
         try:
-            self.create_tables()
+            try:
+                self.create_tables()
+            except SQLAlchemyError:
+                # Another crawl (a worker of the same distributed run) may have created a table
+                # between the check and the CREATE: the second try finds it there.
+                self.create_tables()
         except SQLAlchemyError as exc:
             self.engine.dispose()
             raise self.unreachable(url, exc) from None

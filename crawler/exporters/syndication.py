@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
 import os
 import re
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -15,6 +17,8 @@ from crawler.exporters import Exporter, ExporterError
 from crawler.files import write_atomically
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from itemadapter import ItemAdapter
 
 # Characters XML 1.0 cannot hold, even escaped: most C0 controls, surrogates, U+FFFE/U+FFFF.
@@ -34,6 +38,8 @@ class SyndicationExporter(Exporter):
     each journal written to is cut to the newest entries and its feeds (option ``feed``,
     ``%(format)s`` being atom or rss) are written from it, atomically, with feedgen. The
     feed's title, language and home link come from the articles (site, language, URL).
+    Appends and rewrites take a lock (``<journal>.lock``): the workers of a distributed run
+    share the journal, and the last to finish writes feeds holding every worker's entries.
     """
 
     OPTIONS: ClassVar[dict[str, Any]] = {
@@ -60,6 +66,30 @@ class SyndicationExporter(Exporter):
     def journal(self, source: str) -> Path:
         return self.run.fill(self.options["journal"], source=source)
 
+    @contextmanager
+    def locked(self, journal: Path) -> Iterator[None]:
+        """An exclusive lock on ``<journal>.lock`` for the block: crawls sharing the journal
+        (the workers of a distributed run) append to it and rewrite it one at a time, so that
+        no entry is lost to another's rewrite."""
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        with open(journal.with_name(journal.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def journal_fd(self, source: str, path: Path) -> int:
+        """The journal's descriptor, opened again when another crawl has replaced the file
+        (rewritten it at its end) since this one opened it."""
+        fd = self.journals.get(source)
+        if fd is not None:
+            try:
+                if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                    return fd
+            except FileNotFoundError:
+                pass
+            os.close(fd)
+        fd = self.journals[source] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        return fd
+
     def export(self, article: ItemAdapter) -> None:
         entry = {
             "url": article["url"],
@@ -74,14 +104,13 @@ class SyndicationExporter(Exporter):
             "content": self.feed_body(article),
         }
         source = article["source"]
-        fd = self.journals.get(source)
-        if fd is None:
-            path = self.journal(source)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = self.journals[source] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        path = self.journal(source)
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
-        os.write(fd, line)
-        os.fsync(fd)
+        with self.locked(path):
+            fd = self.journal_fd(source, path)
+            if os.write(fd, line) != len(line):
+                raise OSError(f"short write to {path}")
+            os.fsync(fd)
 
     def feed_body(self, article: ItemAdapter) -> str:
         """The body for a feed reader, which knows no site of ours: images pointing at local
@@ -113,17 +142,21 @@ class SyndicationExporter(Exporter):
         for source, fd in self.journals.items():
             os.close(fd)
             journal = self.journal(source)
-            entries = self.newest_entries(journal)
-            if not entries:
-                continue
-            kept = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in reversed(entries))
-            write_atomically(journal, kept.encode("utf-8"))
-            feed = self.feed(entries)
-            for kind in self.options["formats"]:
-                text = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
-                write_atomically(
-                    self.run.fill(self.options["feed"], source=source, format=kind), text
-                )
+            # Read, cut and rewritten, feeds written, while no other crawl appends to it.
+            with self.locked(journal):
+                self.write_feeds(source, journal)
+
+    def write_feeds(self, source: str, journal: Path) -> None:
+        """Cut the journal to its newest entries and write the source's feeds from them."""
+        entries = self.newest_entries(journal)
+        if not entries:
+            return
+        kept = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in reversed(entries))
+        write_atomically(journal, kept.encode("utf-8"))
+        feed = self.feed(entries)
+        for kind in self.options["formats"]:
+            text = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+            write_atomically(self.run.fill(self.options["feed"], source=source, format=kind), text)
 
     def feed(self, entries: list[dict[str, Any]]) -> Any:
         from feedgen.feed import FeedGenerator
