@@ -3,58 +3,14 @@ records; a crawl on Redis does not export twice, nor read again the pages anothe
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import crawl, next_second, require
+from conftest import crawl, next_second
 from crawler.stores import Written, open_store
 from sites import news, paged
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    """A redis-server of our own on a free port of 127.0.0.1, stopped after the tests."""
-    server = shutil.which("redis-server")
-    require(server is not None, "redis-server is not installed (.ci/run installs it)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(params=["sqlite", "memory", "redis"])

@@ -47,7 +47,7 @@ class WorkerScheduler(Scheduler):
     """
 
     # Seconds between heartbeats: at most this, and at most a third of the lease.
-    BEAT: ClassVar[float] = 1.0
+    BEAT: ClassVar[float] = 0.5
 
     crawler: Crawler
     frontier: Frontier | None = None
