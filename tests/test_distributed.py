@@ -281,3 +281,26 @@ def test_redis_unreachable_is_one_line_and_a_failed_crawl(site, tmp_path):
         rf"error: REDIS_URL redis://127\.0\.0\.1:{port}/0: cannot reach it: .*refused.*", errors[0]
     )
     assert server.paths() == []
+
+
+def test_workers_share_the_seed_lock_but_not_a_worker_id(site, frontier_redis, tmp_path):
+    server, seeds = site
+    redis_url, _ = frontier_redis
+    output = tmp_path / "output"
+    first = Worker("w1", seeds, output, redis_url)
+    try:
+        wait_for(first.joined, workers=[first])  # it waits at the site's gate
+        same_id = Worker("w1", seeds, output, redis_url)
+        assert same_id.wait() == 1
+        errors = [line for line in same_id.text().splitlines() if line.startswith("error:")]
+        assert errors == [
+            "error: worker id 'w1' is taken by a live worker of spread: "
+            "give each worker its own WORKER_ID"
+        ]
+        alone = crawl(SOURCE, seeds, output)  # without REDIS_URL: not a worker
+        assert alone.returncode == 1
+        assert "another crawl of spread is running" in alone.stderr
+        assert "Traceback" not in same_id.text() + alone.stderr
+    finally:
+        server.gate.set()
+        assert first.wait() == 0, first.text()[-3000:]
