@@ -84,7 +84,8 @@ class WorkerScheduler(Scheduler):
         try:
             joined = frontier.join(run.id)
         except WorkerIdTaken as exc:
-            self.refuse(f"{exc} of {spider.name}: give each worker its own WORKER_ID", "worker_id_taken")
+            error = f"{exc} of {spider.name}: give each worker its own WORKER_ID"
+            self.refuse(error, "worker_id_taken")
             return
         self.frontier = frontier
         run.join(joined.run_id, self.worker)
