@@ -1,10 +1,12 @@
 """Claims of a distributed run's workers in the seen-store (SQLite, memory, a real Redis): one
-owner at a time, once per run, and a claim whose owner died runs out with its lease."""
+owner at a time, once per run, a claim whose owner died runs out with its lease; and a post's
+file name reserved for one article."""
 
 from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -75,3 +77,48 @@ def test_claims_are_atomic_between_connections(kind, request, tmp_path):
     for thread in threads:
         thread.join()
     assert all(len(owners) == 1 for owners in won.values()), won
+
+
+def test_a_post_name_is_reserved_for_one_article(store_uri):
+    store = open_store(store_uri)
+    now = datetime.now(UTC)
+    name, one, two = f"{time.time_ns()}.md", unique_url(), unique_url() + "?b"
+    assert store.reserve_location("HexoExporter", name, one, now) is None
+    assert store.reserve_location("HexoExporter", name, one, now) is None  # still its own
+    assert store.reserve_location("HexoExporter", name, two, now) == one
+    assert store.location_owner("HexoExporter", name) == one
+    written = store.written(one)["HexoExporter"]
+    assert (written.location, written.version) == (name, "")  # no version written yet
+    store.record_written("HexoExporter", one, version="v1", location=name, at=now)
+    assert store.written(one)["HexoExporter"].version == "v1"
+    assert store.reserve_location("HexoExporter", name, two, now) == one
+    assert store.reserve_location("JsonLinesExporter", name, two, now) is None  # per exporter
+    store.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_post_names_are_reserved_atomically_between_connections(kind, request, tmp_path):
+    store_uri = (
+        f"sqlite:///{tmp_path}/seen.sqlite"
+        if kind == "sqlite"
+        else request.getfixturevalue("redis_url")
+    )
+    names = [f"{time.time_ns()}-{n}.md" for n in range(30)]
+    won: dict[str, list[str]] = {name: [] for name in names}
+    barrier = threading.Barrier(6)
+
+    def worker(n: int) -> None:
+        store = open_store(store_uri)
+        barrier.wait()
+        for name in names:  # an article of this worker for each name (one name each)
+            url = f"https://news.example/{n}/{name}"
+            if store.reserve_location("HexoExporter", name, url, datetime.now(UTC)) is None:
+                won[name].append(url)
+        store.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(len(urls) == 1 for urls in won.values()), won

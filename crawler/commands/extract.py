@@ -141,6 +141,8 @@ class Command(ScrapyCommand):
         "LOG_LEVEL": "WARNING",
         "ITEM_PIPELINES": {},
         "EXTENSIONS": {},
+        # One process, never a worker of a distributed crawl.
+        "REDIS_URL": None,
     }
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -77,10 +77,13 @@ class WorkerScheduler(Scheduler):
                 "scrapy_incompatible",
             )
             return
+        run = self.crawler.get_extension(Run)
+        if run is None:
+            self.refuse("crawler.runs.Run is not in EXTENSIONS: no run to join", "no_run")
+            return
         frontier = Frontier(
             self.server, spider.name, self.worker, self.lease, self.queue_key, self.dupefilter_key
         )
-        run = Run.of(self.crawler)
         try:
             joined = frontier.join(run.id)
         except WorkerIdTaken as exc:

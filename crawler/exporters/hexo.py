@@ -208,6 +208,9 @@ class HexoExporter(Exporter):
         for n in itertools.count(1):
             name = f"{base}.md" if n == 1 else f"{base}-{n}.md"
             owner = self.owner(name, url)
+            if owner is None and self.ledger is not None:
+                # Taken in one step: another worker of a distributed run may want it too.
+                owner = self.ledger.reserve(name, url)
             if owner is None:
                 break
             holder = holder or owner

@@ -167,6 +167,21 @@ class SeenStore(ABC):
     def location_owner(self, exporter: str, location: str) -> str | None:
         """The URL whose article ``exporter`` wrote to ``location``, or None."""
 
+    def reserve_location(self, exporter: str, location: str, url: str, at: datetime) -> str | None:
+        """Take ``location`` (a post's file name) for ``url`` before ``exporter`` writes it:
+        the URL of another article that holds it, or None once it is ``url``'s, recorded as
+        written (version "", until ``record_written`` gives the version).
+
+        Atomic in a store that processes share (SQLite, Redis): two workers of a distributed
+        run never write two articles to one file. This default, for a store of one process,
+        asks then records."""
+        owner = self.location_owner(exporter, location)
+        if owner is not None and owner != url:
+            return owner
+        if not self.written(url).get(exporter):
+            self.record_written(exporter, url, version="", location=location, at=at)
+        return None
+
     # Claims of the workers of a distributed run (crawler.distributed.dedupe): one worker at a
     # time handles an article, and one only lets it through in a run. The defaults below keep
     # them in this object, which is right for a store that one process uses (memory://); a

@@ -38,6 +38,13 @@ class ExportLedger:
         owner = self.seen.opened().location_owner(self.exporter, location)
         return owner if owner is not None and owner != self.seen.key(url) else None
 
+    def reserve(self, location: str, url: str) -> str | None:
+        """Take ``location`` for ``url`` before writing it (atomically, in a shared store):
+        the URL of another article that holds it, or None once it is ``url``'s."""
+        return self.seen.opened().reserve_location(
+            self.exporter, location, self.seen.key(url), datetime.now(UTC)
+        )
+
     def record(self, url: str, version: str, location: str = "") -> None:
         """This exporter wrote ``version`` of ``url`` to ``location`` (or ""), now."""
         self.seen.opened().record_written(

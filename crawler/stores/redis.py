@@ -24,6 +24,17 @@ if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[3]) then
 end
 return 0
 """
+# KEYS: the exporter's locations, the URL's written records; ARGV: location, url, exporter,
+# the record (JSON) to keep until the write is recorded.
+RESERVE = """
+local owner = redis.call('HGET', KEYS[1], ARGV[1])
+if owner and owner ~= ARGV[2] then
+  return owner
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSETNX', KEYS[2], ARGV[3], ARGV[4])
+return false
+"""
 # KEYS: the URL's claim, the run's let-through set; ARGV: url, owner, ms the set is kept.
 RELEASE = """
 redis.call('SADD', KEYS[2], ARGV[1])
@@ -181,6 +192,14 @@ class RedisStore(SeenStore):
             return None
         owner = self.redis.hget(f"{PREFIX}locations:{exporter}", location)
         return owner.decode() if owner is not None else None
+
+    def reserve_location(self, exporter: str, location: str, url: str, at: datetime) -> str | None:
+        if not hasattr(self, "_reserve"):
+            self._reserve = self.redis.register_script(RESERVE)
+        keys = [f"{PREFIX}locations:{exporter}", f"{PREFIX}written:{url}"]
+        record = json.dumps({"version": "", "location": location, "at": _stamp(at)})
+        owner = self._reserve(keys=keys, args=[location, url, exporter, record])
+        return owner.decode() if owner else None
 
     # Claims of a distributed run's workers: ``crawler:claim:<url>`` (the owner, expiring with
     # its lease) and ``crawler:run:<run>`` (the URLs let through in the run, kept

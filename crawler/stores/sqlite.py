@@ -227,6 +227,25 @@ class SqliteStore(SeenStore):
         ).fetchone()
         return row[0] if row else None
 
+    def reserve_location(self, exporter: str, location: str, url: str, at: datetime) -> str | None:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            row = self.db.execute(
+                "SELECT url FROM written WHERE exporter = ? AND location = ? AND url != ?",
+                (exporter, location, url),
+            ).fetchone()
+            if row:
+                return row[0]
+            # An article reserves a name once (a post keeps its file for good): a row of it
+            # without a location (none was kept then) takes this one.
+            self.db.execute(
+                "INSERT INTO written (exporter, url, version, location, at) "
+                "VALUES (?, ?, '', ?, ?) ON CONFLICT (url, exporter) DO UPDATE "
+                "SET location = excluded.location WHERE written.location = ''",
+                (exporter, url, location, _stamp(at)),
+            )
+            return None
+
     def _claims_ready(self) -> None:
         if not getattr(self, "_claims_made", False):
             self.db.executescript(CLAIMS_SCHEMA)
