@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 import redis
 
-from conftest import ROOT, crawl, crawl_args, read_jsonl, scrapy, scrapy_env, split_post
+from conftest import (
+    ROOT,
+    crawl,
+    crawl_args,
+    read_jsonl,
+    scrapy,
+    scrapy_env,
+    split_post,
+    start_redis,
+)
 from crawler.demo.server import SiteServer
 from sites import spread
 
@@ -304,3 +313,25 @@ def test_workers_share_the_seed_lock_but_not_a_worker_id(site, frontier_redis, t
     finally:
         server.gate.set()
         assert first.wait() == 0, first.text()[-3000:]
+
+
+def test_redis_lost_mid_run_stops_the_worker_with_one_line(site, tmp_path):
+    server, seeds = site
+    output = tmp_path / "output"
+    redis_url, redis_server = start_redis(tmp_path)
+    try:
+        worker = Worker("w1", seeds, output, redis_url)
+        wait_for(worker.joined, workers=[worker])
+        server.gate.set()
+        wait_for(lambda: sum(len(lines) for lines in feed_lines(output).values()) >= 3)
+        redis_server.kill()
+        redis_server.wait(timeout=10)
+        assert worker.wait(timeout=120) == 1
+    finally:
+        if redis_server.poll() is None:
+            redis_server.kill()
+    text = worker.text()
+    errors = [line for line in text.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(
+        f"error: lost the frontier at REDIS_URL {redis_url}: "
+    ), text[-3000:]

@@ -7,13 +7,15 @@ import logging
 import time
 from typing import TYPE_CHECKING, ClassVar
 
+from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 
 from crawler.distributed import worker_id
 from crawler.distributed.compat import Scheduler, in_progress, wake
-from crawler.distributed.frontier import Frontier, FrontierState, WorkerIdTaken
+from crawler.distributed.frontier import Frontier, FrontierState, WorkerIdTaken, shown_url
 from crawler.runs import Run
 
 if TYPE_CHECKING:
@@ -65,6 +67,8 @@ class WorkerScheduler(Scheduler):
         scheduler.held: dict[Request, bytes] = {}
         scheduler.empty_since: float | None = None
         scheduler.state: FrontierState | None = None
+        # Redis failed under the worker: it stops, acknowledging nothing more.
+        scheduler.lost = False
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -89,6 +93,10 @@ class WorkerScheduler(Scheduler):
         except WorkerIdTaken as exc:
             error = f"{exc} of {spider.name}: give each worker its own WORKER_ID"
             self.refuse(error, "worker_id_taken")
+            return
+        except RedisError as exc:
+            url = shown_url(self.crawler.settings.get("REDIS_URL"))
+            self.refuse(f"REDIS_URL {url}: cannot reach it: {exc}", "frontier_error")
             return
         self.frontier = frontier
         run.join(joined.run_id, self.worker)
@@ -136,10 +144,46 @@ class WorkerScheduler(Scheduler):
                 count,
             )
 
+    def lost_frontier(self, exc: Exception, stop: bool = True) -> None:
+        """Redis failed under the worker: it stops (the crawl command exits 1 with the line)
+        and acknowledges nothing more, so that whatever it held, including the pages whose
+        links it could not put in the frontier, goes back to the other workers once its lease
+        has run out."""
+        if self.lost:
+            return
+        self.lost = True
+        url = shown_url(self.crawler.settings.get("REDIS_URL"))
+        error = f"lost the frontier at REDIS_URL {url}: {' '.join(str(exc).split())}"
+        logger.error("%s", error)
+        self.stats.set_value("run/error", error)
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        if stop:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_error"))
+
+    def enqueue_request(self, request: Request) -> bool:
+        if self.lost:
+            return False
+        try:
+            return super().enqueue_request(request)
+        except RedisError as exc:
+            self.lost_frontier(exc)
+            return False
+
     def next_request(self) -> Request | None:
-        self.acknowledge()
+        if self.lost or self.frontier is None:
+            return None
+        try:
+            self.acknowledge()
+            return self.take()
+        except RedisError as exc:
+            self.lost_frontier(exc)
+            return None
+
+    def take(self) -> Request | None:
+        """The next request of the frontier, now held by this worker, or None."""
         while True:
-            member = self.frontier.take() if self.frontier else None
+            member = self.frontier.take()
             if member is None:
                 return None
             try:
@@ -156,7 +200,7 @@ class WorkerScheduler(Scheduler):
 
     def acknowledge(self) -> None:
         """Remove from the frontier every request taken that the engine is done with."""
-        if not self.held or self.frontier is None:
+        if not self.held or self.frontier is None or self.lost:
             return
         active = in_progress(self.crawler) or set()
         done = [request for request in self.held if request not in active]
@@ -169,9 +213,8 @@ class WorkerScheduler(Scheduler):
         try:
             self.acknowledge()
             self.state = self.frontier.beat()
-        except Exception as exc:
-            self.stats.inc_value("frontier/errors")
-            logger.error("Cannot reach the frontier at REDIS_URL: %s", exc)
+        except RedisError as exc:
+            self.lost_frontier(exc)
             return
         if self.state.lapsed:
             logger.warning(
@@ -187,10 +230,14 @@ class WorkerScheduler(Scheduler):
     def spider_idle(self) -> None:
         """Keep an idle worker open while the frontier has, or may yet get, requests, and for
         IDLE_CLOSE_SECONDS after it was last seen empty."""
-        if self.frontier is None:
+        if self.frontier is None or self.lost:
             return
-        self.acknowledge()
-        state = self.state = self.frontier.beat()
+        try:
+            self.acknowledge()
+            state = self.state = self.frontier.beat()
+        except RedisError as exc:
+            self.lost_frontier(exc)
+            return
         self.reclaimed(state.reclaimed)
         if not state.empty:
             self.empty_since = None
@@ -211,10 +258,14 @@ class WorkerScheduler(Scheduler):
         ends the run. The shared queue and dupefilter are never flushed here."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        if self.frontier is None:
+        if self.frontier is None or self.lost:
             return
-        self.acknowledge()
-        given_back, ended = self.frontier.leave()
+        try:
+            self.acknowledge()
+            given_back, ended = self.frontier.leave()
+        except RedisError as exc:
+            self.lost_frontier(exc, stop=False)  # closing already
+            return
         if given_back:
             logger.warning("Worker %s gave back %d requests", self.worker, given_back)
         if ended:
