@@ -181,7 +181,8 @@ def extract_fields(
             declared.append(Found(values["date"], rule))
         for name in missing:
             value = values.get(name)
-            if not value:
+            # The seed's values all parse: an empty body element is the page's (an empty body).
+            if value is None or (not value and rule != "seed"):
                 continue
             # The seed's dates were read by seed_fields.
             if name in DATES and rule != "seed" and not _readable(str(value), language):

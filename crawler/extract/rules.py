@@ -109,13 +109,23 @@ def _image(selection: SelectorList) -> str | None:
     return None
 
 
-def _body(selection: SelectorList, exclude: tuple[str, ...]) -> str | None:
-    """The inner HTML of the first element selected, without what ``exclude`` selects, when it
-    holds text or an image; a text or attribute result is no body."""
-    if not selection or isinstance(selection[0].root, str):
-        return None
-    element = _without(selection[0], exclude)
-    return inner_html(element.root) if holds_content(element.root) else None
+class Body(NamedTuple):
+    """A body element's inner HTML, and whether it holds text or an image."""
+
+    html: str
+    full: bool
+
+
+def _body(selection: SelectorList, exclude: tuple[str, ...]) -> Body | None:
+    """The inner HTML, without what ``exclude`` selects, of the first element selected that
+    holds text or an image (``holds_content``), else of the first element however empty; None
+    when no element is selected (text or attribute results are no body)."""
+    elements = [result for result in selection if not isinstance(result.root, str)]
+    for element in elements:
+        body = _without(element, exclude)
+        if holds_content(body.root):
+            return Body(inner_html(body.root), True)
+    return Body(inner_html(_without(elements[0], exclude).root), False) if elements else None
 
 
 def field_value(
@@ -133,12 +143,18 @@ def field_value(
     - ``image``: the first address an image can be fetched from (``is_image_url``; an
       ``<img>`` element gives its source, a ``<meta>`` its content); None for a ``data:``
       placeholder, ``javascript:``, ``#`` or empty.
-    - ``body``: the first element's inner HTML, without ``exclude``, when it holds visible text
-      or an image (``holds_content``); None for an empty element, one holding only a script,
-      or a text or attribute result.
+    - ``body``: the inner HTML, without ``exclude``, of the first element that holds visible
+      text or an image (``holds_content``), else of the first element however empty; None when
+      no element is selected (a text or attribute result).
+
+    An empty body element is taken: it is the page's own body (an empty article, or one a
+    script writes), which the article is dropped for (``no_body``, counted), rather than the
+    furniture around it that the next layer finds (readability gives the empty news fixture
+    page's navigation link, headline and date).
     """
     if name == "body":
-        return _body(selection, rules.exclude)
+        body = _body(selection, rules.exclude)
+        return body.html if body else None
     if name == "image":
         return _image(selection)
     text = selection_text(selection)
@@ -151,26 +167,34 @@ def field_value(
 
 def seed_fields(selector: Selector, rules: ArticleRules, language: str = "en") -> SeedFields:
     """Every field the seed has a selector for, read from the page (see ``field_value`` for
-    what parses). A list of selectors is tried in order and the first whose value parses wins;
-    a field is ``unparsed`` when some selector matched but none parsed, ``missing`` when none
-    matched."""
+    what parses). A list of selectors is tried in order and the first whose value parses wins
+    (for the body, the first that holds text or an image, else the first element); a field is
+    ``unparsed`` when some selector matched but none parsed, ``missing`` when none matched."""
     values: dict[str, str] = {}
     outcomes: dict[str, dict[str, Any]] = {}
     for name in SEED_FIELDS:
         query: Query | None = getattr(rules, name)
         if not query:
             continue
-        outcome = MISSING
+        outcome, empty = MISSING, None
         for one in query if isinstance(query, tuple) else (query,):
             selection = select(selector, one)
             if not selection:
                 continue
-            value = field_value(name, selection, rules, language)
+            if name == "body":
+                body = _body(selection, rules.exclude)
+                value = body.html if body and body.full else None
+                empty = body.html if empty is None and body else empty
+            else:
+                value = field_value(name, selection, rules, language)
             if value is None:
                 outcome = UNPARSED
                 continue
             values[name], outcome = value, MATCHED
             break
+        if outcome != MATCHED and empty is not None:
+            # An empty body element is the page's own body (see field_value).
+            values[name], outcome = empty, MATCHED
         selectors = list(query) if isinstance(query, tuple) else query
         outcomes[name] = {"selector": selectors, "outcome": outcome}
     return SeedFields(values, outcomes)
