@@ -88,6 +88,9 @@ HEALTH_MIN_COVERAGE: dict[str, float] = {}
 HEALTH_MAX_ERROR_RATE = 0.5
 # Shares are judged on at least this many pages (exported, error rate) or articles (coverage).
 HEALTH_MIN_PAGES = 5
+# Articles an exporter may fail to write in one run before the run is unhealthy (they are
+# retried by the next run either way).
+HEALTH_MAX_EXPORT_ERRORS = 0
 # Where failed health checks are POSTed as JSON ({source, run, health, report}); unset: nowhere.
 ALERT_WEBHOOK = ""
 # Seconds to wait for the webhook before giving up (the crawl's exit status stays 1).
@@ -199,3 +202,8 @@ PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 # Where `scrapy splash install` makes Splash's Python environment (for `scrapy splash start`).
 SPLASH_VENV = str(PROJECT_DIR / ".splash")
+
+# `scrapy report` (OUTPUT_DIR/report.html): the newest runs drawn in each source's chart, and
+# the latest articles listed under it.
+DASHBOARD_RUNS = 100
+DASHBOARD_ARTICLES = 10
