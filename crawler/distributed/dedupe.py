@@ -64,6 +64,10 @@ class RunDedupePipeline(DedupePipeline):
         claimed = await maybe_deferred_to_future(self.seen.call(claim))
         if claimed:
             self.claims[id(article.item)] = (key, run)
+        else:
+            # Another worker has it: should that worker die, the request of the article comes
+            # back to the frontier, and this worker may be the one to take it.
+            self.this_run.discard(article["url"])
         return claimed
 
     def item_dropped(self, item: object, response: object, exception: Exception) -> None:
