@@ -211,11 +211,12 @@ SPLASH_VENV = str(PROJECT_DIR / ".splash")
 # Distributed crawls: several `scrapy crawl NAME` (on one machine or many) share one seed's
 # frontier in Redis. REDIS_URL (scrapy-redis's own setting, unset) turns the mode on: the
 # scheduler and dupefilter are scrapy-redis's, and DEDUPE_STORE defaults to the same Redis.
+REDIS_URL = None
 # A worker closes once the frontier has been empty this long (seconds).
 IDLE_CLOSE_SECONDS = 10
 # A worker's id names its feed file (<run>-<worker id>.jsonl); unset: <host name>-<process id>.
 WORKER_ID = None
-# Seconds a worker's lease lasts without a heartbeat (it renews it every second): the requests
+# Seconds a worker's lease lasts without a heartbeat (renewed twice a second): the requests
 # of a worker killed mid-run go back to the frontier this long after its last heartbeat.
 WORKER_LEASE_SECONDS = 30
 

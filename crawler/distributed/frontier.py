@@ -203,7 +203,7 @@ class Frontier:
 
     - ``<spider>:run``: the id of the run the workers are on (its first worker's start);
     - ``<spider>:workers``: worker id -> end of its lease (ms, the Redis server's clock),
-      renewed by ``beat`` every second or so;
+      renewed by ``beat`` twice a second;
     - ``<spider>:inflight:<worker>``: the requests a worker took and has not yet handled
       (member and score as in the queue).
 

@@ -132,7 +132,7 @@ class WorkerScheduler(Scheduler):
         def stop() -> None:
             raise CloseSpider(reason)
 
-        self.refused = stop
+        self.refused = stop  # kept: the signal holds its receivers weakly
         self.crawler.signals.connect(stop, signal=signals.spider_opened)
 
     def reclaimed(self, count: int) -> None:
