@@ -15,6 +15,7 @@ from parsel import Selector
 from w3lib.url import safe_url_string
 
 from crawler.health import COVERAGE_FIELDS
+from crawler.seed_settings import SettingError, check_settings
 
 # JS rendering (splash, playwright) comes with a later issue; until then seeds asking for it
 # are refused.
@@ -136,6 +137,8 @@ class Source:
     listing: ListingRules = field(default_factory=ListingRules)
     article: ArticleRules = field(default_factory=ArticleRules)
     health: HealthRules = field(default_factory=HealthRules)
+    # The [settings] table: Scrapy settings of this seed's crawl, (name, value) in file order.
+    settings: tuple[tuple[str, Any], ...] = ()
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -270,6 +273,13 @@ def _health(path: Path, table: Any) -> HealthRules:
     return HealthRules(**values)
 
 
+def _settings(path: Path, table: Any) -> tuple[tuple[str, Any], ...]:
+    try:
+        return check_settings(table)
+    except SettingError as exc:
+        raise SeedError(path, f"settings.{exc.name}".rstrip("."), exc.reason) from None
+
+
 def _channels(path: Path, raw: Any, domains: tuple[str, ...]) -> tuple[Channel, ...]:
     if not raw:
         raise SeedError(path, "channels", "missing: give at least one [[channels]] table")
@@ -350,6 +360,7 @@ def load_seed(path: Path | str) -> Source:
         listing=_rules(path, "listing", data.get("listing"), ListingRules),
         article=_rules(path, "article", data.get("article"), ArticleRules),
         health=_health(path, data.get("health")),
+        settings=_settings(path, data.get("settings", {})),
     )
 
 

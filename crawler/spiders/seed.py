@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
 
@@ -58,6 +59,19 @@ class SeedSpider(ArticlePages, Spider):
         self.refresh = str(refresh or "").lower() in ("1", "true", "yes")
         # -a since=YYYY-MM-DD: articles older than that day are ignored.
         self.since = parse_since(since, self.source.tzinfo) if since else None
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """custom_settings (the seed's [settings]) at Scrapy's "spider" priority; the seed's
+        DEFAULT_REQUEST_HEADERS are added to the project's (a name given in either case
+        replacing the project's value) rather than put in their place."""
+        headers = settings.getdict("DEFAULT_REQUEST_HEADERS")
+        super().update_settings(settings)
+        own = (cls.custom_settings or {}).get("DEFAULT_REQUEST_HEADERS")
+        if own:
+            names = {name.lower() for name in own}
+            kept = {name: value for name, value in headers.items() if name.lower() not in names}
+            settings.set("DEFAULT_REQUEST_HEADERS", {**kept, **own}, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
