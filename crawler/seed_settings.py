@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.settings import default_settings
 
 from crawler import settings as project
 
-# A seed's settings reach its spider as custom_settings, at Scrapy's "spider" priority: above
-# settings.py, below `-s NAME=VALUE`. A setting is allowed when it takes effect per crawl (a
-# crawler reads it from its own settings) and belongs to the source rather than the project.
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+# A seed's settings are set on its crawler's settings as custom_settings are, at Scrapy's
+# "spider" priority: above settings.py, below `-s NAME=VALUE`. A setting is allowed when it
+# takes effect per crawl (a crawler reads it from its own settings) and belongs to the source
+# rather than the project.
 
 
 class SettingError(ValueError):
@@ -286,3 +291,16 @@ def check_settings(table: Any) -> tuple[tuple[str, Any], ...]:
         except ValueError as exc:
             raise SettingError(name, str(exc)) from None
     return tuple(checked)
+
+
+def apply_seed_settings(settings: BaseSettings, seed_settings: tuple[tuple[str, Any], ...]) -> None:
+    """Set a seed's checked settings on its crawler's settings at Scrapy's "spider" priority (a
+    ``-s NAME=VALUE`` stays). DEFAULT_REQUEST_HEADERS are added to the headers already there,
+    a name given in any case replacing theirs, rather than put in their place."""
+    for name, value in seed_settings:
+        value = copy.deepcopy(value)
+        if name == "DEFAULT_REQUEST_HEADERS":
+            names = {header.lower() for header in value}
+            kept = settings.getdict(name)
+            value = {**{k: v for k, v in kept.items() if k.lower() not in names}, **value}
+        settings.set(name, value, priority="spider")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING
 
 from scrapy.spiderloader import SpiderLoader
@@ -23,13 +22,12 @@ def spider_class(source: Source) -> type[SeedSpider]:
         "name": source.name,
         "source": source,
         "allowed_domains": list(source.allowed_domains),
-        # What the seed says of its crawl that components read as settings, and its [settings]
-        # table: at Scrapy's "spider" priority, over settings.py and under -s NAME=VALUE.
+        # What the seed says of its crawl that components read as settings (its [settings]
+        # table is set by SeedSpider.update_settings).
         "custom_settings": {
             "IMAGES_REFERER": source.image_referer,
             **({"IMAGES_DOMAINS": list(source.image_domains)} if source.image_domains else {}),
             **source.health.settings(),
-            **copy.deepcopy(dict(source.settings)),
         },
     }
     return type(f"{source.name.title().replace('-', '')}Spider", (SeedSpider,), attrs)

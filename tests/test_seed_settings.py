@@ -185,3 +185,13 @@ def test_polite_by_default_autothrottle_and_a_warning_for_the_default_user_agent
     assert gaps[0] >= 0.45, gaps
     warnings = [line for line in proc.stderr.splitlines() if "USER_AGENT is the default" in line]
     assert len(warnings) == 1 and "WARNING" in warnings[0] and repr(default) in warnings[0]
+
+
+def test_extract_with_a_seed_asks_as_its_crawl_does(tmp_path, serve):
+    seeds, server = small_site(tmp_path, serve, 'USER_AGENT = "smallbot/2.0"\n')
+    proc = scrapy(
+        "extract", "--seed", "small", f"{server.base_url}/a1.html", "-s", f"SEEDS_DIR={seeds}"
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Story 1" in proc.stdout
+    assert {hit.headers["User-Agent"] for hit in server.hits} == {"smallbot/2.0"}

@@ -23,6 +23,7 @@ from twisted.internet import error as net
 from crawler.extract import ExtractOptions, extract_article
 from crawler.extract.dates import is_relative, parse_date
 from crawler.items import Article
+from crawler.seed_settings import apply_seed_settings
 from crawler.seeds import Channel, Source, host_in_domains
 from crawler.spiders.channels import channel_handlers
 from crawler.spiders.pages import ArticlePages
@@ -62,16 +63,11 @@ class SeedSpider(ArticlePages, Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """custom_settings (the seed's [settings]) at Scrapy's "spider" priority; the seed's
-        DEFAULT_REQUEST_HEADERS are added to the project's (a name given in either case
-        replacing the project's value) rather than put in their place."""
-        headers = settings.getdict("DEFAULT_REQUEST_HEADERS")
+        """custom_settings, then the seed's [settings], both at Scrapy's "spider" priority."""
         super().update_settings(settings)
-        own = (cls.custom_settings or {}).get("DEFAULT_REQUEST_HEADERS")
-        if own:
-            names = {name.lower() for name in own}
-            kept = {name: value for name, value in headers.items() if name.lower() not in names}
-            settings.set("DEFAULT_REQUEST_HEADERS", {**kept, **own}, priority="spider")
+        source = getattr(cls, "source", None)  # set on each seed's subclass
+        if source is not None:
+            apply_seed_settings(settings, source.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
