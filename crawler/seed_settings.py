@@ -181,6 +181,7 @@ SEED_SETTINGS: dict[str, Check] = {
     "IMAGES_MIN_WIDTH": _number(0, whole=True),
     "IMAGES_MIN_HEIGHT": _number(0, whole=True),
     "ALERT_WEBHOOK": _url,
+    "RENDER_TIMEOUT": _number(0, above=True),
 }
 
 # Settings a seed cannot set, and what to do instead.
@@ -232,6 +233,10 @@ REFUSED: dict[str, str] = {
             "SITE_URL",
             "SCHEDULE_MAX_CRAWLS",
             "SCHEDULE_STOP_TIMEOUT",
+            "SPLASH_URL",
+            "SPLASH_VENV",
+            "DASHBOARD_RUNS",
+            "DASHBOARD_ARTICLES",
         ),
         _PROJECT,
     ),

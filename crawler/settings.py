@@ -199,3 +199,23 @@ IMAGES_REWRITE = True
 IMAGES_URL_PREFIX = "/images/"
 # Larger responses, images included, are refused.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+
+# Rendering (a seed's render = "splash" | "playwright").
+# scrapy-splash's middlewares and request fingerprinter, set up when SPLASH_URL is set.
+ADDONS = {"crawler.render.addons.SplashAddon": 0}
+# SPLASH_URL (scrapy-splash's own setting) is unset: a seed rendered by Splash needs it.
+# Seconds a rendered page may take to show its wait_for (article) or link (listing) selector;
+# a page that does not fails as wait_for_timeout.
+RENDER_TIMEOUT = 10
+# Playwright: one browser context, at most 4 pages open in it at once (a page is a Chromium
+# tab: about 50 MB and a share of 2 cores). PLAYWRIGHT_LAUNCH_OPTIONS (unset) finds the
+# system's Chromium by itself: $PLAYWRIGHT_CHROMIUM, chromium or chromium-browser.
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+# Where `scrapy splash install` makes Splash's Python environment (for `scrapy splash start`).
+SPLASH_VENV = str(PROJECT_DIR / ".splash")
+
+# `scrapy report` (OUTPUT_DIR/report.html): the newest runs drawn in each source's chart, and
+# the latest articles listed under it.
+DASHBOARD_RUNS = 100
+DASHBOARD_ARTICLES = 10

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from conftest import crawl, require
-from crawler.stores import open_store
+from crawler.stores import Written, open_store
 from sites import news
 
 
@@ -129,3 +129,24 @@ def test_batched_lookups_match_single_ones(store):
     assert seen == {url: store.get(url) for url in urls[:600:3]}
     assert failed == {url: store.failure(url) for url in urls[1:600:3]}
     assert store.get_many([]) == {} and store.failures([]) == {}
+
+
+def test_what_each_exporter_wrote_is_kept_apart(store):
+    url = f"https://news.example/w/{time.time_ns()}.html"
+    post = f"post-{time.time_ns()}.md"
+    at = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
+    later = at + timedelta(hours=1)
+    assert store.written(url) == {}
+    store.record_written("feed.Jsonl", url, version="v1", location="", at=at)
+    store.record_written("posts.Hexo", url, version="v1", location=post, at=at)
+    assert store.written(url) == {
+        "feed.Jsonl": Written("feed.Jsonl", url, "v1", "", at),
+        "posts.Hexo": Written("posts.Hexo", url, "v1", post, at),
+    }
+    assert store.get(url) is None  # written by some exporters is not seen
+    assert store.location_owner("posts.Hexo", post) == url
+    assert store.location_owner("feed.Jsonl", post) is None
+    assert store.location_owner("feed.Jsonl", "") is None
+    store.record_written("posts.Hexo", url, version="v2", location=post, at=later)
+    assert store.written(url)["posts.Hexo"] == Written("posts.Hexo", url, "v2", post, later)
+    assert store.written(url)["feed.Jsonl"].version == "v1"

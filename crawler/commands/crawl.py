@@ -1,8 +1,9 @@
 """`scrapy crawl NAME`, refusing in one line, before any request, a bad seed, exporter or
-argument, or a second crawl of a source already being crawled; and exiting 1 with one line
-when the run could not do its job (no channel page fetched) or failed a health check. A refusal
-is the only line printed: Scrapy's start-up banner comes with the crawler process, made once the
-input is checked."""
+argument, a renderer that is not configured, or a second crawl of a source already being
+crawled; and exiting 1 with one line when the run could not do its job (no channel page
+fetched, or pages lost to a renderer that was down) or failed a health check. A refusal is the
+only line printed: Scrapy's start-up banner comes with the crawler process, made once the input
+is checked."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from crawler.commands import (
     preflight_error,
     refuse,
 )
+from crawler.render import renderer_error
 from crawler.report import CrawlReport
 from crawler.seeds import SeedError
+from crawler.spiders.seed import SeedSpider
 
 if TYPE_CHECKING:
     import argparse
@@ -48,7 +51,11 @@ class Command(ScrapyCrawlCommand):
             return
         error = preflight_error(self.settings, opts.spargs)
         if not error:
-            error = self.seed_error(args[0]) or self.arguments_error(args[0], opts.spargs)
+            error = (
+                self.seed_error(args[0])
+                or self.arguments_error(args[0], opts.spargs)
+                or self.renderer_error(args[0])
+            )
             if not error:
                 self.lock = SourceLock(self.settings, args[0])
                 error = self.lock.acquire()
@@ -74,6 +81,13 @@ class Command(ScrapyCrawlCommand):
     def arguments_error(self, name: str, arguments: dict[str, str]) -> str | None:
         """A seed's spider takes only its own arguments: a typo (``-a sinse=``) is refused."""
         return arguments_error(self.spider_loader.load(name), arguments)
+
+    def renderer_error(self, name: str) -> str | None:
+        """A seed whose renderer is not configured here (no SPLASH_URL, no Chromium)."""
+        spider = self.spider_loader.load(name)
+        if not issubclass(spider, SeedSpider):
+            return None
+        return renderer_error(spider.source, self.settings)
 
     def seed_error(self, name: str) -> str | None:
         try:

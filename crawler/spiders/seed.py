@@ -23,6 +23,8 @@ from twisted.internet import error as net
 from crawler.extract import ExtractOptions, extract_article
 from crawler.extract.dates import is_relative, parse_date
 from crawler.items import Article
+from crawler.render import renderer_class, requested_url
+from crawler.render.playwright import update_settings as playwright_settings
 from crawler.seed_settings import apply_seed_settings
 from crawler.seeds import Channel, Source, host_in_domains
 from crawler.spiders.channels import channel_handlers
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
+    from crawler.render import Renderer
+
 
 # Content types of pages an article can be read from (text/html, application/xhtml+xml, ...).
 PAGE_TYPES = re.compile(r"^(?:text/[\w.+-]+|application/(?:[\w.-]+\+)?xml)$", re.I)
@@ -48,8 +52,9 @@ class SeedSpider(ArticlePages, Spider):
     """Crawls one Source; the spider loader makes one subclass per seed file."""
 
     source: ClassVar[Source]
-    # The -a arguments of a seed's crawl; Scrapyd adds _job to every crawl it starts.
-    ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job")
+    # The -a arguments of a seed's crawl; Scrapyd adds _job to every crawl it starts, and
+    # _version to one scheduled with schedule.json's _version.
+    ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job", "_version")
 
     def __init__(
         self, *args: Any, refresh: str | None = None, since: str | None = None, **kwargs: Any
@@ -63,23 +68,56 @@ class SeedSpider(ArticlePages, Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """custom_settings, then the seed's [settings], both at Scrapy's "spider" priority."""
+        """custom_settings, then the seed's [settings], both at Scrapy's "spider" priority;
+        a seed rendered by Playwright gets its download handler."""
         super().update_settings(settings)
         source = getattr(cls, "source", None)  # set on each seed's subclass
-        if source is not None:
-            apply_seed_settings(settings, source.settings)
+        if source is None:
+            return
+        apply_seed_settings(settings, source.settings)
+        if source.render == "playwright":
+            # Only a seed rendered by Playwright has its download handler (and a browser).
+            playwright_settings(settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.tracking_params = tuple(crawler.settings.getlist("TRACKING_PARAMS"))
         spider.channel_handlers = channel_handlers(spider.source, crawler.settings)
+        renderer = renderer_class(spider.source)
+        spider.renderer = renderer(spider.source, crawler.settings) if renderer else None
         return spider
 
     def make_request(self, url: str, callback: Any, **kwargs: Any) -> Request:
         """Every request of the spider is made here (listing pages, feeds, sitemaps, article
-        pages): the one seam where rendering (Splash, Playwright) changes how pages are asked."""
+        pages, and so their retries): the one seam where rendering changes how pages are asked.
+
+        A seed's renderer makes the request of a page of a kind its ``render_pages`` names:
+        listing pages of ``html`` channels (feeds, sitemaps and ``auto`` channels are read as
+        sent), article pages and their next pages."""
+        if self.renders(callback, kwargs.get("cb_kwargs") or {}):
+            kind = "listing" if callback == self.parse_listing else "article"
+            return self.renderer.request(url, callback, kind, **kwargs)
         return Request(url, callback=callback, **kwargs)
+
+    def renders(self, callback: Any, cb_kwargs: dict[str, Any]) -> bool:
+        """Whether the page a request with this callback asks for is rendered."""
+        renderer: Renderer | None = self.renderer
+        if renderer is None:
+            return False
+        if callback == self.parse_listing:
+            return renderer.renders("listing") and cb_kwargs["channel"].type == "html"
+        return renderer.renders("article")
+
+    def failure_reason(self, failure: Failure) -> str:
+        """Why a page could not be had (a stats key): the renderer's word when it rendered the
+        page, else the plain downloader's (failure_reason)."""
+        reason = self.renderer.failure_reason(failure) if self.renderer else None
+        return reason or failure_reason(failure)
+
+    def failure_detail(self, failure: Failure) -> str:
+        """The renderer's words on why a rendered page failed, for its log line, or ""."""
+        return self.renderer.failure_detail(failure) if self.renderer else ""
 
     async def start(self) -> AsyncIterator[Request]:
         # Counted from 0: a run whose listings give no article link says so in its report.
@@ -185,7 +223,7 @@ class SeedSpider(ArticlePages, Spider):
         kind = not_a_page(response)
         if kind:
             # Remembered so that it is not asked again before RETRY_FAILED_AFTER.
-            self.page_failed(response.request.url, "not_html", kind)
+            self.page_failed(requested_url(response.request), "not_html", kind)
             return
         options = ExtractOptions.for_source(
             self.source,
@@ -214,13 +252,18 @@ class SeedSpider(ArticlePages, Spider):
 
     def article_failed(self, failure: Failure) -> None:
         """An article page that could not be had: counted, logged, and the crawl goes on; a
-        page that is not there (4xx) is not asked again before RETRY_FAILED_AFTER."""
-        reason = failure_reason(failure)
-        if failure.check(HttpError) and 400 <= failure.value.response.status < 500:
-            self.page_failed(failure.request.url, reason)
+        page that is not there (4xx), or that never showed what a rendered page waits for, is
+        not asked again before RETRY_FAILED_AFTER."""
+        reason = self.failure_reason(failure)
+        url = requested_url(failure.request)
+        if reason == "wait_for_timeout" or re.fullmatch(r"http_4\d\d", reason):
+            self.page_failed(url, reason, self.failure_detail(failure))
             return
         self.crawler.stats.inc_value(f"article/failed/{reason}")
-        self.logger.warning("Article page failed (%s): %s", reason, failure.request.url)
+        detail = self.failure_detail(failure)
+        self.logger.warning(
+            "Article page failed (%s%s): %s", reason, f": {detail}" if detail else "", url
+        )
 
     def page_failed(self, url: str, reason: str, detail: str = "") -> None:
         """An article page that gave nothing: counted, logged in one line, and remembered."""
@@ -235,9 +278,15 @@ class SeedSpider(ArticlePages, Spider):
     def listing_failed(self, failure: Failure) -> None:
         """A channel page that could not be had: counted under listing/failed/<reason>; a run
         that had none of its channel pages fails (see crawler.report)."""
-        reason = failure_reason(failure)
+        reason = self.failure_reason(failure)
         self.crawler.stats.inc_value(f"listing/failed/{reason}")
-        self.logger.error("Channel page failed (%s): %s", reason, failure.request.url)
+        detail = self.failure_detail(failure)
+        self.logger.error(
+            "Channel page failed (%s%s): %s",
+            reason,
+            f": {detail}" if detail else "",
+            requested_url(failure.request),
+        )
 
 
 def not_a_page(response: Response) -> str | None:

@@ -38,6 +38,19 @@ class Seen:
 
 
 @dataclass(frozen=True)
+class Written:
+    """What one exporter wrote of one article: which version, where, and when."""
+
+    exporter: str
+    url: str
+    # The article's version (ExportPipeline's ``export_version``): a later one is written again.
+    version: str
+    # Where the exporter put it (a post's file name), or "" when it names no place of its own.
+    location: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Failed:
     """An article page that gave nothing to export (a 4xx, no body, ...), and when."""
 
@@ -117,6 +130,25 @@ class SeenStore(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the store's resources; nothing is called after it."""
+
+    # What each exporter wrote, apart from the seen records: an article that some exporters
+    # wrote and one failed is written again, next run, by that one only.
+
+    @abstractmethod
+    def written(self, url: str) -> dict[str, Written]:
+        """``{exporter: Written}``: what each exporter (its EXPORTERS name) wrote of ``url``."""
+
+    @abstractmethod
+    def record_written(
+        self, exporter: str, url: str, *, version: str, location: str, at: datetime
+    ) -> None:
+        """``exporter`` wrote this ``version`` of ``url`` at ``at``, to ``location`` (or "");
+        it replaces what that exporter wrote of ``url`` before, and is durable when it
+        returns."""
+
+    @abstractmethod
+    def location_owner(self, exporter: str, location: str) -> str | None:
+        """The URL whose article ``exporter`` wrote to ``location``, or None."""
 
 
 def default_uri(settings: BaseSettings) -> str:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from twisted.python.threadpool import ThreadPool
 
     from crawler.stores import Failed, Seen, SeenStore
+    from crawler.stores.ledger import ExportLedger
 
 T = TypeVar("T")
 
@@ -99,9 +100,20 @@ class SeenStoreExtension:
         return self.run(self._with_store, func, *args, **kwargs)
 
     def _with_store(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return func(self.opened(), *args, **kwargs)
+
+    def opened(self) -> SeenStore:
+        """The store, opened if need be, for direct calls: only from a function given to
+        ``run`` (exporters' ``open``/``export``/``close`` are), never from the reactor."""
         if self.store is None:
             self.store = self.store_cls.from_uri(self.uri)
-        return func(self.store, *args, **kwargs)
+        return self.store
+
+    def ledger(self, exporter: str) -> ExportLedger:
+        """What ``exporter`` (its EXPORTERS name) wrote, read and recorded on this thread."""
+        from crawler.stores.ledger import ExportLedger
+
+        return ExportLedger(self, exporter)
 
     def get(self, url: str) -> Deferred[Seen | None]:
         """What was recorded of ``url``, or None."""

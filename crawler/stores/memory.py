@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from crawler.stores import Failed, Seen, SeenStore
+from crawler.stores import Failed, Seen, SeenStore, Written
 
 
 class MemoryStore(SeenStore):
     def __init__(self) -> None:
         self.seen: dict[str, Seen] = {}
         self.failed: dict[str, Failed] = {}
+        # url -> {exporter: Written}, and (exporter, location) -> url.
+        self.exports: dict[str, dict[str, Written]] = {}
+        self.locations: dict[tuple[str, str], str] = {}
 
     @classmethod
     def from_uri(cls, uri: str) -> MemoryStore:
@@ -42,6 +45,23 @@ class MemoryStore(SeenStore):
 
     def failure(self, url: str) -> Failed | None:
         return self.failed.get(url)
+
+    def written(self, url: str) -> dict[str, Written]:
+        return dict(self.exports.get(url, {}))
+
+    def record_written(
+        self, exporter: str, url: str, *, version: str, location: str, at: datetime
+    ) -> None:
+        exports = self.exports.setdefault(url, {})
+        old = exports.get(exporter)
+        if old is not None and old.location:
+            self.locations.pop((exporter, old.location), None)
+        exports[exporter] = Written(exporter, url, version, location, at)
+        if location:
+            self.locations[exporter, location] = url
+
+    def location_owner(self, exporter: str, location: str) -> str | None:
+        return self.locations.get((exporter, location)) if location else None
 
     def close(self) -> None:
         pass
