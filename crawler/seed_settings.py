@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import logging
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -42,6 +43,7 @@ def _number(least: float, *, above: bool = False, whole: bool = False) -> Check:
         if (
             isinstance(value, bool)
             or not isinstance(value, kinds)
+            or not math.isfinite(value)
             or value < least
             or (above and value == least)
         ):

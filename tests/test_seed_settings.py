@@ -35,6 +35,7 @@ BAD = [
     ("download_delay = 2\n", "settings.download_delay", "upper case: DOWNLOAD_DELAY"),
     ('DOWNLOAD_DELAY = "2"\n', "settings.DOWNLOAD_DELAY", "must be a number >= 0, not '2'"),
     ("DOWNLOAD_DELAY = -1\n", "settings.DOWNLOAD_DELAY", "must be a number >= 0, not -1"),
+    ("DOWNLOAD_DELAY = inf\n", "settings.DOWNLOAD_DELAY", "must be a number >= 0, not inf"),
     ("CONCURRENT_REQUESTS_PER_DOMAIN = 0\n", "settings.CONCURRENT_REQUESTS_PER_DOMAIN", ">= 1"),
     ("CONCURRENT_REQUESTS = 2.5\n", "settings.CONCURRENT_REQUESTS", "a whole number"),
     ("AUTOTHROTTLE_TARGET_CONCURRENCY = 0\n", "settings.AUTOTHROTTLE_TARGET_CONCURRENCY", "> 0"),
