@@ -101,6 +101,7 @@ class HealthRules:
     min_articles_found: int | None = None
     min_exported: float | None = None
     max_error_rate: float | None = None
+    max_export_errors: int | None = None
     min_pages: int | None = None
     # {field: floor} over the project's HEALTH_MIN_COVERAGE_BASE, as ((field, floor), ...).
     min_coverage: tuple[tuple[str, float], ...] = ()
@@ -274,6 +275,10 @@ def _health(path: Path, table: Any) -> HealthRules:
         )
     if "min_pages" in table:
         values["min_pages"] = _count(path, "health.min_pages", table["min_pages"], 1)
+    if "max_export_errors" in table:
+        values["max_export_errors"] = _count(
+            path, "health.max_export_errors", table["max_export_errors"], 0
+        )
     coverage = table.get("min_coverage", {})
     if not isinstance(coverage, dict):
         raise SeedError(path, "health.min_coverage", "must be a table")

@@ -92,6 +92,9 @@ HEALTH_MIN_COVERAGE: dict[str, float] = {}
 HEALTH_MAX_ERROR_RATE = 0.5
 # Shares are judged on at least this many pages (exported, error rate) or articles (coverage).
 HEALTH_MIN_PAGES = 5
+# Articles an exporter may fail to write in one run before the run is unhealthy (they are
+# retried by the next run either way).
+HEALTH_MAX_EXPORT_ERRORS = 0
 # Where failed health checks are POSTed as JSON ({source, run, health, report}); unset: nowhere.
 ALERT_WEBHOOK = ""
 # Seconds to wait for the webhook before giving up (the crawl's exit status stays 1).

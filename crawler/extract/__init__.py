@@ -30,7 +30,7 @@ from crawler.extract.dates import (
 )
 from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields, reconciled_title
 from crawler.extract.metadata import declared_language, jsonld_fields, meta_fields
-from crawler.extract.rules import seed_fields
+from crawler.extract.rules import SeedFields, seed_fields
 from crawler.items import Article
 from crawler.seeds import ArticleRules, host_in_domains
 from crawler.urls import canonical_url
@@ -135,9 +135,17 @@ def base_url(selector: Selector, url: str) -> str:
 
 
 def extract_fields(
-    selector: Selector, rules: ArticleRules, url: str | None = None, language: str = "en"
+    selector: Selector,
+    rules: ArticleRules,
+    url: str | None = None,
+    language: str = "en",
+    seed: SeedFields | None = None,
 ) -> dict[str, Found]:
     """Raw article fields of one page, each from the first layer that gives it.
+
+    The seed layer is ``seed`` (read from ``rules`` when None): only the seed's values that
+    parse (crawler.extract.rules), so a selector that matched something unusable falls back
+    to the next layer as if the seed had none.
 
     Dates, in the order measured best on the news and htmldate benchmarks
     (bench/extraction.py): declared (seed, JSON-LD, meta; a naive one yields to another
@@ -147,6 +155,9 @@ def extract_fields(
     """
     found: dict[str, Found] = {}
     declared: list[Found] = []
+    seed = seed or seed_fields(selector, rules, language)
+    jsonld = cache(lambda: jsonld_fields(selector))
+    meta = cache(lambda: meta_fields(selector))
 
     @cache
     def heuristics() -> dict[str, str | None]:
@@ -154,9 +165,9 @@ def extract_fields(
         return heuristic_fields(selector, found["body"].value if "body" in found else None)
 
     layers = (
-        ("seed", lambda: seed_fields(selector, rules)),
-        ("json-ld", lambda: jsonld_fields(selector)),
-        ("meta", lambda: meta_fields(selector)),
+        ("seed", lambda: seed.values),
+        ("json-ld", jsonld),
+        ("meta", meta),
         ("readability", lambda: _main_text(selector)),
         ("heuristic", heuristics),
     )
@@ -170,9 +181,11 @@ def extract_fields(
             declared.append(Found(values["date"], rule))
         for name in missing:
             value = values.get(name)
-            if not value:
+            # The seed's values all parse: an empty body element is the page's (an empty body).
+            if value is None or (not value and rule != "seed"):
                 continue
-            if name in DATES and not _readable(str(value), language):
+            # The seed's dates were read by seed_fields.
+            if name in DATES and rule != "seed" and not _readable(str(value), language):
                 continue
             found[name] = value if isinstance(value, Found) else Found(value, rule)
     if "title" in found and found["title"].rule in ("json-ld", "meta"):
@@ -181,6 +194,10 @@ def extract_fields(
             reconciled_title(selector, found["title"].value, headline), found["title"].rule
         )
         found["title"] = _uncut_title(title, headline)
+    # A date without a year ("Updated 3 hours ago", "09-30 22:46": a seed's selector on the
+    # byline) yields to the publication date the page declares with its year.
+    if "date" in found and is_relative(found["date"].value):
+        found["date"] = _dated(found["date"], (("json-ld", jsonld), ("meta", meta)), language)
     # A page that shows "09-30 22:46" and declares when it was last changed, with the year,
     # is dated by that declaration rather than by the crawl's year.
     undated = "date" not in found or is_relative(found["date"].value)
@@ -202,6 +219,16 @@ def extract_fields(
 
 def _readable(text: str, language: str) -> bool:
     return parse_date(text, ZoneInfo("UTC"), language) is not None
+
+
+def _dated(date: Found, layers: tuple, language: str) -> Found:
+    """The first declared date of ``layers`` (``(rule, fields)``) that writes its year and can
+    be read, else ``date``."""
+    for rule, fields in layers:
+        value = fields().get("date")
+        if value and not is_relative(value) and _readable(value, language):
+            return Found(value, rule)
+    return date
 
 
 def _with_offset(date: Found, declared: list[Found]) -> Found:
@@ -288,7 +315,8 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
     timezone; body HTML safe with every link and image absolute against the document's base
     URL; its text), plus what the item needs from its source (canonical URL, source, site,
     categories, language) and from the listing. ``extracted_by`` names the rule that gave each
-    field (seed, json-ld, meta, readability, heuristic, url)."""
+    field (seed, json-ld, meta, readability, heuristic, url); ``seed_fields`` what each of the
+    seed's selectors gave (crawler.extract.rules.SeedFields.outcomes)."""
     options = options or ExtractOptions()
     page_url = options.url or response.url
     page = page_selector(response)
@@ -299,7 +327,8 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
         crawled_at=options.crawled_at or datetime.now(UTC),
     )
     tz = options.tzinfo
-    found = extract_fields(page, options.rules, page_url, options.language)
+    seed = seed_fields(page, options.rules, options.language)
+    found = extract_fields(page, options.rules, page_url, options.language, seed)
 
     def value(name: str) -> str | None:
         return found[name].value if name in found else None
@@ -336,4 +365,5 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
         listing_date_relative=options.listing_date_relative,
         listing_title=fold_spaces(options.listing_title) or None,
         extracted_by={name: found[name].rule for name in FIELDS if name in found},
+        seed_fields=seed.outcomes,
     )

@@ -17,6 +17,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 from twisted.internet import error as net
 
@@ -28,6 +29,7 @@ from crawler.render.playwright import update_settings as playwright_settings
 from crawler.seed_settings import apply_seed_settings
 from crawler.seeds import Channel, Source, host_in_domains
 from crawler.spiders.channels import channel_handlers
+from crawler.spiders.depths import ChannelDepths
 from crawler.spiders.pages import ArticlePages
 from crawler.stores.extension import SeenStoreExtension
 from crawler.urls import strip_tracking
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
+    from twisted.internet.defer import Deferred
     from twisted.python.failure import Failure
 
     from crawler.render import Renderer
@@ -84,6 +87,7 @@ class SeedSpider(ArticlePages, Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.tracking_params = tuple(crawler.settings.getlist("TRACKING_PARAMS"))
         spider.channel_handlers = channel_handlers(spider.source, crawler.settings)
+        spider.depths = ChannelDepths()
         renderer = renderer_class(spider.source)
         spider.renderer = renderer(spider.source, crawler.settings) if renderer else None
         return spider
@@ -122,6 +126,7 @@ class SeedSpider(ArticlePages, Spider):
     async def start(self) -> AsyncIterator[Request]:
         # Counted from 0: a run whose listings give no article link says so in its report.
         self.crawler.stats.set_value("listing/articles_found", 0)
+        await self.read_depths()
         for channel in self.source.channels:
             yield self.make_request(
                 channel.url,
@@ -129,6 +134,47 @@ class SeedSpider(ArticlePages, Spider):
                 errback=self.listing_failed,
                 cb_kwargs={"channel": channel, "page": 1},
             )
+
+    async def read_depths(self) -> None:
+        """How deep a finished crawl has read each channel, from the seen-store (one call).
+        A channel not yet read down to ``max_pages`` is read to the end, pages of seen
+        articles or not (backfill): logged, and counted under ``listing/backfill``."""
+        seen = self.crawler.get_extension(SeenStoreExtension)
+        if seen is None or not self.source.stop_on_seen:
+            return
+        urls = [channel.url for channel in self.source.channels]
+        try:
+            saved = await maybe_deferred_to_future(seen.channel_depths(self.name, urls))
+        except Exception as exc:
+            self.crawler.stats.inc_value("seen_store/errors")
+            self.logger.error(
+                "Seen-store: cannot read how deep the channels were read (%s): each is read "
+                "down to max_pages",
+                exc,
+            )
+            saved = {}
+        self.depths = ChannelDepths(saved)
+        for channel in self.source.channels:
+            if not self.depths.covered(channel):
+                self.crawler.stats.inc_value("listing/backfill")
+                depth = saved.get(channel.url)
+                self.logger.info(
+                    "Backfill: %s is read down to max_pages = %d past pages of seen articles (%s)",
+                    channel.name,
+                    channel.max_pages,
+                    f"a finished crawl read it down to page {depth}"
+                    if depth
+                    else "no finished crawl has read it to the end yet",
+                )
+
+    def closed(self, reason: str) -> Deferred[None] | None:
+        """A crawl that finished records in the seen-store the channels it read down to the
+        end; an interrupted one (killed, closed early) or one with ``-a since`` (which skips
+        older articles) records nothing."""
+        seen = self.crawler.get_extension(SeenStoreExtension)
+        if reason != "finished" or self.since or not self.depths.done or seen is None:
+            return None
+        return seen.record_channel_depths(self.name, self.depths.done)
 
     def parse_listing(self, response: Response, channel: Channel, page: int) -> Iterator[Request]:
         self.crawler.stats.inc_value("listing/pages")
@@ -167,17 +213,20 @@ class SeedSpider(ArticlePages, Spider):
                 if onsite and not self.refresh
                 else {},
             )
-        if listing.entries and not wanted and self.source.stop_on_seen:
+        # The channel's next pages: next page, child sitemaps, an advertised feed.
+        follows = [follow for follow in listing.follow if self.is_web(follow.url, "listing")]
+        self.depths.read(channel, page, last=not follows)
+        # A page with nothing new ends the channel once a finished crawl has read it down to
+        # max_pages; until then its deeper pages are read (backfill).
+        stop_on_seen = self.source.stop_on_seen and self.depths.covered(channel)
+        if listing.entries and not wanted and stop_on_seen:
             # Every entry was offsite or older than -a since: nothing to go on for.
             self.crawler.stats.inc_value("listing/stopped_on_seen")
             self.logger.info("Nothing new on %s: %s stops here", response.url, channel.name)
             return
         # IncrementalMiddleware drops these too when it dropped every article of the page.
-        next_meta = {"stop_on_seen": True} if self.source.stop_on_seen else {}
-        for follow in listing.follow:
-            # The channel's next pages: next page, child sitemaps, an advertised feed.
-            if not self.is_web(follow.url, "listing"):
-                continue
+        next_meta = {"stop_on_seen": True} if stop_on_seen else {}
+        for follow in follows:
             yield self.make_request(
                 follow.url,
                 self.parse_listing,

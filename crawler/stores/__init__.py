@@ -63,7 +63,8 @@ class SeenStore(ABC):
     """get() what is known of a URL; record() an article once every exporter has written it.
 
     Pages that gave nothing are kept apart (record_failure/failure), so that a broken article
-    is not requested on every run; exporting the URL later clears its failure.
+    is not requested on every run; exporting the URL later clears its failure. How deep each
+    channel has been read by a finished crawl is kept too (channel_depths), for stop_on_seen.
 
     URLs are the canonical keys (``crawler.urls.canonical_url``); datetimes are aware, and
     come back in UTC. Every method may block (disk, network): SeenStoreExtension calls them
@@ -126,6 +127,21 @@ class SeenStore(ABC):
         round trip."""
         found = {url: self.failure(url) for url in urls}
         return {url: failed for url, failed in found.items() if failed is not None}
+
+    @abstractmethod
+    def channel_depths(self, source: str, channels: Iterable[str]) -> dict[str, int]:
+        """``{channel: depth}`` for those of ``channels`` (the channel URLs of seed ``source``)
+        that a finished crawl has read down to ``depth`` listing pages; the others are absent.
+
+        Depths live with the seen records, so that crawls sharing the store (other machines,
+        other OUTPUT_DIRs) share them too.
+        """
+
+    @abstractmethod
+    def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
+        """A finished crawl of seed ``source`` read channel URL ``channel`` down to ``depth``
+        listing pages (its ``max_pages``, which it counts as reached when the listing ended
+        before it); replaces what was recorded of that channel."""
 
     @abstractmethod
     def close(self) -> None:

@@ -159,6 +159,25 @@ class SeenStoreExtension:
         d.addErrback(self._logged, f"cannot record the failure of {url}")
         return d
 
+    def channel_depths(self, source: str, channels: Iterable[str]) -> Deferred[dict[str, int]]:
+        """``{channel URL: depth}``: how deep a finished crawl of seed ``source`` has read each
+        of ``channels``; a channel never read to the end is absent. One thread hop."""
+        channels = list(channels)
+        return self.call(lambda store: store.channel_depths(source, channels))
+
+    def record_channel_depths(self, source: str, depths: dict[str, int]) -> Deferred[None]:
+        """Record ``{channel URL: depth}`` of seed ``source`` once its crawl has finished. It
+        never fails: a depth that cannot be recorded costs only listing pages read again next
+        run, so it is logged and counted under seen_store/errors."""
+
+        def record(store: SeenStore) -> None:
+            for channel, depth in depths.items():
+                store.record_channel_depth(source, channel, depth)
+
+        d = self.call(record)
+        d.addErrback(self._logged, f"cannot record how deep the channels of {source} were read")
+        return d
+
     def _logged(self, failure: Failure, what: str) -> None:
         self.stats.inc_value("seen_store/errors")
         logger.error("Seen-store %s: %s", what, failure.getErrorMessage())

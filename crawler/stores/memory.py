@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -12,6 +13,7 @@ class MemoryStore(SeenStore):
     def __init__(self) -> None:
         self.seen: dict[str, Seen] = {}
         self.failed: dict[str, Failed] = {}
+        self.depths: dict[tuple[str, str], int] = {}
         # url -> {exporter: Written}, and (exporter, location) -> url.
         self.exports: dict[str, dict[str, Written]] = {}
         self.locations: dict[tuple[str, str], str] = {}
@@ -45,6 +47,13 @@ class MemoryStore(SeenStore):
 
     def failure(self, url: str) -> Failed | None:
         return self.failed.get(url)
+
+    def channel_depths(self, source: str, channels: Iterable[str]) -> dict[str, int]:
+        found = {channel: self.depths.get((source, channel)) for channel in channels}
+        return {channel: depth for channel, depth in found.items() if depth is not None}
+
+    def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
+        self.depths[(source, channel)] = depth
 
     def written(self, url: str) -> dict[str, Written]:
         return dict(self.exports.get(url, {}))

@@ -48,7 +48,8 @@ def _written(url: str, exporter: bytes, value: bytes) -> Written:
 class RedisStore(SeenStore):
     """``redis://host:port/db``; keys ``crawler:seen:<url>`` and ``crawler:failed:<url>``;
     what each exporter wrote in ``crawler:written:<url>`` (exporter -> JSON) and its file
-    names in ``crawler:locations:<exporter>`` (location -> url).
+    names in ``crawler:locations:<exporter>`` (location -> url); ``crawler:channels:<source>``,
+    a hash of each channel URL's depth.
 
     Memory is the Redis server's: the crawler process holds nothing per URL.
     """
@@ -120,6 +121,20 @@ class RedisStore(SeenStore):
     def failures(self, urls: Iterable[str]) -> dict[str, Failed]:
         found = {url: _failed(url, row) for url, row in self._hashes("failed", urls)}
         return {url: failed for url, failed in found.items() if failed is not None}
+
+    def channel_depths(self, source: str, channels: Iterable[str]) -> dict[str, int]:
+        channels = list(channels)
+        if not channels:
+            return {}
+        depths = self.redis.hmget(f"{PREFIX}channels:{source}", channels)
+        return {
+            channel: int(depth)
+            for channel, depth in zip(channels, depths, strict=True)
+            if depth is not None
+        }
+
+    def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
+        self.redis.hset(f"{PREFIX}channels:{source}", channel, depth)
 
     def written(self, url: str) -> dict[str, Written]:
         found = self.redis.hgetall(f"{PREFIX}written:{url}")

@@ -11,6 +11,12 @@ from pathlib import Path
 from crawler.stores import Failed, Seen, SeenStore, Written
 
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS channels (
+    source TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    PRIMARY KEY (source, channel)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS failed (
     url TEXT PRIMARY KEY,
     reason TEXT NOT NULL,
@@ -161,6 +167,23 @@ class SqliteStore(SeenStore):
             )
             found.update((url, Failed(url, reason, _datetime(at))) for url, reason, at in rows)
         return found
+
+    def channel_depths(self, source: str, channels: Iterable[str]) -> dict[str, int]:
+        found = {}
+        for batch in _batches(channels):
+            marks = ", ".join("?" * len(batch))
+            rows = self.db.execute(
+                f"SELECT channel, depth FROM channels WHERE source = ? AND channel IN ({marks})",
+                [source, *batch],
+            )
+            found.update(rows)
+        return found
+
+    def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO channels (source, channel, depth) VALUES (?, ?, ?)",
+            (source, channel, depth),
+        )
 
     def written(self, url: str) -> dict[str, Written]:
         rows = self.db.execute(
