@@ -155,6 +155,15 @@ def test_list_shows_good_seeds_and_reports_bad_ones(tmp_path):
     assert proc.returncode == 1
 
 
+def test_list_of_a_seed_folder_that_is_not_there(tmp_path):
+    proc = scrapy("list", "-s", f"SEEDS_DIR={tmp_path / 'nowhere'}")
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"error: no seed folder at {tmp_path / 'nowhere'}/ (SEEDS_DIR)"
+    ]
+
+
 def test_unknown_seed_name(tmp_path):
     proc = scrapy("crawl", "nothere", "-s", f"SEEDS_DIR={tmp_path}")
     assert proc.returncode == 1
