@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
-from crawler.commands import refuse
+from crawler.commands import crawler_process, refuse
 from crawler.distributed import distributed_error, is_distributed
 from crawler.runs import Run
 from crawler.seeds import SeedError
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 class Command(ScrapyCommand):
     requires_project = True
-    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING", "PROGRESS": "off"}
+    # Made in run() once the input is checked (see crawler.commands.crawler_process).
+    requires_crawler_process = False
+    default_settings: ClassVar[dict[str, Any]] = {"PROGRESS": "off"}
 
     def syntax(self) -> str:
         return "<seed>"
@@ -55,9 +58,10 @@ class Command(ScrapyCommand):
             "SCHEDULER", "crawler.distributed.scheduler.SeedingScheduler", priority="cmdline"
         )
         self.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
-        crawler = self.crawler_process.create_crawler(name)
-        self.crawler_process.crawl(crawler)
-        self.crawler_process.start()
+        process = crawler_process(self.settings)
+        crawler = process.create_crawler(name)
+        process.crawl(crawler)
+        process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
         if stats.get("run/error"):
             self.exitcode = refuse(stats["run/error"])
@@ -73,7 +77,7 @@ class Command(ScrapyCommand):
 
     def seed_error(self, name: str) -> str | None:
         try:
-            self.crawler_process.spider_loader.load(name)
+            get_spider_loader(self.settings).load(name)
         except SeedError as exc:
             return f"bad seed: {exc}"
         except KeyError as exc:
