@@ -335,3 +335,15 @@ def test_redis_lost_mid_run_stops_the_worker_with_one_line(site, tmp_path):
     assert len(errors) == 1 and errors[0].startswith(
         f"error: lost the frontier at REDIS_URL {redis_url}: "
     ), text[-3000:]
+
+
+def test_seed_frontier_needs_redis_and_a_seed(site, redis_url, tmp_path):
+    seeds = site[1]
+    output = ("-s", f"OUTPUT_DIR={tmp_path / 'output'}", "-s", f"SEEDS_DIR={seeds}")
+    without = scrapy("seed-frontier", SOURCE, *output)
+    assert without.returncode == 1
+    assert without.stderr == "error: seed-frontier needs REDIS_URL: the Redis of the frontier\n"
+    unknown = scrapy("seed-frontier", "nosuch", *output, "-s", f"REDIS_URL={redis_url}")
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("error: Spider not found: nosuch")
+    assert unknown.stderr.count("\n") == 1

@@ -15,6 +15,7 @@ from scrapy.spiderloader import get_spider_loader
 
 from crawler.commands import crawler_process, refuse
 from crawler.distributed import distributed_error, is_distributed
+from crawler.report import counted
 from crawler.runs import Run
 from crawler.seeds import SeedError
 
@@ -70,7 +71,7 @@ class Command(ScrapyCommand):
         put = stats.get("scheduler/enqueued/redis", 0)
         there = stats.get("dupefilter/filtered", 0)
         print(
-            f"{name}: run {run}: {put} channel pages put in the frontier"
+            f"{name}: run {run}: {counted(put, 'channel page')} put in the frontier"
             + (f", {there} already there" if there else ""),
             file=sys.stdout,
         )
