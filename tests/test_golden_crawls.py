@@ -11,11 +11,15 @@ import hashlib
 import json
 import os
 import re
+import sys
 
 import pytest
 
 from conftest import FIXTURES, ROOT, SITES, crawl, read_jsonl
 from sites import news
+
+sys.path.insert(0, str(ROOT / "bench"))
+import newssite
 
 GOLDEN = FIXTURES / "golden"
 SITE = "http://site.test"
@@ -66,6 +70,21 @@ def normalized(output, source: str, base_url: str) -> dict:
     return {"feed": feed, "posts": posts}
 
 
+def digests(got: dict) -> dict:
+    """Each feed line and post as the SHA-256 of its text: the golden of a large site."""
+
+    def sha256(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    return {
+        "feed": [
+            {"url": line["url"], "sha256": sha256(json.dumps(line, ensure_ascii=False))}
+            for line in got["feed"]
+        ],
+        "posts": {name: sha256(text) for name, text in got["posts"].items()},
+    }
+
+
 def compare(case: str, got: dict) -> None:
     path = GOLDEN / f"{case}.json"
     if os.environ.get("GOLDEN_UPDATE"):
@@ -107,3 +126,24 @@ def test_guancha_site_exports_the_golden(tmp_path, serve):
     result = crawl("guancha", seeds, tmp_path / "output")
     assert result.returncode == 0, result.stderr[-3000:]
     compare("guancha", normalized(result.output, "guancha", server.base_url))
+
+
+# Articles of the benchmark's site: a GBK page (12), an image shared by two articles (s4).
+BENCH_ARTICLES = 25
+
+
+@pytest.mark.parametrize("rules", [True, False], ids=["seed", "generic"])
+def test_bench_site_exports_the_golden(tmp_path, serve, rules):
+    """The benchmark's site (bench/newssite.py): large pages with furniture, images shared
+    and not; its golden holds the SHA-256 of each line and post."""
+    root = tmp_path / "site"
+    newssite.build(root, BENCH_ARTICLES)
+    server = serve(root)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "bench.toml").write_text(newssite.seed(server.base_url, BENCH_ARTICLES, rules))
+    result = crawl("bench", seeds, tmp_path / "output")
+    assert result.returncode == 0, result.stderr[-3000:]
+    got = normalized(result.output, "bench", server.base_url)
+    assert len(got["feed"]) == len(got["posts"]) == BENCH_ARTICLES
+    compare(f"bench-{'seed' if rules else 'generic'}", digests(got))
