@@ -37,6 +37,10 @@ CONTENT_TAGS = frozenset(
         "figure",
         "figcaption",
         "img",
+        # Ruby: the annotation (furigana, pinyin) is kept in the HTML, left out of the text.
+        "ruby",
+        "rt",
+        "rp",
         "a",
         "strong",
         "b",
@@ -81,9 +85,10 @@ SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
 SRCSET_DESCRIPTOR = re.compile(r"^(?P<size>\d+(?:\.\d+)?)(?P<unit>[wx])$")
 SIDES = ("width", "height")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
-BLOCK_TAGS = frozenset(
-    CONTENT_TAGS - {"a", "strong", "b", "em", "i", "u", "sub", "sup", "img", "code"} | {"div"}
-)
+INLINE_TAGS = frozenset({"a", "strong", "b", "em", "i", "u", "sub", "sup", "img", "code"})
+BLOCK_TAGS = frozenset(CONTENT_TAGS - INLINE_TAGS - {"ruby", "rt", "rp"} | {"div"})
+# Ruby annotations: the reading of the text beside them (子<rt>こ</rt>), not part of it.
+ANNOTATION_TAGS = frozenset({"rt", "rp"})
 
 CLEANER = Cleaner(
     scripts=True,
@@ -251,9 +256,18 @@ def inner_html(element: lxml.html.HtmlElement) -> str:
 
 
 def plain_text(root: lxml.html.HtmlElement) -> str:
-    """The text of a cleaned body, one line per block, whitespace folded."""
+    """The text of a cleaned body, one line per block, whitespace folded; ruby annotations
+    (``<rt>``, ``<rp>``: furigana, pinyin) left out, as a reader reads the text."""
     lines, current = [], []
+    annotation = 0
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        if element.tag in ANNOTATION_TAGS:
+            annotation += 1 if event == "start" else -1
+            if event == "end" and element.tail and not annotation:
+                current.append(element.tail)
+            continue
+        if annotation:
+            continue
         if event == "start" and element.text:
             current.append(element.text)
         if event == "end":

@@ -83,3 +83,16 @@ def test_links_absolute_lazy_images_and_referrer_policy():
     ]
     assert all(img.get("referrerpolicy") == "no-referrer" for img in images)
     assert body.images == [img.get("src") for img in images]
+
+
+def test_ruby_annotations_stay_in_the_html_and_out_of_the_text():
+    """Furigana (Japanese) and pinyin (Chinese) in <rt>, with <rp> fallbacks: the HTML keeps
+    them, to be shown above the text; the text reads as the page does, without them (NHK's
+    easy-Japanese pages wrote 子こども for 子ども)."""
+    body = clean_body(
+        "<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp>"
+        "</ruby>をなくす</p><p><ruby>汉<rt>hàn</rt>字<rt>zì</rt></ruby>很好</p>",
+        "https://news.example/",
+    )
+    assert "<rt>ぎゃくたい</rt>" in body.html and "<ruby>" in body.html
+    assert body.text == "子どもへの虐待をなくす\n汉字很好"

@@ -182,3 +182,43 @@ def test_without_a_seed_timezone_a_date_keeps_the_offset_the_page_gives():
     assert (utc.date.date().isoformat(), utc.date.utcoffset()) == ("2023-11-09", timedelta(0))
     naive = extract_article(page("2023-11-08T23:30:00"), ExtractOptions(timezone=None))
     assert naive.date == datetime(2023, 11, 8, 23, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("language", "day"),
+    [("en", "2020-02-10"), ("en-GB", "2020-10-02"), ("fr", "2020-10-02"), ("de", "2020-10-02")],
+)
+def test_numeric_dates_follow_the_order_of_the_language(language, day):
+    """dateparser reads with English as a second language, whose month-first order it used
+    for every numeric date: a French 02/10/2020 was 10 February. The order is the locale's
+    (CLDR, through Babel)."""
+    assert parse_date("02/10/2020", UTC, language).date().isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("html_tag", "seed_language", "day"),
+    [
+        ('<html lang="en-GB">', "en", "2020-10-02"),
+        ('<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en-AU">', "en", "2020-10-02"),
+        ('<html lang="en-US">', "en", "2020-02-10"),
+        ("<html>", "en", "2020-02-10"),
+        # A page's locale of another language than the seed's is not taken.
+        ('<html lang="de-DE">', "en", "2020-02-10"),
+    ],
+)
+def test_a_declared_locale_orders_numeric_dates(html_tag, seed_language, day):
+    from scrapy.http import HtmlResponse
+
+    from crawler.extract import ExtractOptions, extract_article
+
+    html = (
+        f"{html_tag}<head><title>Halls too full</title></head><body><article><h1>Halls too "
+        "full</h1><p class='byline'>Posted 02/10/2020</p>"
+        + "<p>Students were told to stay in their rooms for two weeks at least.</p>" * 6
+        + "</article></body></html>"
+    )
+    response = HtmlResponse("https://news.example/halls", body=html.encode())
+    article = extract_article(response, ExtractOptions(language=seed_language))
+    assert article.date is not None
+    assert article.date.date().isoformat() == day
+    assert article.language == seed_language

@@ -20,6 +20,7 @@ from crawler.cleaning import clean_body, fold_spaces
 from crawler.extract.authors import clean_author
 from crawler.extract.body import main_body
 from crawler.extract.dates import (
+    dates_language,
     declares_offset,
     find_dates,
     is_relative,
@@ -28,7 +29,7 @@ from crawler.extract.dates import (
     writes_month_and_day,
 )
 from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields, reconciled_title
-from crawler.extract.metadata import jsonld_fields, meta_fields
+from crawler.extract.metadata import declared_language, jsonld_fields, meta_fields
 from crawler.extract.rules import seed_fields
 from crawler.items import Article
 from crawler.seeds import ArticleRules, host_in_domains
@@ -304,7 +305,9 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
         return found[name].value if name in found else None
 
     date_text = value("date")
-    published = read_date(date_text, options, page_url, value("day"))
+    # Dates are read in the page's own locale when it refines the seed's language (en-GB).
+    dating = replace(options, language=dates_language(options.language, declared_language(page)))
+    published = read_date(date_text, dating, page_url, value("day"))
     body = clean_body(value("body") or "", options.base_url)
     image = value("image")
     headimg = safe_url_string(urljoin(options.base_url, image.strip())) if image else None
@@ -319,7 +322,7 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
         date=published,
         date_source="page" if published else None,
         date_relative=bool(published and date_text and is_relative(date_text)),
-        updated=read_date(value("updated"), options, page_url),
+        updated=read_date(value("updated"), dating, page_url),
         categories=list(options.categories),
         headimg=headimg,
         thumbnail=headimg,

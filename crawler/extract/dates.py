@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import dateparser
 import lxml.etree
 import lxml.html
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_date_format
 from dateparser.data.languages_info import language_order
 from htmldate import find_date
 
@@ -259,13 +261,46 @@ def _languages(language: str) -> list[str]:
     return [primary, "en"]
 
 
+@lru_cache(maxsize=256)
+def date_order(language: str) -> str | None:
+    """The order of day, month and year in the numeric dates of a language or locale ("DMY"
+    for en-GB, de, fr; "MDY" for en; "YMD" for zh, ja), from the CLDR short date format Babel
+    gives it; None for a code Babel does not know.
+
+    dateparser takes the order from the first of its ``languages`` that reads a text, and
+    English, which it is given as a second language, reads "02/10/2020" month first: without
+    this a French or British page's 2 October is read as 10 February.
+    """
+    try:
+        pattern = get_date_format("short", locale=Locale.parse(language.replace("-", "_"))).pattern
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    firsts = {letter: pattern.find(letter) for letter in "dMy" if letter in pattern}
+    if len(firsts) != 3:
+        return None
+    return "".join(sorted(firsts, key=firsts.__getitem__)).upper()
+
+
+def dates_language(language: str, declared: str | None) -> str:
+    """The locale a page's dates are read in: the seed's ``language``, made precise by the
+    locale the page declares when it is of the same language ("en" and ``<html
+    lang="en-GB">``: en-GB, whose numeric dates put the day first); else ``language``."""
+    if not declared:
+        return language
+    tag = declared.replace("_", "-")
+    if tag.split("-")[0].lower() != language.split("-")[0].lower() or "-" not in tag:
+        return language
+    return tag if date_order(tag) else language
+
+
 def parse_date(
     text: str | None, tz: ZoneInfo, language: str = "en", base: datetime | None = None
 ) -> datetime | None:
     """Parse one date text; naive times are read in ``tz``, relative ones from ``base``.
 
     Absolute numeric dates take a fast path; dateparser, limited to the seed's language and
-    English, reads the rest (RFC 1123, "3小时前", "昨天 10:20", "3 hours ago", ...).
+    English, reads the rest (RFC 1123, "3小时前", "昨天 10:20", "3 hours ago", ...), numeric
+    ones in the order of ``language`` (``date_order``: 02/10/2020 is 2 October in en-GB).
     Returns None when the text holds no date.
     """
     if not text:
@@ -287,6 +322,7 @@ def parse_date(
                 "RETURN_AS_TIMEZONE_AWARE": True,
                 "RELATIVE_BASE": base.astimezone(tz).replace(tzinfo=None),
                 "PREFER_DATES_FROM": "past",
+                **({"DATE_ORDER": order} if (order := date_order(language)) else {}),
             },
         )
     except (ValueError, OverflowError):

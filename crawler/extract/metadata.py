@@ -212,3 +212,21 @@ def meta_fields(selector: Selector) -> dict[str, str]:
                 found[name] = _unescaped(name, value)
                 break
     return found
+
+
+LANGUAGE_QUERIES = (
+    "/html/@lang",
+    "/html/@*[name()='xml:lang']",
+    "//meta[@property='og:locale']/@content",
+    "//meta[translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')='content-language']/@content",
+)
+
+
+def declared_language(selector: Selector) -> str | None:
+    """The language tag the page declares (``<html lang>``, ``xml:lang``, ``og:locale``,
+    ``Content-Language``), as written ("en-GB", "de_AT"), or None."""
+    for query in LANGUAGE_QUERIES:
+        value = selector.xpath(query).get()
+        if value and value.strip():
+            return value.strip().split(",")[0].strip()
+    return None
