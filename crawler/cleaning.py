@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from html import escape
 from typing import NamedTuple
 
 import lxml.html
@@ -249,8 +250,15 @@ def element_text(element: lxml.html.HtmlElement) -> str:
 
 
 def inner_html(element: lxml.html.HtmlElement) -> str:
-    """The HTML inside an element: its text and its children, without its own tag."""
-    return (element.text or "") + "".join(
+    """The HTML inside an element: its text (escaped, as text inside a tag is) and its children,
+    without its own tag. The element is serialized once, and its tag cut off."""
+    html = lxml.html.tostring(element, encoding="unicode", with_tail=False)
+    tag = element.tag if isinstance(element.tag, str) else ""
+    end = f"</{tag}>"
+    # libxml2 writes ">" inside an attribute as "&gt;": the first ">" ends the start tag.
+    if tag and html.startswith(f"<{tag}") and html.endswith(end):
+        return html[html.index(">") + 1 : -len(end)]
+    return escape(element.text or "", quote=False) + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in element
     )
 
