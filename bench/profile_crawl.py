@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--generic", action="store_true", help="a seed without [article]")
     parser.add_argument("--no-images", action="store_true", help="IMAGES_ENABLED=False")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--pattern", default="crawler/", help="cumulative list: paths matching")
     parser.add_argument("--py-spy", dest="py_spy", type=Path, help="flame graph (SVG) to write")
     parser.add_argument("--site", type=Path, help="folder keeping generated sites between runs")
     args = parser.parse_args()
@@ -58,7 +59,7 @@ def main() -> None:
             return
         figures = pstats.Stats(str(stats))
         figures.sort_stats("tottime").print_stats(args.top)
-        figures.sort_stats("cumulative").print_stats(r"crawler/", args.top)
+        figures.sort_stats("cumulative").print_stats(args.pattern, args.top)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,7 +1,10 @@
 """Exporters: the interface every exporter follows, and the registry that finds and checks them.
 
 An exporter is any class with ``from_crawler(crawler, **options)``, ``open()``,
-``export(article)`` and ``close()``. It is enabled by its dotted path in EXPORTERS
+``export(article)`` and ``close()``, and optionally ``flush()``: ``export`` must have written
+the article durably when it returns, unless the exporter has ``flush``, which then makes
+durable everything exported since the last call (ExportPipeline calls it once per batch of
+articles, before they are recorded as seen). It is enabled by its dotted path in EXPORTERS
 (``{path: {options}}``, None disables one), or by installing a package that declares it in
 the ``crawler.exporters`` entry-point group.
 """
@@ -36,8 +39,9 @@ class Exporter:
     """Base class of our exporters: declared options, checked before the crawl starts.
 
     Subclasses set OPTIONS (name -> default; the default's type is the option's type) and
-    REQUIRES (module -> install hint), and override ``export`` and, as needed, ``open`` and
-    ``close``. ``export`` must have written the article durably when it returns.
+    REQUIRES (module -> install hint), and override ``export`` and, as needed, ``open``,
+    ``flush`` and ``close``. ``export`` must have written the article durably when it returns,
+    or ``flush`` everything exported since its last call.
     """
 
     OPTIONS: ClassVar[dict[str, Any]] = {}
@@ -80,6 +84,11 @@ class Exporter:
 
     def export(self, article: ItemAdapter) -> None:
         raise NotImplementedError
+
+    def flush(self) -> None:
+        """Make durable what ``export`` wrote since the last call; called after each batch of
+        articles, before they are recorded as seen. Nothing to do when ``export`` is durable
+        itself."""
 
     def close(self) -> None:
         """Called once after the last article."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from crawler.exporters import Exporter, ExporterError
-from crawler.files import write_atomically
+from crawler.files import TemporaryFile, discard, put_in_place, write_temporary
 
 if TYPE_CHECKING:
     from itemadapter import ItemAdapter
@@ -75,7 +75,8 @@ def slug_safe(name: str, limit: int = 120) -> str:
 
 
 class HexoExporter(Exporter):
-    """One post per article, in the shape of the seed post, written atomically.
+    """One post per article, in the shape of the seed post, written atomically; the posts of
+    a batch of articles are made durable together by ``flush``.
 
     Options: ``posts_dir`` (default OUTPUT_DIR/posts); ``rename`` ({field: new name}) and
     ``extra`` ({field: value}) for the front matter; ``categories``, "hierarchy" (as in the
@@ -114,6 +115,7 @@ class HexoExporter(Exporter):
         self.posts_dir = Path(self.options["posts_dir"] or self.output_dir / "posts")
         self.posts_dir.mkdir(parents=True, exist_ok=True)
         self.cleared: set[str] = set()
+        self.pending: list[TemporaryFile] = []
 
     def temp_prefix(self, article: ItemAdapter) -> str:
         """Temporary files are named after the source: one crawl of a source at a time may
@@ -167,5 +169,25 @@ class HexoExporter(Exporter):
         )
 
     def export(self, article: ItemAdapter) -> None:
+        """The post written to a temporary file beside its place; ``flush`` puts it there."""
         post = self.render(article).encode("utf-8")
-        write_atomically(self.post_path(article), post, temp_prefix=self.temp_prefix(article))
+        path = self.post_path(article)
+        self.pending.append(write_temporary(path, post, temp_prefix=self.temp_prefix(article)))
+
+    def flush(self) -> None:
+        """Every post exported since the last flush fsynced and renamed into place, in order:
+        a crash leaves each post either old or new. The first that fails raises, and the
+        posts after it are discarded."""
+        pending, self.pending = self.pending, []
+        for done, written in enumerate(pending):
+            try:
+                put_in_place(written)
+            except BaseException:
+                for rest in pending[done + 1 :]:
+                    discard(rest)
+                raise
+
+    def close(self) -> None:
+        for written in self.pending:
+            discard(written)
+        self.pending = []
