@@ -66,6 +66,9 @@ SPIDER_MIDDLEWARES = {
     "crawler.stores.middleware.IncrementalMiddleware": 950,
 }
 
+# Request fingerprints kept on disk rather than in a set of every request: flat memory.
+DUPEFILTER_CLASS = "crawler.dupefilters.DiskDupeFilter"
+
 # Be a polite crawler that still finishes a one-site crawl in reasonable time.
 ROBOTSTXT_OBEY = True
 USER_AGENT = "crawler (+https://github.com/; news archive bot)"
