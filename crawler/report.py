@@ -1,12 +1,16 @@
-"""The crawl's closing summary: logged, and written to output/reports/<source>/<run>.json."""
+"""The crawl's closing summary and health: logged, and written to
+output/reports/<source>/<run>.json."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 
+from crawler.health import COVERAGE_FIELDS, HealthChecks, health_failed, share
 from crawler.runs import Run
 
 if TYPE_CHECKING:
@@ -14,10 +18,28 @@ if TYPE_CHECKING:
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from twisted.internet.defer import Deferred
 
 
 def _group(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k.removeprefix(prefix): v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def covered(article: ItemAdapter, min_text: int) -> list[str]:
+    """The coverage fields an article has (crawler.health.COVERAGE_FIELDS): an author other
+    than its site's name, a date read from the page (not the listing's or the crawl time), a
+    head image, a text of more than ``min_text`` characters."""
+    fields = []
+    author = (article.get("author") or "").strip()
+    if author and author != (article.get("site") or "").strip():
+        fields.append("author")
+    if article.get("date") and article.get("date_source") == "page":
+        fields.append("date")
+    if article.get("headimg"):
+        fields.append("headimg")
+    if len(article.get("text") or "") > min_text:
+        fields.append("text")
+    return fields
 
 
 def counted(number: int, noun: str) -> str:
@@ -30,27 +52,65 @@ class CrawlReport:
 
     # Where the report is written: a template of the run's values and the spider's name.
     PATH = "%(output_dir)s/reports/%(source)s/%(run_id)s.json"
+    # An article's text counts for coverage when longer than this (characters).
+    MIN_TEXT = 200
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         # Why the run failed, once it is closed (the crawl command exits 1 with it).
         self.error: str | None = None
+        # The failed health checks (crawler.health), once the run is closed; a real crawl
+        # (WRITE_REPORTS) with any exits 1.
+        self.failed_checks: list[dict[str, Any]] = []
+        self.checks = HealthChecks.from_settings(crawler.settings)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
+    def item_scraped(self, item: Any) -> None:
+        """An article through every pipeline: counted under coverage/articles, and under
+        coverage/<field> for each coverage field it has."""
+        stats = self.crawler.stats
+        stats.inc_value("coverage/articles")
+        for name in covered(ItemAdapter(item), self.MIN_TEXT):
+            stats.inc_value(f"coverage/{name}")
+
+    def coverage(self, stats: dict[str, Any]) -> dict[str, Any]:
+        """``{"articles": n, "author": share, "date": ..., "headimg": ..., "text": ...}``:
+        shares between 0 and 1 of the n exported articles, None when n is 0."""
+        articles = stats.get("coverage/articles", 0)
+        return {
+            "articles": articles,
+            **{name: share(stats.get(f"coverage/{name}", 0), articles) for name in COVERAGE_FIELDS},
+        }
+
     def figures(self, spider: Spider, reason: str) -> dict[str, Any]:
         stats = self.crawler.stats.get_stats()
+        run = Run.of(self.crawler)
+        dropped = _group(stats, "articles/dropped/")
+        images_failed = _group(stats, "images/failed/")
         return {
             "source": spider.name,
-            "run": Run.of(self.crawler).id,
+            "run": run.id,
+            "started": run.started.isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "finish_reason": reason,
+            "responses": _group(stats, "downloader/response_status_count/"),
+            # None from a spider that does not count them (a spider of one's own).
+            "articles_found": stats.get("listing/articles_found"),
+            "new": stats.get("articles/new", 0),
+            "updated": stats.get("articles/updated", 0),
+            "duplicates": dropped.get("duplicate", 0) + dropped.get("duplicate_in_run", 0),
+            "images_ok": stats.get("images/kept", 0),
+            "images_failed": sum(images_failed.values()),
+            "coverage": self.coverage(stats),
             "listing_pages": stats.get("listing/pages", 0),
             "article_pages": stats.get("article/pages", 0),
             "exported": stats.get("articles/exported", 0),
-            "dropped": _group(stats, "articles/dropped/"),
+            "dropped": dropped,
             "failed_pages": _group(stats, "article/failed/"),
             "failed_channel_pages": _group(stats, "listing/failed/"),
             "not_http_links": stats.get("listing/skipped/not_http", 0),
@@ -61,7 +121,7 @@ class CrawlReport:
             "images": {
                 "kept": stats.get("images/kept", 0),
                 "removed": stats.get("images/removed", 0),
-                "failed": _group(stats, "images/failed/"),
+                "failed": images_failed,
             },
             "requests": stats.get("downloader/request_count", 0),
             "seconds": round(stats.get("elapsed_time_seconds", 0.0), 3),
@@ -76,9 +136,13 @@ class CrawlReport:
             return f"no channel page of {figures['source']} could be fetched ({reasons})"
         return None
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> Deferred | None:
         figures = self.figures(spider, reason)
         figures["error"] = self.error = self.error_of(figures)
+        real = self.crawler.settings.getbool("WRITE_REPORTS")
+        # Judged in a real crawl only: `scrapy parse` or `shell` fetch a page or two.
+        self.failed_checks = self.checks.failed(figures) if real else []
+        figures["health"] = self.failed_checks or "ok"
         spider.logger.info(
             "Summary of %s: %s exported from %s and %s; "
             "dropped %s; failed pages %s; failed channel pages %s; offsite links filtered %d; "
@@ -95,7 +159,19 @@ class CrawlReport:
         )
         if self.error:
             spider.logger.error("The crawl failed: %s", self.error)
-        if self.crawler.settings.getbool("WRITE_REPORTS"):
-            path = Run.of(self.crawler).fill(self.PATH, source=spider.name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+        for failed in self.failed_checks:
+            spider.logger.error("Health check %s failed: %s", failed["check"], failed["message"])
+        if not real:
+            return None
+        path = Run.of(self.crawler).fill(self.PATH, source=spider.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+        if not self.failed_checks:
+            return None
+        return self.crawler.signals.send_catch_log_deferred(
+            health_failed,
+            source=spider.name,
+            run=figures["run"],
+            health=self.failed_checks,
+            report=str(path),
+        )

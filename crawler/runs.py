@@ -45,6 +45,17 @@ def reserve_run_id(runs_dir: Path, started: datetime) -> str:
         return run_id
 
 
+def run_id_error(run_id: str | None) -> str | None:
+    """Why RUN_ID cannot be a run's id, in one line, or None."""
+    if not run_id:
+        return None
+    try:
+        datetime.strptime(run_id, RUN_ID_FORMAT)
+    except ValueError:
+        return f"RUN_ID {run_id!r} is not a run id (YYYYMMDDTHHMMSSZ, UTC)"
+    return None
+
+
 class Run:
     """An extension holding the run's id and start; components reach it with
     ``crawler.get_extension(Run)`` (or ``Run.of(crawler)``) and fill their path templates with
@@ -54,7 +65,10 @@ class Run:
     def __init__(self, crawler: Crawler):
         self.output_dir = Path(crawler.settings.get("OUTPUT_DIR"))
         self.started = datetime.now(UTC)
-        self.id = reserve_run_id(self.output_dir / "state" / "runs", self.started)
+        # RUN_ID: an id `scrapy schedule` reserved for this run (it names the run's log too).
+        self.id = crawler.settings.get("RUN_ID") or reserve_run_id(
+            self.output_dir / "state" / "runs", self.started
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

@@ -14,6 +14,8 @@ from croniter import croniter
 from parsel import Selector
 from w3lib.url import safe_url_string
 
+from crawler.health import COVERAGE_FIELDS
+
 # JS rendering (splash, playwright) comes with a later issue; until then seeds asking for it
 # are refused.
 RENDER_MODES = ("none",)
@@ -89,6 +91,30 @@ class ArticleRules:
 
 
 @dataclass(frozen=True)
+class HealthRules:
+    """A seed's ``[health]`` table: thresholds of its crawl's health checks (crawler.health);
+    None (and a coverage field left out) keeps the project's setting."""
+
+    min_articles_found: int | None = None
+    min_exported: float | None = None
+    max_error_rate: float | None = None
+    min_pages: int | None = None
+    # {field: floor} over the project's HEALTH_MIN_COVERAGE_BASE, as ((field, floor), ...).
+    min_coverage: tuple[tuple[str, float], ...] = ()
+
+    def settings(self) -> dict[str, Any]:
+        """The HEALTH_* settings the table gives, for its spider's custom_settings."""
+        values: dict[str, Any] = {
+            f"HEALTH_{f.name.upper()}": getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "min_coverage" and getattr(self, f.name) is not None
+        }
+        if self.min_coverage:
+            values["HEALTH_MIN_COVERAGE"] = dict(self.min_coverage)
+        return values
+
+
+@dataclass(frozen=True)
 class Source:
     """One news source, as its seed file describes it."""
 
@@ -109,6 +135,7 @@ class Source:
     stop_on_seen: bool = True
     listing: ListingRules = field(default_factory=ListingRules)
     article: ArticleRules = field(default_factory=ArticleRules)
+    health: HealthRules = field(default_factory=HealthRules)
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -204,6 +231,45 @@ def _rules(path: Path, name: str, table: Any, cls: type) -> Any:
     return cls(**values)
 
 
+def _share(path: Path, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise SeedError(path, key, f"must be a share between 0 and 1, not {value!r}")
+    return float(value)
+
+
+def _count(path: Path, key: str, value: Any, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise SeedError(path, key, f"must be a whole number >= {least}, not {value!r}")
+    return value
+
+
+def _health(path: Path, table: Any) -> HealthRules:
+    if table is None:
+        return HealthRules()
+    if not isinstance(table, dict):
+        raise SeedError(path, "health", "must be a table")
+    _check_keys(path, "health.", table, {f.name for f in fields(HealthRules)})
+    values: dict[str, Any] = {}
+    for key in ("min_exported", "max_error_rate"):
+        if key in table:
+            values[key] = _share(path, f"health.{key}", table[key])
+    if "min_articles_found" in table:
+        values["min_articles_found"] = _count(
+            path, "health.min_articles_found", table["min_articles_found"], 0
+        )
+    if "min_pages" in table:
+        values["min_pages"] = _count(path, "health.min_pages", table["min_pages"], 1)
+    coverage = table.get("min_coverage", {})
+    if not isinstance(coverage, dict):
+        raise SeedError(path, "health.min_coverage", "must be a table")
+    _check_keys(path, "health.min_coverage.", coverage, set(COVERAGE_FIELDS))
+    values["min_coverage"] = tuple(
+        (name, _share(path, f"health.min_coverage.{name}", floor))
+        for name, floor in coverage.items()
+    )
+    return HealthRules(**values)
+
+
 def _channels(path: Path, raw: Any, domains: tuple[str, ...]) -> tuple[Channel, ...]:
     if not raw:
         raise SeedError(path, "channels", "missing: give at least one [[channels]] table")
@@ -283,6 +349,7 @@ def load_seed(path: Path | str) -> Source:
         channels=_channels(path, data.get("channels"), domains),
         listing=_rules(path, "listing", data.get("listing"), ListingRules),
         article=_rules(path, "article", data.get("article"), ArticleRules),
+        health=_health(path, data.get("health")),
     )
 
 

@@ -23,6 +23,9 @@ COMMANDS_MODULE = "crawler.commands"
 
 # Root of everything a crawl writes.
 OUTPUT_DIR = str(PROJECT_DIR / "output")
+# The run's id (YYYYMMDDTHHMMSSZ): set by `scrapy schedule`, which reserved it; unset, a run
+# takes the stamp of its start.
+RUN_ID = None
 # Exporters run by ExportPipeline, {dotted path: {options}}, like ITEM_PIPELINES.
 EXPORTERS = {
     "crawler.exporters.jsonl.JsonLinesExporter": {},
@@ -52,15 +55,53 @@ ITEM_PIPELINES = {
     "crawler.pipelines.export.ExportPipeline": 900,
 }
 # WRITE_REPORTS (not set here: a command's default_settings rank below the project's) is set
-# by `scrapy crawl` and `scrapy demo`: only a real crawl writes output/reports/...
+# by `scrapy crawl` and `scrapy demo`: only a real crawl writes output/reports/..., is judged
+# by the health checks and shows its progress.
 EXTENSIONS = {
     # The run's id and the values of output path templates (exporters, report).
     "crawler.runs.Run": 0,
     # Opens DEDUPE_STORE and runs its calls on one worker thread, off the reactor's.
     "crawler.stores.extension.SeenStoreExtension": 0,
-    # Logs the closing summary and writes output/reports/<source>/<run>.json.
+    # Logs the closing summary, judges the run's health and writes
+    # output/reports/<source>/<run>.json.
     "crawler.report.CrawlReport": 500,
+    # POSTs failed health checks to ALERT_WEBHOOK (left out when it is unset).
+    "crawler.alerts.WebhookAlert": 510,
+    # Live progress on a terminal, else a periodic log line; it replaces Scrapy's LogStats.
+    "crawler.progress.Progress": 520,
+    "scrapy.extensions.logstats.LogStats": None,
 }
+
+# Health checks of every crawl (crawler.health), judged at its end: a failed one is logged,
+# printed, makes `scrapy crawl` exit 1 and is POSTed to ALERT_WEBHOOK. A seed's [health]
+# table sets them for its own crawl.
+# Fewest article links (seen or not) the listings of a run must give.
+HEALTH_MIN_ARTICLES_FOUND = 1
+# Least share of the article pages fetched that must give an article (exported, or unchanged).
+HEALTH_MIN_EXPORTED = 0.1
+# Least share of exported articles with each field: an author other than the site's name, a
+# date from the page, a head image, a text over 200 characters. HEALTH_MIN_COVERAGE (and a
+# seed's [health.min_coverage]) overrides fields of the base, as ITEM_PIPELINES does.
+HEALTH_MIN_COVERAGE_BASE = {"author": 0.0, "date": 0.0, "headimg": 0.0, "text": 0.5}
+HEALTH_MIN_COVERAGE: dict[str, float] = {}
+# Largest share of listing and article pages that may fail (4xx, 5xx, timeouts, not HTML...).
+HEALTH_MAX_ERROR_RATE = 0.5
+# Shares are judged on at least this many pages (exported, error rate) or articles (coverage).
+HEALTH_MIN_PAGES = 5
+# Where failed health checks are POSTed as JSON ({source, run, health, report}); unset: nowhere.
+ALERT_WEBHOOK = ""
+# Seconds to wait for the webhook before giving up (the crawl's exit status stays 1).
+ALERT_WEBHOOK_TIMEOUT = 10.0
+
+# Progress of a crawl: "auto" (a live display on a terminal, else a log line every
+# PROGRESS_INTERVAL seconds), "log" (the line only) or "off".
+PROGRESS = "auto"
+PROGRESS_INTERVAL = 60.0
+
+# `scrapy schedule`: crawls run at once at most, and seconds a stopping scheduler waits for its
+# running crawls before it kills them.
+SCHEDULE_MAX_CRAWLS = 4
+SCHEDULE_STOP_TIMEOUT = 300.0
 SPIDER_MIDDLEWARES = {
     # Drops listed articles already exported (or failed recently) in one store call per page.
     "crawler.stores.middleware.IncrementalMiddleware": 950,

@@ -26,6 +26,7 @@ def spider_class(source: Source) -> type[SeedSpider]:
         "custom_settings": {
             "IMAGES_REFERER": source.image_referer,
             **({"IMAGES_DOMAINS": list(source.image_domains)} if source.image_domains else {}),
+            **source.health.settings(),
         },
     }
     return type(f"{source.name.title().replace('-', '')}Spider", (SeedSpider,), attrs)

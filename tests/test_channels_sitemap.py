@@ -13,7 +13,10 @@ from crawler.demo.server import SiteServer
 
 ARTICLE = (
     "<html><head><title>{title}</title></head><body><h1>{title}</h1>"
-    "<div class='c'><p>Body of {title}, long enough to be the article's text.</p></div>"
+    "<div class='c'><p>Body of {title}, long enough to be the article's text.</p>"
+    # Over 200 characters, as a news article's text is (the run's coverage is judged on it).
+    "<p>A second paragraph tells what happened next, who said what about it, and when the "
+    "story will be followed up, as the reporters of a real newspaper would write it.</p></div>"
     "</body></html>"
 )
 URLSET = """<?xml version="1.0" encoding="UTF-8"?>

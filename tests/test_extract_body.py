@@ -72,6 +72,7 @@ def readability_alone(html: str, monkeypatch) -> str:
         patch.setattr(body_module, "first_post", lambda *args: None)
         patch.setattr(body_module, "_widened_table", lambda *args: None)
         patch.setattr(body_module, "trim_edges", lambda *args: None)
+        patch.setattr(body_module, "drop_teasers", lambda *args: None)
         return body_of(html)
 
 
@@ -244,3 +245,40 @@ def test_an_english_byline_and_worded_dateline_are_trimmed(monkeypatch):
     )
     assert readability_alone(html, monkeypatch).startswith("By Paul Takahashi")
     assert body_of(html).startswith("New vehicle sales")
+
+
+def teaser_page(extra: str) -> str:
+    prose = "<p>The council met on Tuesday and voted to rebuild the harbour wall this year.</p>"
+    return (
+        "<html><head><title>Harbour wall</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>Harbour wall</h1>{prose * 3}{extra}{prose * 3}</article></body></html>"
+    )
+
+
+def test_teaser_links_inside_a_text_are_dropped():
+    """ "Read more: <a>…</a>" and a "Lesen Sie auch:" label over a list of links, set in the
+    middle of a text, are links to other stories, whatever the language."""
+    text = html_text(
+        body_of(
+            teaser_page(
+                "<p>Read more: <a href='/other'>Storm closes the old pier</a></p>"
+                "<p>Lesen Sie auch:</p><ul><li><a href='/a'>Neue Fähre</a></li>"
+                "<li><a href='/b'>Hafenfest</a></li></ul>"
+                "<p>延伸阅读：<a href='/c'>港口扩建工程启动</a></p>"
+            )
+        )
+    )
+    assert "harbour wall this year" in text
+    for teaser in ("Storm closes", "Lesen Sie auch", "Neue Fähre", "Hafenfest", "港口扩建"):
+        assert teaser not in text
+
+
+def test_a_paragraph_opening_with_a_teaser_word_but_not_a_link_stays():
+    prose = (
+        "<p>Related research by the port authority shows that the wall has lost a third of its "
+        "height since 1950.</p><p>See also the <a href='/map'>map</a> of the works, which the "
+        "council published with a long report on the costs and the timetable of the works.</p>"
+    )
+    text = html_text(body_of(teaser_page(prose)))
+    assert "Related research by the port authority" in text
+    assert "which the council published" in text

@@ -87,6 +87,30 @@ BAD_SEEDS = [
         "language",
         "unknown language code",
     ),
+    (
+        "health_unknown_key",
+        lambda s: s + "[health]\nmin_export = 0.5\n",
+        "health.min_export",
+        "unknown key",
+    ),
+    (
+        "health_share",
+        lambda s: s + "[health]\nmax_error_rate = 5\n",
+        "health.max_error_rate",
+        "must be a share between 0 and 1, not 5",
+    ),
+    (
+        "health_coverage_field",
+        lambda s: s + "[health.min_coverage]\nbody = 0.5\n",
+        "health.min_coverage.body",
+        "unknown key (allowed: author, date, headimg, text)",
+    ),
+    (
+        "health_count",
+        lambda s: s + "[health]\nmin_pages = 0\n",
+        "health.min_pages",
+        "must be a whole number >= 1",
+    ),
 ]
 
 
@@ -140,3 +164,14 @@ def test_good_seed_read_into_source(tmp_path):
     assert source.channels[0].max_pages == 1
     assert source.listing.link == "h2 a::attr(href)"
     assert source.tzinfo.key == "Asia/Shanghai"
+
+
+def test_health_table_read_into_settings(tmp_path):
+    path = tmp_path / "example.toml"
+    table = "[health]\nmin_exported = 0.5\nmin_pages = 3\n[health.min_coverage]\ndate = 0.9\n"
+    path.write_text(GOOD.replace("{base}", "http://127.0.0.1:8000") + table, "utf-8")
+    assert load_seed(path).health.settings() == {
+        "HEALTH_MIN_EXPORTED": 0.5,
+        "HEALTH_MIN_PAGES": 3,
+        "HEALTH_MIN_COVERAGE": {"date": 0.9},
+    }

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from crawler.exporters import check_exporters
+from crawler.health import health_error
+from crawler.runs import run_id_error
 from crawler.stores import default_uri, store_error
 
 if TYPE_CHECKING:
@@ -41,6 +43,12 @@ class SourceLock:
             return f"another crawl of {self.path.stem} is running (it holds {self.path})"
         return None
 
+    def release(self) -> None:
+        """Lets the lock go (a process that exits lets it go by itself)."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
 
 def preflight_error(settings: BaseSettings, spider_args: dict[str, str]) -> str | None:
     """What would stop a crawl at its start, found before any request: one line, or None."""
@@ -50,4 +58,9 @@ def preflight_error(settings: BaseSettings, spider_args: dict[str, str]) -> str 
             date.fromisoformat(since)
         except ValueError:
             return f"-a since={since!r}: give a day as YYYY-MM-DD"
-    return store_error(default_uri(settings), settings) or check_exporters(settings)
+    return (
+        run_id_error(settings.get("RUN_ID"))
+        or health_error(settings)
+        or store_error(default_uri(settings), settings)
+        or check_exporters(settings)
+    )

@@ -1,9 +1,10 @@
 """`scrapy crawl NAME`, refusing in one line, before any request, a bad seed, exporter or
 argument, or a second crawl of a source already being crawled; and exiting 1 with one line
-when the run could not do its job (no channel page fetched)."""
+when the run could not do its job (no channel page fetched) or failed a health check."""
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -36,6 +37,11 @@ class Command(ScrapyCrawlCommand):
             return
         super().run(args, opts)
         report = self.crawler.get_extension(CrawlReport) if self.crawler else None
+        if report is not None and report.failed_checks:
+            # Printed at the end, one line each, whatever the log level or LOG_FILE.
+            for failed in report.failed_checks:
+                print(f"unhealthy: {failed['message']}", file=sys.stderr)
+            self.exitcode = 1
         if report is not None and report.error:
             self.exitcode = refuse(report.error)
 

@@ -16,7 +16,7 @@ from readability import Document
 from readability.readability import Unparseable
 
 from crawler.cleaning import element_text, html_text, image_source, inner_html, noscript_images
-from crawler.extract.noise import drop_furniture, trim_edges
+from crawler.extract.noise import drop_furniture, drop_teasers, trim_edges
 from crawler.extract.posts import first_post
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ def trafilatura_body(root: lxml.html.HtmlElement, title: str | None) -> str | No
     if body is None:
         return None
     trim_edges(body, title)
+    drop_teasers(body)
     return inner_html(body)
 
 
@@ -163,4 +164,5 @@ def readability_body(selector: Selector) -> str | None:
         container = copy.deepcopy(better)
     drop_furniture(container)
     trim_edges(container, selector.css("title::text").get())
+    drop_teasers(container)
     return inner_html(container)

@@ -72,6 +72,8 @@ class SeedSpider(ArticlePages, Spider):
         return Request(url, callback=callback, **kwargs)
 
     async def start(self) -> AsyncIterator[Request]:
+        # Counted from 0: a run whose listings give no article link says so in its report.
+        self.crawler.stats.set_value("listing/articles_found", 0)
         for channel in self.source.channels:
             yield self.make_request(
                 channel.url,
@@ -89,6 +91,9 @@ class SeedSpider(ArticlePages, Spider):
         for entry in listing.entries:
             if not self.is_web(entry.url, "listing"):
                 continue
+            onsite = host_in_domains(entry.url, self.source.allowed_domains)
+            # Article links taken from listings, seen or not (the report's articles_found).
+            self.crawler.stats.inc_value("listing/articles_found", int(onsite))
             listing_date = self.parse_date(entry.date)
             # A relative listing date ("3小时前") is newer on every run: no sign of an update.
             newer_than = None if entry.date and is_relative(entry.date) else listing_date
@@ -98,7 +103,6 @@ class SeedSpider(ArticlePages, Spider):
                 continue
             # An offsite link is requested all the same, for OffsiteMiddleware to filter and
             # count, but never keeps a channel going: it is never fetched, so never seen.
-            onsite = host_in_domains(entry.url, self.source.allowed_domains)
             wanted += onsite
             yield self.make_request(
                 strip_tracking(entry.url, self.tracking_params),

@@ -15,6 +15,7 @@ SITE = "测试新闻网"
 GROUP = "测试"
 CHANNEL = "要闻"
 TIMEZONE = "Asia/Shanghai"
+FILLER = "这是一段用来测试的新闻正文，内容写的是本地发生的日常事情。" * 4
 HOSTILE_TITLE = "- It's a \"test\": #1 {{ x }} {% raw %} 'end'"
 
 
@@ -28,7 +29,10 @@ class Page:
     meta_date: str | None = None
     listing_date: str | None = None
     author: str | None = None
-    paragraphs: list[str] = field(default_factory=lambda: ["正文第一段。", "正文第二段。"])
+    # A text over 200 characters, as a news article has: the run's coverage is judged on it.
+    paragraphs: list[str] = field(
+        default_factory=lambda: ["正文第一段。" + FILLER, "正文第二段。" + FILLER]
+    )
     extra_body: str = ""
     encoding: str = "utf-8"
     # Not written: the listing links to a page that is not there.
