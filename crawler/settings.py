@@ -31,6 +31,9 @@ EXPORTERS = {
     "crawler.exporters.jsonl.JsonLinesExporter": {},
     "crawler.exporters.hexo.HexoExporter": {},
 }
+# Articles exported together, at most: one fsync per file and one store transaction per batch
+# (articles arriving while a batch is written form the next).
+EXPORT_BATCH_MAX = 100
 # Also enable every exporter that an installed package declares in the crawler.exporters
 # entry-point group (EXPORTERS = {name: None} disables one).
 EXPORTERS_ENTRY_POINTS = True

@@ -31,7 +31,8 @@ class ExportPipeline:
     the next run exports it again.
 
     Articles are exported in batches (a group commit): every article that arrives while a
-    batch is being written waits for the next one, which takes them all. A batch runs on the
+    batch is being written waits for the next one, which takes them all (EXPORT_BATCH_MAX at
+    most). A batch runs on the
     seen-store's worker thread (``SeenStoreExtension.run``), off the reactor's, in order with
     the store's other calls: each article to every exporter, then each exporter's ``flush``
     (one fsync per file for the whole batch rather than per article), then the articles that
@@ -50,6 +51,7 @@ class ExportPipeline:
         self.seen = seen
         # Articles waiting for the next batch, each with the Deferred its process_item awaits.
         self.waiting: list[tuple[ItemAdapter, Deferred[bool]]] = []
+        self.batch_max = max(1, crawler.settings.getint("EXPORT_BATCH_MAX"))
         self.writing = False
 
     @classmethod
@@ -87,7 +89,7 @@ class ExportPipeline:
     def write_next_batch(self) -> None:
         """The waiting articles exported and recorded on the store's thread; then the next
         batch, if articles arrived meanwhile."""
-        batch, self.waiting = self.waiting, []
+        batch, self.waiting = self.waiting[: self.batch_max], self.waiting[self.batch_max :]
         self.writing = True
         d = self.seen.call(self.export_batch, [article for article, _ in batch])
 

@@ -108,8 +108,6 @@ class SeedSpider(ArticlePages, Spider):
                 strip_tracking(entry.url, self.tracking_params),
                 self.parse_article,
                 errback=self.article_failed,
-                # The articles of earlier listing pages first (see below).
-                priority=-page,
                 cb_kwargs={
                     "channel": channel.name,
                     "listing_date": listing_date,
@@ -132,17 +130,12 @@ class SeedSpider(ArticlePages, Spider):
             # The channel's next pages: next page, child sitemaps, an advertised feed.
             if not self.is_web(follow.url, "listing"):
                 continue
-            # At the priority of this page's articles, and asked before them (Scrapy's queue
-            # is last in, first out): the next page is read while this page's articles are
-            # fetched, never all listing pages first, so the queue holds about two pages of
-            # article requests however long the channel.
             yield self.make_request(
                 follow.url,
                 self.parse_listing,
                 errback=self.listing_failed,
                 cb_kwargs={"channel": follow.channel, "page": follow.page},
                 meta=next_meta,
-                priority=-page,
             )
 
     def is_web(self, url: str, kind: str) -> bool:
