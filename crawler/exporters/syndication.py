@@ -31,9 +31,9 @@ class SyndicationExporter(Exporter):
 
     Each article is appended to its source's journal (option ``journal``, by default
     output/state/syndication/<source>.jsonl; fsynced by ``flush``, once per batch) when
-    exported; at the end of the run
-    each journal written to is cut to the newest entries and its feeds (option ``feed``,
-    ``%(format)s`` being atom or rss) are written from it, atomically, with feedgen. The
+    exported; at the end of the run each journal written to is cut to the newest entries and
+    its feeds (option ``feed``, ``%(format)s`` being atom or rss) are written from it,
+    atomically, with feedgen. The
     feed's title, language and home link come from the articles (site, language, URL).
     """
 
