@@ -50,7 +50,7 @@ class DiskDupeFilter(RFPDupeFilter):
             os.close(fd)
             self.db_path = Path(name)
             self.temporary = True
-        self.db = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=False)
+        self.db = sqlite3.connect(self.db_path, isolation_level=None)
         # No rollback journal nor fsync: a lost table costs requests asked again, nothing more.
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")

@@ -125,6 +125,10 @@ class SeedSpider(ArticlePages, Spider):
             self.logger.info("Nothing new on %s: %s stops here", response.url, channel.name)
             return
         # IncrementalMiddleware drops these too when it dropped every article of the page.
+        # Requests keep Scrapy's order (last in, first out): the next listing page goes before
+        # this page's articles, so the deepest pages' articles are exported first and the
+        # first page's last. A crawl killed midway thus leaves first-page articles unseen and
+        # the next run reads on; exporting page 1 first would let it stop on page 1 for good.
         next_meta = {"stop_on_seen": True} if self.source.stop_on_seen else {}
         for follow in listing.follow:
             # The channel's next pages: next page, child sitemaps, an advertised feed.
