@@ -46,6 +46,7 @@ class HealthChecks:
     min_articles_found: int = 1
     min_exported: float = 0.1
     max_error_rate: float = 0.5
+    max_export_errors: int = 0
     min_coverage: tuple[tuple[str, float], ...] = ()
     min_pages: int = 5
 
@@ -59,7 +60,7 @@ class HealthChecks:
                 raise ValueError(f"HEALTH_MIN_COVERAGE: no coverage field {name!r} ({known})")
             coverage[name] = _share_setting(f"HEALTH_MIN_COVERAGE[{name!r}]", floor)
         counts = {}
-        for name in ("HEALTH_MIN_ARTICLES_FOUND", "HEALTH_MIN_PAGES"):
+        for name in ("HEALTH_MIN_ARTICLES_FOUND", "HEALTH_MIN_PAGES", "HEALTH_MAX_EXPORT_ERRORS"):
             try:
                 counts[name] = settings.getint(name)
             except ValueError:
@@ -70,6 +71,7 @@ class HealthChecks:
             max_error_rate=_share_setting(
                 "HEALTH_MAX_ERROR_RATE", settings["HEALTH_MAX_ERROR_RATE"]
             ),
+            max_export_errors=counts["HEALTH_MAX_EXPORT_ERRORS"],
             min_coverage=tuple(coverage.items()),
             min_pages=counts["HEALTH_MIN_PAGES"],
         )
@@ -79,8 +81,8 @@ class HealthChecks:
         ``limit`` are counts, or shares between 0 and 1); an empty list when all pass.
 
         ``figures`` holds the report's ``source``, ``articles_found``, ``article_pages``,
-        ``duplicates``, ``failed_pages``, ``failed_channel_pages``, ``listing_pages`` and
-        ``coverage``."""
+        ``duplicates``, ``failed_pages``, ``failed_channel_pages``, ``listing_pages``,
+        ``coverage`` and ``export_errors`` (``{exporter: count}``)."""
         failed = []
         source = figures["source"]
 
@@ -138,6 +140,22 @@ class HealthChecks:
                     self.max_error_rate,
                     f"{source}: {errors} of {tried} pages failed "
                     f"({percent(rate)}; at most {percent(self.max_error_rate)} expected)",
+                )
+            )
+
+        # An article an exporter could not write is retried by the next run, but this run did
+        # not do all of its job: judged on any count, not on a share.
+        export_errors = figures.get("export_errors") or {}
+        lost = sum(export_errors.values())
+        if lost > self.max_export_errors:
+            where = ", ".join(f"{name} ×{count}" for name, count in export_errors.items())
+            failed.append(
+                check(
+                    "export_errors",
+                    lost,
+                    self.max_export_errors,
+                    f"{source}: {lost} articles could not be written ({where}; at most "
+                    f"{self.max_export_errors} expected); the next run writes them",
                 )
             )
         return failed

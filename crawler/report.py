@@ -11,6 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 
 from crawler.health import COVERAGE_FIELDS, HealthChecks, health_failed, share
+from crawler.render import RENDERER_DOWN
 from crawler.runs import Run
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ class CrawlReport:
             # Counted by Scrapy's OffsiteMiddleware, the one filter of offsite requests.
             "offsite_filtered": stats.get("offsite/filtered", 0),
             "export_errors": _group(stats, "export/errors/"),
+            # Articles an exporter had written in an earlier run (another one had failed).
+            "export_skipped": _group(stats, "export/skipped/"),
             "images": {
                 "kept": stats.get("images/kept", 0),
                 "removed": stats.get("images/removed", 0),
@@ -129,16 +132,39 @@ class CrawlReport:
 
     def error_of(self, figures: dict[str, Any]) -> str | None:
         """Why the run could not do its job, in one line, or None: not one channel page was
-        fetched (nothing listening, 5xx, timeouts, robots.txt forbidding them, ...)."""
+        fetched (nothing listening, 5xx, timeouts, robots.txt forbidding them, ...), or the
+        renderer was not there or went away (a page lost to ``splash_down`` or
+        ``browser_down``)."""
         failed = figures["failed_channel_pages"]
         if figures["listing_pages"] == 0 and failed:
             reasons = ", ".join(f"{reason} ×{count}" for reason, count in failed.items())
-            return f"no channel page of {figures['source']} could be fetched ({reasons})"
-        return None
+            error = f"no channel page of {figures['source']} could be fetched ({reasons})"
+            down = self.renderer_down(figures)
+            return f"{error}: {down}" if down else error
+        return self.renderer_down(figures)
+
+    def renderer_down(self, figures: dict[str, Any]) -> str | None:
+        """ "N pages could not be rendered: <which renderer, and what to check>", or None."""
+        lost = {
+            reason: figures["failed_pages"].get(reason, 0)
+            + figures["failed_channel_pages"].get(reason, 0)
+            for reason in RENDERER_DOWN
+        }
+        count = sum(lost.values())
+        if not count:
+            return None
+        if lost["splash_down"]:
+            why = f"Splash did not answer at SPLASH_URL={self.crawler.settings.get('SPLASH_URL')}"
+        else:
+            why = "Chromium could not be started or went away (PLAYWRIGHT_LAUNCH_OPTIONS)"
+        reasons = ", ".join(f"{reason} ×{n}" for reason, n in lost.items() if n)
+        return f"{counted(count, 'page')} could not be rendered: {why} ({reasons})"
 
     def spider_closed(self, spider: Spider, reason: str) -> Deferred | None:
         figures = self.figures(spider, reason)
-        figures["error"] = self.error = self.error_of(figures)
+        # A component that stopped the run at its start put its one line in run/error.
+        stopped = self.crawler.stats.get_value("run/error")
+        figures["error"] = self.error = stopped or self.error_of(figures)
         real = self.crawler.settings.getbool("WRITE_REPORTS")
         # Judged in a real crawl only: `scrapy parse` or `shell` fetch a page or two.
         self.failed_checks = self.checks.failed(figures) if real else []

@@ -16,9 +16,11 @@ from w3lib.url import safe_url_string
 
 from crawler.health import COVERAGE_FIELDS
 
-# JS rendering (splash, playwright) comes with a later issue; until then seeds asking for it
-# are refused.
-RENDER_MODES = ("none",)
+# How pages are fetched: as sent, or rendered by Splash or by Chromium through Playwright.
+RENDER_MODES = ("none", "splash", "playwright")
+# Which pages of a rendered source are rendered.
+RENDER_PAGES = ("both", "listing", "article")
+SPLASH_ENGINES = ("webkit", "chromium")
 CHANNEL_TYPES = ("html", "feed", "sitemap", "auto")
 IMAGE_REFERERS = ("none", "page")
 
@@ -98,6 +100,7 @@ class HealthRules:
     min_articles_found: int | None = None
     min_exported: float | None = None
     max_error_rate: float | None = None
+    max_export_errors: int | None = None
     min_pages: int | None = None
     # {field: floor} over the project's HEALTH_MIN_COVERAGE_BASE, as ((field, floor), ...).
     min_coverage: tuple[tuple[str, float], ...] = ()
@@ -127,6 +130,16 @@ class Source:
     timezone: str = "UTC"
     language: str = "en"
     render: str = "none"
+    # Rendered pages: "both", or only the "listing" or the "article" pages.
+    render_pages: str = "both"
+    # Seconds a rendered page is given after it loaded (and showed wait_for).
+    wait: float = 0.5
+    # What a rendered article page must show before it is read (listing pages wait for the
+    # listing's link selector).
+    wait_for: Query | None = None
+    splash_engine: str = "webkit"
+    # Lua statements Splash runs on each rendered page once it has loaded (scroll, click).
+    lua_source: str | None = None
     schedule: str | None = None
     image_referer: str = "none"
     # Hosts images may be downloaded from; empty: any host.
@@ -259,6 +272,10 @@ def _health(path: Path, table: Any) -> HealthRules:
         )
     if "min_pages" in table:
         values["min_pages"] = _count(path, "health.min_pages", table["min_pages"], 1)
+    if "max_export_errors" in table:
+        values["max_export_errors"] = _count(
+            path, "health.max_export_errors", table["max_export_errors"], 0
+        )
     coverage = table.get("min_coverage", {})
     if not isinstance(coverage, dict):
         raise SeedError(path, "health.min_coverage", "must be a table")
@@ -296,6 +313,38 @@ def _channels(path: Path, raw: Any, domains: tuple[str, ...]) -> tuple[Channel, 
         kind = _choice(path, f"{key}.type", table.get("type", "html"), CHANNEL_TYPES)
         channels.append(Channel(name=name, url=url, max_pages=max_pages, type=kind))
     return tuple(channels)
+
+
+def _rendering(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The seed's rendering keys, checked together: each key that only a renderer reads is
+    refused when that renderer is not the seed's."""
+    render = _choice(path, "render", data.get("render", "none"), RENDER_MODES)
+    values: dict[str, Any] = {"render": render}
+    for key in ("render_pages", "wait", "wait_for", "splash_engine", "lua_source"):
+        if key in data and render == "none":
+            raise SeedError(path, key, 'has no effect without render = "splash" or "playwright"')
+    values["render_pages"] = _choice(
+        path, "render_pages", data.get("render_pages", "both"), RENDER_PAGES
+    )
+    wait = data.get("wait", 0.5)
+    if isinstance(wait, bool) or not isinstance(wait, int | float) or not 0 <= wait <= 30:
+        raise SeedError(path, "wait", f"must be a number of seconds from 0 to 30, not {wait!r}")
+    values["wait"] = float(wait)
+    values["wait_for"] = _field(path, "wait_for", data.get("wait_for"))
+    engine = _choice(path, "splash_engine", data.get("splash_engine", "webkit"), SPLASH_ENGINES)
+    for key in ("splash_engine", "lua_source"):
+        if key in data and render != "splash":
+            raise SeedError(path, key, 'is read by Splash only: give render = "splash"')
+    values["splash_engine"] = engine
+    values["lua_source"] = _string(path, "lua_source", data.get("lua_source"))
+    if engine == "chromium":
+        # Splash's Chromium engine has render.html only: no Lua, so nothing to wait for.
+        for key in ("wait_for", "lua_source"):
+            if key in data:
+                raise SeedError(
+                    path, key, 'needs Lua, which splash_engine = "chromium" lacks: use "webkit"'
+                )
+    return values
 
 
 def load_seed(path: Path | str) -> Source:
@@ -339,7 +388,7 @@ def load_seed(path: Path | str) -> Source:
         allowed_domains=domains,
         timezone=timezone,
         language=_language(path, data.get("language", "en")),
-        render=_choice(path, "render", data.get("render", "none"), RENDER_MODES),
+        **_rendering(path, data),
         schedule=schedule,
         image_referer=_choice(
             path, "image_referer", data.get("image_referer", "none"), IMAGE_REFERERS

@@ -91,6 +91,9 @@ HEALTH_MIN_COVERAGE: dict[str, float] = {}
 HEALTH_MAX_ERROR_RATE = 0.5
 # Shares are judged on at least this many pages (exported, error rate) or articles (coverage).
 HEALTH_MIN_PAGES = 5
+# Articles an exporter may fail to write in one run before the run is unhealthy (they are
+# retried by the next run either way).
+HEALTH_MAX_EXPORT_ERRORS = 0
 # Where failed health checks are POSTed as JSON ({source, run, health, report}); unset: nowhere.
 ALERT_WEBHOOK = ""
 # Seconds to wait for the webhook before giving up (the crawl's exit status stays 1).
@@ -190,3 +193,23 @@ IMAGES_REWRITE = True
 IMAGES_URL_PREFIX = "/images/"
 # Larger responses, images included, are refused.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+
+# Rendering (a seed's render = "splash" | "playwright").
+# scrapy-splash's middlewares and request fingerprinter, set up when SPLASH_URL is set.
+ADDONS = {"crawler.render.addons.SplashAddon": 0}
+# SPLASH_URL (scrapy-splash's own setting) is unset: a seed rendered by Splash needs it.
+# Seconds a rendered page may take to show its wait_for (article) or link (listing) selector;
+# a page that does not fails as wait_for_timeout.
+RENDER_TIMEOUT = 10
+# Playwright: one browser context, at most 4 pages open in it at once (a page is a Chromium
+# tab: about 50 MB and a share of 2 cores). PLAYWRIGHT_LAUNCH_OPTIONS (unset) finds the
+# system's Chromium by itself: $PLAYWRIGHT_CHROMIUM, chromium or chromium-browser.
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+# Where `scrapy splash install` makes Splash's Python environment (for `scrapy splash start`).
+SPLASH_VENV = str(PROJECT_DIR / ".splash")
+
+# `scrapy report` (OUTPUT_DIR/report.html): the newest runs drawn in each source's chart, and
+# the latest articles listed under it.
+DASHBOARD_RUNS = 100
+DASHBOARD_ARTICLES = 10

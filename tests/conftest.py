@@ -259,3 +259,35 @@ def require(condition: bool, reason: str) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must provide this: {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def splash_url(tmp_path_factory) -> str:
+    """A real Splash 3.5 for the session, started by `scrapy splash start` on a free port from
+    the environment `scrapy splash install` made (SPLASH_VENV), and stopped by `scrapy splash
+    stop` after the last test."""
+    from crawler.settings import SPLASH_VENV
+
+    require(
+        (Path(SPLASH_VENV) / "bin" / "python").is_file(),
+        f"Splash is not installed in {SPLASH_VENV}: run `scrapy splash install`",
+    )
+    output = tmp_path_factory.mktemp("splash")
+    settings = ("-s", f"OUTPUT_DIR={output}", "-s", "LOG_LEVEL=WARNING")
+    started = scrapy("splash", "start", "--port", "0", *settings)
+    assert started.returncode == 0, started.stderr[-2000:]
+    url = started.stdout.split("SPLASH_URL=")[1].split()[0]
+    yield url
+    port = url.rsplit(":", 1)[1]
+    stopped = scrapy("splash", "stop", "--port", port, *settings)
+    assert stopped.returncode == 0, stopped.stderr[-2000:]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The system's Chromium, as a crawl that renders with Playwright finds it."""
+    from crawler.render.playwright import find_chromium
+
+    found = find_chromium()
+    require(found is not None, "no Chromium: apt-get install chromium")
+    return found

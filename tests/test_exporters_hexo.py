@@ -1,13 +1,17 @@
-"""Hexo front matter and body: any title reads back as itself, raw tags cannot escape."""
+"""Hexo front matter and body: any title reads back as itself, raw tags cannot escape; posts
+keep their article's URL and update date, and two articles never share a file."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
+from conftest import crawl, next_second, one_channel_seed, split_post
 from crawler.exporters.hexo import Quoted, front_matter, neutralize_raw_tags, rfc1123
 
 HOSTILE = [
@@ -62,3 +66,139 @@ def test_raw_tags_in_body_neutralized():
     out = neutralize_raw_tags(body)
     assert "{%" not in out and "%}" not in out
     assert out == "a {&#37; endraw &#37;} b {&#37;- raw -&#37;} c {&#37;raw&#37;}"
+
+
+def write_story(root: Path, name: str, title: str, text: str, updated: str | None = None) -> None:
+    """An article page dated by its JSON-LD (published, and modified when ``updated``)."""
+    data = {"@type": "NewsArticle", "headline": title, "datePublished": "2022-04-09T08:00:00Z"}
+    if updated:
+        data["dateModified"] = updated
+    (root / name).write_text(
+        f"<html><head><title>{title}</title><script type='application/ld+json'>"
+        f"{json.dumps(data)}</script></head><body><h1>{title}</h1>"
+        f"<div class='story'><p>{text}</p></div></body></html>",
+        "utf-8",
+    )
+
+
+def story_site(tmp_path: Path, serve, stories: dict[str, tuple[str, str, str | None]]):
+    """A listing of ``{file: (title, text, updated)}`` served on 127.0.0.1, and its seed."""
+    root = tmp_path / "site"
+    root.mkdir(exist_ok=True)
+    for name, story in stories.items():
+        write_story(root, name, *story)
+    links = "".join(f"<a class='s' href='/{name}'>{name}</a>" for name in stories)
+    (root / "index.html").write_text(f"<html><body>{links}</body></html>", "utf-8")
+    server = serve(root)
+    seeds = one_channel_seed(
+        tmp_path,
+        "stories",
+        f"{server.base_url}/index.html",
+        '"a.s::attr(href)"',
+        'title = "h1::text"\nbody = ".story"',
+    )
+    return root, server, seeds
+
+
+def posts_by_url(result, key: str = "source_url") -> dict[str, tuple[str, dict, str]]:
+    """{source URL: (file name, front matter, body)} of every post written."""
+    found = {}
+    for name, text in result.posts().items():
+        front, body = split_post(text)
+        assert front[key] not in found, f"two posts of {front[key]}"
+        found[front[key]] = (name, front, body)
+    return found
+
+
+def test_posts_of_one_name_get_a_suffix_and_keep_their_files(tmp_path, serve):
+    """filename = "{slug}" and two articles of one title: two files, a warning; an update
+    rewrites its own file, a third article of that title gets a third name in a later run."""
+    stories = {
+        "one.html": ("Same title", "The first story's text.", None),
+        "two.html": ("Same title", "The second story's text.", None),
+    }
+    root, server, seeds = story_site(tmp_path, serve, stories)
+    options = {"filename": "{slug}", "rename": {"source_url": "original"}}
+    exporters = json.dumps(
+        {
+            "crawler.exporters.jsonl.JsonLinesExporter": {},
+            "crawler.exporters.hexo.HexoExporter": options,
+        }
+    )
+    first = crawl("stories", seeds, tmp_path / "out", "-s", f"EXPORTERS={exporters}")
+    assert first.returncode == 0, first.stderr[-3000:]
+    posts = posts_by_url(first, "original")
+    names = {url: name for url, (name, _, _) in posts.items()}
+    assert sorted(names.values()) == ["Same-title-2.md", "Same-title.md"]
+    assert set(names) == {f"{server.base_url}/one.html", f"{server.base_url}/two.html"}
+    for url, (_, _, body) in posts.items():
+        assert ("first" if url.endswith("one.html") else "second") in body
+    warnings = [line for line in first.stderr.splitlines() if "WARNING" in line and "Post " in line]
+    renamed = next(url for url, name in names.items() if name == "Same-title-2.md")
+    assert len(warnings) == 1 and renamed in warnings[0] and "Same-title-2.md" in warnings[0]
+
+    # The article written to Same-title-2.md is updated; a third of the same title appears.
+    file = renamed.rsplit("/", 1)[1]
+    write_story(root, file, "Same title", "The renamed story, corrected.", "2022-04-10T08:00:00Z")
+    write_story(root, "three.html", "Same title", "The third story's text.")
+    (root / "index.html").write_text(
+        "".join(f"<a class='s' href='/{n}'>{n}</a>" for n in ("one.html", "two.html", "three.html"))
+    )
+    next_second()
+    second = crawl(
+        "stories", seeds, tmp_path / "out", "-s", f"EXPORTERS={exporters}", "-a", "refresh=1"
+    )
+    assert second.returncode == 0, second.stderr[-3000:]
+    after = posts_by_url(second, "original")
+    assert {url: name for url, (name, _, _) in after.items()} == {
+        **names,
+        f"{server.base_url}/three.html": "Same-title-3.md",
+    }
+    assert "corrected" in after[renamed][2]
+    kept = next(url for url in names if url != renamed)
+    assert after[kept] == posts[kept]
+    statuses = {line["url"]: line["status"] for line in second.newest_feed_lines("stories")}
+    assert statuses == {renamed: "updated", f"{server.base_url}/three.html": "new"}
+
+
+def test_a_post_names_its_article_when_the_store_forgets(tmp_path, serve):
+    """With a store that forgets (memory://), the second run finds whose each file is by its
+    source_url: the same two files are rewritten, none added."""
+    stories = {
+        "one.html": ("Same title", "The first story's text.", None),
+        "two.html": ("Same title", "The second story's text.", None),
+    }
+    _, _, seeds = story_site(tmp_path, serve, stories)
+    exporters = json.dumps({"crawler.exporters.hexo.HexoExporter": {"filename": "{slug}"}})
+    args = ("-s", f"EXPORTERS={exporters}", "-s", "DEDUPE_STORE=memory://")
+    first = crawl("stories", seeds, tmp_path / "out", *args)
+    assert first.returncode == 0, first.stderr[-3000:]
+    second = crawl("stories", seeds, tmp_path / "out", *args)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert sorted(second.posts()) == ["Same-title-2.md", "Same-title.md"]
+    assert posts_by_url(second) == posts_by_url(first)
+
+
+def test_front_matter_keeps_source_url_and_updated(tmp_path, serve):
+    stories = {
+        "fresh.html": ("A fresh story", "Never changed.", None),
+        "changed.html": ("A changed story", "Changed once.", "2022-04-10T06:30:00+08:00"),
+    }
+    _, server, seeds = story_site(tmp_path, serve, stories)
+    result = crawl("stories", seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = {line["url"]: line for line in result.feed_lines("stories")}
+    posts = posts_by_url(result)
+    assert set(posts) == set(lines) == {f"{server.base_url}/{name}" for name in stories}
+    seed_keys = ["title", "categories", "headimg", "author", "comments", "date", "thumbnail"]
+    changed = f"{server.base_url}/changed.html"
+    fresh = f"{server.base_url}/fresh.html"
+    assert list(posts[changed][1]) == [*seed_keys, "source_url", "updated"]
+    assert list(posts[fresh][1]) == [*seed_keys, "source_url"]
+    assert posts[changed][1]["updated"] == "Sat, 09 Apr 2022 22:30:00 GMT"
+    assert posts[changed][1]["date"] == "Sat, 09 Apr 2022 08:00:00 GMT"
+    # The feed keeps them too.
+    assert datetime.fromisoformat(lines[changed]["updated"]) == datetime(
+        2022, 4, 9, 22, 30, tzinfo=UTC
+    )
+    assert lines[fresh]["updated"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -122,3 +123,96 @@ def test_images_rows_replaced_on_update(tmp_path, database):
     assert [tuple(r) for r in images] == [(second["url"], "full/2.jpg", "c2")]
     (row,) = rows(url, articles_table).values()
     assert row["status"] == "updated"
+
+
+def closed_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on: a database server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_database_down_refused_before_any_request(tmp_path, news_site):
+    server, seeds = news_site.server, news_site.seeds
+    port = closed_port()
+    url = f"postgresql+psycopg://crawler:secret@127.0.0.1:{port}/news"
+    setting = json.dumps(exporters(url, "articles", "images"))
+    result = crawl("news", seeds, tmp_path / "out", "-s", f"EXPORTERS={setting}")
+    assert result.returncode == 1
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith(
+        f"error: exporter SqlExporter: cannot reach "
+        f"postgresql+psycopg://crawler:***@127.0.0.1:{port}/news: "
+    ), error
+    assert "refused" in error.lower() and "secret" not in error
+    assert server.hits == []
+    assert not (tmp_path / "out" / "feeds").exists()
+
+
+def refuse_titles(url: str, table: str, word: str) -> None:
+    """A trigger making the database refuse rows whose title holds ``word``, as a server that
+    fails in the middle of a run."""
+    if url.startswith("sqlite"):
+        statements = [
+            f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} "
+            f"WHEN NEW.title LIKE '%{word}%' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        ]
+    else:
+        statements = [
+            f"CREATE FUNCTION refuse_{table}() RETURNS trigger AS $$ BEGIN "
+            f"IF NEW.title LIKE '%{word}%' THEN RAISE EXCEPTION 'refused'; END IF; "
+            "RETURN NEW; END $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION refuse_{table}()",
+        ]
+    execute(url, statements)
+
+
+def allow_titles(url: str, table: str) -> None:
+    if url.startswith("sqlite"):
+        execute(url, [f"DROP TRIGGER refuse_{table}"])
+    else:
+        execute(url, [f"DROP TRIGGER refuse_{table} ON {table}", f"DROP FUNCTION refuse_{table}()"])
+
+
+def execute(url: str, statements: list[str]) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+
+
+def test_database_failing_mid_run_gets_the_rest_next_run(tmp_path, news_site, database):
+    url, articles_table, images_table = database
+    seeds = news_site.seeds
+    options = exporters(url, articles_table, images_table)
+    setting = f"EXPORTERS={json.dumps(options)}"
+    # The tables, as the exporter creates them; then the database refuses some articles.
+    export_run(tmp_path / "setup", make_source(), [], EXPORTERS=options)
+    refuse_titles(url, articles_table, "日期格式")
+    failing = [p for p in news.EXPORTED if "日期格式" in p.title]
+    assert 5 < len(failing) < len(news.EXPORTED)
+
+    first = crawl("news", seeds, tmp_path / "out", "-s", setting)
+    # Unhealthy: not every article could be written.
+    assert first.returncode == 1, first.stderr[-3000:]
+    assert first.report("news")["export_errors"] == {"SqlExporter": len(failing)}
+    assert [check["check"] for check in first.report("news")["health"]] == ["export_errors"]
+    assert "Traceback" not in first.stderr
+    assert len(rows(url, articles_table)) == len(news.EXPORTED) - len(failing)
+
+    allow_titles(url, articles_table)
+    next_second()
+    second = crawl("news", seeds, tmp_path / "out", "-s", setting)
+    assert second.returncode == 0, second.stderr[-3000:]
+    report = second.report("news")
+    assert report["export_errors"] == {}
+    assert report["export_skipped"] == {"JsonLinesExporter": len(failing)}
+    lines = second.feed_lines("news")
+    urls = [line["url"] for line in lines]
+    assert len(urls) == len(set(urls)) == len(news.EXPORTED)
+    stored = rows(url, articles_table)
+    assert set(stored) == set(urls)
+    for line in lines:
+        assert stored[line["url"]]["title"] == line["title"]

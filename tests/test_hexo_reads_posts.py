@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import lxml.html
@@ -27,6 +27,7 @@ from conftest import (
 from crawler.exporters.hexo import neutralize_raw_tags
 
 HEXO_SITE = Path(__file__).parent / "hexo"
+UPDATED = datetime(2022, 4, 10, 1, 2, 3, tzinfo=UTC)
 HEXO = HEXO_SITE / "node_modules" / ".bin" / "hexo"
 
 
@@ -90,6 +91,7 @@ def test_hostile_posts_and_seed_post_read_back_by_hexo(tmp_path, serve):
             author=HOSTILE_TEXTS[(i + 7) % n],
             categories=[HOSTILE_TEXTS[(i + 3) % n], "站点", HOSTILE_TEXTS[(i + 11) % n]],
             body_html=HOSTILE_BODIES[i % len(HOSTILE_BODIES)],
+            updated=UPDATED + timedelta(minutes=i) if i % 2 else None,
         )
         for i, title in enumerate(HOSTILE_TEXTS)
     ]
@@ -124,6 +126,9 @@ def test_hostile_posts_and_seed_post_read_back_by_hexo(tmp_path, serve):
         page = by_title[article.title]  # the title read back exactly
         assert page["author"] == article.author, name
         assert datetime.fromisoformat(page["date"]) == article.date.astimezone(UTC)
+        if article.updated:  # else Hexo takes the file's time
+            assert datetime.fromisoformat(page["updated"]) == article.updated, name
+        assert page["source_url"] == article.url, name
         # Hexo makes each category a directory: longer names are cut.
         chain = [c[:60].strip() for c in article.categories]
         assert category_chain(page["categories"]) == chain, name

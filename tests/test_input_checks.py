@@ -21,7 +21,8 @@ def test_an_unknown_spider_argument_is_refused(news_site, tmp_path):
     )  # fmt: skip
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines()[-1] == (
-        "error: -a sinse: no such argument of a seed's crawl (arguments: _job, refresh, since)"
+        "error: -a sinse: no such argument of a seed's crawl "
+        "(arguments: _job, _version, refresh, since)"
     )
     assert "Traceback" not in proc.stderr
     assert news_site.server.paths() == []

@@ -1,5 +1,5 @@
 """The seen-store behind one interface: SQLite, memory and a real Redis server keep the same
-records; a crawl on Redis does not export twice."""
+records; a crawl on Redis does not export twice, nor read again the pages another read."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import crawl, require
-from crawler.stores import open_store
-from sites import news
+from conftest import crawl, next_second, require
+from crawler.stores import Written, open_store
+from sites import news, paged
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +104,31 @@ def test_crawl_on_redis_exports_once(redis_url, news_site, tmp_path):
     assert [p for p in server.paths() if p != "/robots.txt"] == ["/list/1.html"]
 
 
+def test_channel_depths_shared_through_redis(redis_url, tmp_path, serve):
+    """Crawls on two machines (two OUTPUT_DIRs) sharing one Redis store: max_pages raised from
+    2 to 5 on one has pages 3 to 5 read once; after that neither reads more than page 1."""
+    root = tmp_path / "site"
+    paged.build(root)
+    server = serve(root)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    store = ("-s", f"DEDUPE_STORE={redis_url.rsplit('/', 1)[0]}/2")
+
+    def run(output: str, max_pages: int):
+        (seeds / "paged.toml").write_text(paged.seed(server.base_url, max_pages), "utf-8")
+        server.hits.clear()
+        next_second()
+        result = crawl("paged", seeds, tmp_path / output, *store)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return paged.listing_paths(server.paths()), paged.article_numbers(server.paths())
+
+    assert run("one", 2) == (["/p1.html", "/p2.html"], [1, 2, 3, 4])
+    assert run("two", 5) == ([f"/p{n}.html" for n in range(1, 6)], list(range(5, 11)))
+    assert run("one", 5) == (["/p1.html"], [])
+    assert run("three", 5) == (["/p1.html"], [])
+    assert not list(tmp_path.glob("*/state/seen.sqlite"))
+
+
 def test_unreachable_or_unknown_store_refused(news_site, tmp_path):
     _, server, seeds = news_site
     for uri, message in [
@@ -129,3 +154,37 @@ def test_batched_lookups_match_single_ones(store):
     assert seen == {url: store.get(url) for url in urls[:600:3]}
     assert failed == {url: store.failure(url) for url in urls[1:600:3]}
     assert store.get_many([]) == {} and store.failures([]) == {}
+
+
+def test_channel_depths_kept_per_source_and_channel(store):
+    source = f"paged{time.time_ns()}"
+    front, feed = "https://news.example/list/1.html", "https://news.example/feed.xml"
+    assert store.channel_depths(source, [front, feed]) == {}
+    store.record_channel_depth(source, front, 2)
+    store.record_channel_depth(f"other{source}", feed, 7)
+    assert store.channel_depths(source, [front, feed]) == {front: 2}
+    store.record_channel_depth(source, front, 5)  # max_pages raised and read down to
+    assert store.channel_depths(source, [feed, front, front]) == {front: 5}
+    assert store.channel_depths(f"other{source}", [feed]) == {feed: 7}
+    assert store.channel_depths(source, []) == {}
+
+
+def test_what_each_exporter_wrote_is_kept_apart(store):
+    url = f"https://news.example/w/{time.time_ns()}.html"
+    post = f"post-{time.time_ns()}.md"
+    at = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
+    later = at + timedelta(hours=1)
+    assert store.written(url) == {}
+    store.record_written("feed.Jsonl", url, version="v1", location="", at=at)
+    store.record_written("posts.Hexo", url, version="v1", location=post, at=at)
+    assert store.written(url) == {
+        "feed.Jsonl": Written("feed.Jsonl", url, "v1", "", at),
+        "posts.Hexo": Written("posts.Hexo", url, "v1", post, at),
+    }
+    assert store.get(url) is None  # written by some exporters is not seen
+    assert store.location_owner("posts.Hexo", post) == url
+    assert store.location_owner("feed.Jsonl", post) is None
+    assert store.location_owner("feed.Jsonl", "") is None
+    store.record_written("posts.Hexo", url, version="v2", location=post, at=later)
+    assert store.written(url)["posts.Hexo"] == Written("posts.Hexo", url, "v2", post, later)
+    assert store.written(url)["feed.Jsonl"].version == "v1"

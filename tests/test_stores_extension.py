@@ -68,6 +68,14 @@ class SpyStore(SqliteStore):
         self.log("record_failure")
         return super().record_failure(url, reason, at)
 
+    def channel_depths(self, source, channels):
+        self.log("channel_depths")
+        return super().channel_depths(source, channels)
+
+    def record_channel_depth(self, source, channel, depth):
+        self.log("record_channel_depth")
+        return super().record_channel_depth(source, channel, depth)
+
     def close(self):
         self.log("close")
         super().close()
@@ -87,6 +95,12 @@ class NoFailures(SeenStore):
         pass
 
     def record_failure(self, url, reason, at):
+        pass
+
+    def channel_depths(self, source, channels):
+        return {}
+
+    def record_channel_depth(self, source, channel, depth):
         pass
 
 
@@ -121,15 +135,18 @@ def test_back_end_registered_through_dedupe_stores(news_site, tmp_path):
     assert methods.count("record") == len(news.EXPORTED)
     # The 404 page and the one without a body: remembered as failures.
     assert methods.count("record_failure") == 2
+    # Read down to max_pages, its one channel's depth recorded at the end.
+    assert methods[1] == "channel_depths" and methods[-2] == "record_channel_depth"
     assert not (tmp_path / "one" / "state" / "seen.sqlite").exists()
 
     server.hits.clear()
     second, calls = spy_crawl(seeds, tmp_path / "two", store)
     assert second.report("news")["exported"] == 0
     assert [p for p in server.paths() if p != "/robots.txt"] == ["/list/1.html"]
-    # One listing page: its links looked up in one batched call, not one call each.
+    # The channel's depth read, and one listing page: its links looked up in one batched call,
+    # not one call each.
     methods = [call["method"] for call in calls][len(methods) :]
-    assert methods == ["open", "get_many", "failures", "close"]
+    assert methods == ["open", "channel_depths", "get_many", "failures", "close"]
 
 
 def test_store_calls_run_on_one_thread_off_the_reactor(news_site, tmp_path):

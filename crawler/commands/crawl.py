@@ -1,6 +1,7 @@
 """`scrapy crawl NAME`, refusing in one line, before any request, a bad seed, exporter or
-argument, or a second crawl of a source already being crawled; and exiting 1 with one line
-when the run could not do its job (no channel page fetched) or failed a health check."""
+argument, a renderer that is not configured, or a second crawl of a source already being
+crawled; and exiting 1 with one line when the run could not do its job (no channel page
+fetched, or pages lost to a renderer that was down) or failed a health check."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.commands import SourceLock, preflight_error, refuse
+from crawler.render import renderer_error
 from crawler.report import CrawlReport
 from crawler.seeds import SeedError
 from crawler.spiders.seed import SeedSpider
@@ -28,7 +30,11 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         error = preflight_error(self.settings, opts.spargs)
         if not error and len(args) == 1:
-            error = self.seed_error(args[0]) or self.arguments_error(args[0], opts.spargs)
+            error = (
+                self.seed_error(args[0])
+                or self.arguments_error(args[0], opts.spargs)
+                or self.renderer_error(args[0])
+            )
             if not error:
                 self.lock = SourceLock(self.settings, args[0])
                 error = self.lock.acquire()
@@ -60,6 +66,13 @@ class Command(ScrapyCrawlCommand):
             known = ", ".join(sorted(SeedSpider.ARGUMENTS))
             return f"-a {unknown[0]}: no such argument of a seed's crawl (arguments: {known})"
         return None
+
+    def renderer_error(self, name: str) -> str | None:
+        """A seed whose renderer is not configured here (no SPLASH_URL, no Chromium)."""
+        spider = self.crawler_process.spider_loader.load(name)
+        if not issubclass(spider, SeedSpider):
+            return None
+        return renderer_error(spider.source, self.settings)
 
     def seed_error(self, name: str) -> str | None:
         try:

@@ -6,7 +6,10 @@ the article durably when it returns, unless the exporter has ``flush``, which th
 durable everything exported since the last call (ExportPipeline calls it once per batch of
 articles, before they are recorded as seen). It is enabled by its dotted path in EXPORTERS
 (``{path: {options}}``, None disables one), or by installing a package that declares it in
-the ``crawler.exporters`` entry-point group.
+the ``crawler.exporters`` entry-point group. Optional: a classmethod
+``check_target(settings, options)`` that the crawl command calls before any request (raise
+ExporterError when the target cannot be reached), and a ``ledger`` attribute, which
+ExportPipeline sets to the exporter's ExportLedger (what it wrote of each article).
 """
 
 from __future__ import annotations
@@ -28,7 +31,27 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
+    from crawler.stores.ledger import ExportLedger
+
 ENTRY_POINT_GROUP = "crawler.exporters"
+# Longest error text kept from an exporter's exception in a log or error line.
+ERROR_LENGTH = 300
+
+
+def exporter_label(name: str) -> str:
+    """An EXPORTERS name as stats and messages give it: a dotted path's class name."""
+    return name.rsplit(".", 1)[-1]
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one short line: its type and the first line of its message (database
+    drivers' messages run over several lines, SQLAlchemy's repeat the statement); an
+    ExporterError's message alone."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    if not isinstance(exc, ExporterError):
+        text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return text if len(text) <= ERROR_LENGTH else text[: ERROR_LENGTH - 1] + "…"
 
 
 class ExporterError(ValueError):
@@ -40,12 +63,15 @@ class Exporter:
 
     Subclasses set OPTIONS (name -> default; the default's type is the option's type) and
     REQUIRES (module -> install hint), and override ``export`` and, as needed, ``open``,
-    ``flush`` and ``close``. ``export`` must have written the article durably when it returns,
-    or ``flush`` everything exported since its last call.
+    ``flush``, ``close`` and ``check_target``. ``export`` must have written the article durably
+    when it returns, or ``flush`` everything exported since its last call; it may return where
+    it wrote it (a file name), which ``ledger`` then keeps.
     """
 
     OPTIONS: ClassVar[dict[str, Any]] = {}
     REQUIRES: ClassVar[dict[str, str]] = {}
+    # Set by ExportPipeline: what this exporter wrote of each article, in the seen-store.
+    ledger: ExportLedger | None = None
 
     def __init__(self, crawler: Crawler, **options: Any):
         self.crawler = crawler
@@ -79,10 +105,16 @@ class Exporter:
                 )
         return {**cls.OPTIONS, **options}
 
-    def open(self) -> None:
-        """Called once before the first article."""
+    @classmethod
+    def check_target(cls, settings: BaseSettings, options: dict[str, Any]) -> None:
+        """Called before any request with the options (defaults filled in): ExporterError,
+        naming the target, when what the exporter writes to cannot be reached."""
 
-    def export(self, article: ItemAdapter) -> None:
+    def open(self) -> None:
+        """Called once before the first request; what it raises stops the crawl."""
+
+    def export(self, article: ItemAdapter) -> str | None:
+        """Write the article durably; where it went (a file name), or None."""
         raise NotImplementedError
 
     def flush(self) -> None:
@@ -123,11 +155,18 @@ def configured_exporters(settings: BaseSettings) -> Iterator[tuple[str, type, di
         yield name, cls, options
 
 
-def check_exporters(settings: BaseSettings) -> str | None:
-    """The first configuration error among the exporters, as one line, or None."""
+def check_exporters(settings: BaseSettings, reach: bool = True) -> str | None:
+    """The first configuration error among the exporters, as one line, or None; with
+    ``reach``, also the first target that cannot be reached (``check_target``)."""
     try:
-        for _ in configured_exporters(settings):
-            pass
+        for name, cls, options in configured_exporters(settings):
+            if not reach or not hasattr(cls, "check_target"):
+                continue
+            filled = cls.check_options(options) if hasattr(cls, "check_options") else options
+            try:
+                cls.check_target(settings, filled)
+            except ExporterError as exc:
+                raise ExporterError(f"exporter {exporter_label(name)}: {exc}") from None
     except ExporterError as exc:
         return str(exc)
     return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import logging
 import re
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -23,6 +25,10 @@ RAW_TAG = re.compile(r"\{%(-?\s*(?:end)?raw\s*-?)%\}")
 UNSAFE_IN_NAME = re.compile(r"[^\w-]+")
 FILENAME_FIELDS = ("date", "year", "month", "day", "source", "hash", "slug")
 FRONT_MATTER = ("title", "categories", "headimg", "author", "comments", "date", "thumbnail")
+# Keys written after the seed post's: the article's own URL, and its update date when it has one.
+ADDED_FRONT_MATTER = ("source_url", "updated")
+
+logger = logging.getLogger(__name__)
 
 
 class Quoted(str):
@@ -60,6 +66,19 @@ def front_matter(fields: dict[str, Any]) -> str:
     )
 
 
+def read_front_matter(text: str) -> dict[str, Any]:
+    """The front matter of a post as PyYAML reads it; {} when there is none or it is not a
+    mapping of YAML."""
+    if not text.startswith("---\n"):
+        return {}
+    front, sep, _ = text[4:].partition("\n---\n")
+    try:
+        fields = yaml.safe_load(front) if sep else None
+    except yaml.YAMLError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
+
+
 def rfc1123(value: datetime) -> str:
     """The post date as the seed post writes it: ``Sat, 09 Apr 2022 09:56:37 GMT``."""
     return format_datetime(value.astimezone(UTC), usegmt=True)
@@ -78,10 +97,18 @@ class HexoExporter(Exporter):
     """One post per article, in the shape of the seed post, written atomically; the posts of
     a batch of articles are made durable together by ``flush``.
 
+    The front matter holds the seed post's keys, in its order, then ``source_url`` (the
+    article's URL) and ``updated`` (when the article has an update date; RFC 1123 GMT, as
+    ``date``), then ``extra``.
+
     Options: ``posts_dir`` (default OUTPUT_DIR/posts); ``rename`` ({field: new name}) and
     ``extra`` ({field: value}) for the front matter; ``categories``, "hierarchy" (as in the
     seed post) or "flat"; ``filename``, a pattern of {date} {year} {month} {day} {source}
     {hash} {slug}, made slug-safe; ``max_category_length``: longer category names are cut.
+
+    A post keeps the file it was first written to (its ledger record). A name that another
+    article's post holds (``{slug}`` of two equal titles) is made unique with ``-2``, ``-3``...
+    and a warning; a post's ``source_url`` tells whose it is when the ledger does not.
     """
 
     OPTIONS: ClassVar[dict[str, Any]] = {
@@ -107,7 +134,7 @@ class HexoExporter(Exporter):
                 f"(fields: {', '.join(FILENAME_FIELDS)})"
             ) from None
         for field in options["rename"]:
-            if field not in FRONT_MATTER:
+            if field not in FRONT_MATTER + ADDED_FRONT_MATTER:
                 raise ExporterError(f"option 'rename': no front-matter field {field!r}")
         return options
 
@@ -116,6 +143,8 @@ class HexoExporter(Exporter):
         self.posts_dir.mkdir(parents=True, exist_ok=True)
         self.cleared: set[str] = set()
         self.pending: list[TemporaryFile] = []
+        # File names of the posts not yet put in place, and their articles' URLs.
+        self.pending_names: dict[str, str] = {}
 
     def temp_prefix(self, article: ItemAdapter) -> str:
         """Temporary files are named after the source: one crawl of a source at a time may
@@ -127,9 +156,9 @@ class HexoExporter(Exporter):
                 stale.unlink(missing_ok=True)
         return prefix
 
-    def post_path(self, article: ItemAdapter) -> Path:
-        """The post's file: named after the first publication date (in the seed's timezone,
-        which Normalize gave the dates) and the URL; an updated article keeps its file."""
+    def file_name(self, article: ItemAdapter) -> str:
+        """The ``filename`` pattern filled for the article, slug-safe, without ``.md``: the
+        first publication date (in the seed's timezone, which Normalize gave the dates)."""
         first = article.get("first_date") or article["date"]
         name = self.options["filename"].format(
             date=first.strftime("%Y-%m-%d"),
@@ -140,7 +169,48 @@ class HexoExporter(Exporter):
             hash=hashlib.sha1(article["url"].encode("utf-8")).hexdigest()[:12],
             slug=slug_safe(article["title"], 60),
         )
-        return self.posts_dir / f"{slug_safe(name)}.md"
+        return slug_safe(name)
+
+    def post_path(self, article: ItemAdapter) -> Path:
+        """The post's file: the one it was first written to (an updated article keeps it),
+        else the pattern's name, with a suffix when another article's post holds it."""
+        url = article["url"]
+        known = self.ledger.location(url) if self.ledger is not None else None
+        if known:
+            return self.posts_dir / known
+        base = self.file_name(article)
+        holder = None
+        for n in itertools.count(1):
+            name = f"{base}.md" if n == 1 else f"{base}-{n}.md"
+            owner = self.owner(name, url)
+            if owner is None:
+                break
+            holder = holder or owner
+        if holder is not None:
+            self.crawler.stats.inc_value("hexo/renamed")
+            logger.warning(
+                "Post name %s.md is taken by %s: %s is written to %s", base, holder, url, name
+            )
+        return self.posts_dir / name
+
+    def owner(self, name: str, url: str) -> str | None:
+        """The URL of another article whose post is file ``name``, or None: by the ledger,
+        else by the ``source_url`` in the file's front matter (a post without one, written
+        before there was one, is taken to be this article's)."""
+        pending = self.pending_names.get(name)
+        if pending is not None and pending != url:
+            return pending  # a post of this batch, not yet in place
+        if self.ledger is not None:
+            owner = self.ledger.taken(name, url)
+            if owner is not None:
+                return owner
+        try:
+            text = (self.posts_dir / name).read_text("utf-8")
+        except FileNotFoundError:
+            return None
+        key = self.options["rename"].get("source_url", "source_url")
+        owner = read_front_matter(text).get(key)
+        return owner if isinstance(owner, str) and owner and owner != url else None
 
     def fields(self, article: ItemAdapter) -> dict[str, Any]:
         limit = self.options["max_category_length"]
@@ -155,7 +225,10 @@ class HexoExporter(Exporter):
             "comments": False,
             "date": rfc1123(article["date"]),
             "thumbnail": article.get("thumbnail") or "",
+            "source_url": article["url"],
         }
+        if article.get("updated"):
+            fields["updated"] = rfc1123(article["updated"])
         rename = self.options["rename"]
         fields = {rename.get(k, k): v for k, v in fields.items()}
         return {**fields, **self.options["extra"]}
@@ -168,17 +241,21 @@ class HexoExporter(Exporter):
             f"{{% raw %}}\n<div>\n{body}\n</div>\n{{% endraw %}}\n"
         )
 
-    def export(self, article: ItemAdapter) -> None:
-        """The post written to a temporary file beside its place; ``flush`` puts it there."""
+    def export(self, article: ItemAdapter) -> str:
+        """The post written to a temporary file beside its place, which ``flush`` puts it in;
+        its file name (relative to ``posts_dir``), which it keeps for good."""
         post = self.render(article).encode("utf-8")
         path = self.post_path(article)
         self.pending.append(write_temporary(path, post, temp_prefix=self.temp_prefix(article)))
+        self.pending_names[path.name] = article["url"]
+        return path.name
 
     def flush(self) -> None:
         """Every post exported since the last flush fsynced and renamed into place, in order:
         a crash leaves each post either old or new. The first that fails raises, and the
         posts after it are discarded."""
         pending, self.pending = self.pending, []
+        self.pending_names = {}
         for done, written in enumerate(pending):
             try:
                 put_in_place(written)
@@ -191,3 +268,4 @@ class HexoExporter(Exporter):
         for written in self.pending:
             discard(written)
         self.pending = []
+        self.pending_names = {}

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.utils.misc import load_object
 
-from crawler.exporters import Exporter, ExporterError
+from crawler.exporters import Exporter, ExporterError, one_line
 
 if TYPE_CHECKING:
     from itemadapter import ItemAdapter
+    from scrapy.settings import BaseSettings
+    from sqlalchemy.engine import Engine
 
 TEXT_COLUMNS = (
     "source", "site", "title", "author", "date_source", "headimg", "thumbnail", "body_html",
@@ -24,6 +26,8 @@ UPSERT_INSERTS = {
     "postgresql": "sqlalchemy.dialects.postgresql.insert",
 }
 DRIVER_HINTS = {"psycopg": "pip install 'crawler[postgres]'"}
+# Seconds to wait for a database server to accept a connection (unless the URL says otherwise).
+CONNECT_TIMEOUT = 10
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -67,13 +71,65 @@ class SqlExporter(Exporter):
                 raise ExporterError(f"needs the {driver} package: {DRIVER_HINTS[driver]}")
         return options
 
-    def open(self) -> None:
-        import sqlalchemy as sa
+    @classmethod
+    def database_url(cls, settings: BaseSettings, options: dict[str, Any]) -> str:
+        return options["url"] or f"sqlite:///{settings.get('OUTPUT_DIR')}/articles.sqlite"
 
-        url = self.options["url"] or f"sqlite:///{self.output_dir}/articles.sqlite"
+    @classmethod
+    def create_engine(cls, url: str) -> Engine:
+        """An engine for ``url``; a server that does not answer costs CONNECT_TIMEOUT seconds."""
+        import sqlalchemy as sa
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+        connect_args = {}
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT
+        return sa.create_engine(parsed, connect_args=connect_args)
+
+    @classmethod
+    def unreachable(cls, url: str, exc: Exception) -> ExporterError:
+        """The error naming the database (its password hidden) and the driver's reason."""
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(url).render_as_string(hide_password=True)
+        return ExporterError(f"cannot reach {shown}: {one_line(getattr(exc, 'orig', exc))}")
+
+    @classmethod
+    def check_target(cls, settings: BaseSettings, options: dict[str, Any]) -> None:
+        """Connect once: a server that is down stops the crawl before any request. The
+        default SQLite file is left for ``open`` to create."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not options["url"]:
+            return
+        engine = cls.create_engine(options["url"])
+        try:
+            with engine.connect():
+                pass
+        except SQLAlchemyError as exc:
+            raise cls.unreachable(options["url"], exc) from None
+        finally:
+            engine.dispose()
+
+    def open(self) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        url = self.database_url(self.settings, self.options)
         if not self.options["url"]:
             self.output_dir.mkdir(parents=True, exist_ok=True)
-        self.engine = sa.create_engine(url)
+        self.engine = self.create_engine(url)
+        try:
+            self.create_tables()
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise self.unreachable(url, exc) from None
+        self.insert = load_object(UPSERT_INSERTS[self.engine.dialect.name])
+
+    def create_tables(self) -> None:
+        """The articles and images tables, created when absent."""
+        import sqlalchemy as sa
+
         metadata = sa.MetaData()
         self.articles = sa.Table(
             self.options["articles_table"],
@@ -92,7 +148,6 @@ class SqlExporter(Exporter):
             sa.Column("checksum", sa.Text),
         )
         metadata.create_all(self.engine)
-        self.insert = load_object(UPSERT_INSERTS[self.engine.dialect.name])
 
     def row(self, article: ItemAdapter) -> dict[str, Any]:
         row = {name: article.get(name) for name in ("url", *TEXT_COLUMNS)}

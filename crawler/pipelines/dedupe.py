@@ -24,13 +24,17 @@ def body_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def date_moves(article: ItemAdapter) -> bool:
+    """The date is the crawl time, or relative to it ("3小时前"): it moves on every run by
+    itself, and says nothing of an update."""
+    return article["date_source"] == "crawled" or bool(article.get("date_relative"))
+
+
 def is_update(article: ItemAdapter, seen: Seen) -> bool:
     """A newer date or update date than the store holds, or another body text."""
     if article["body_hash"] != seen.body_hash:
         return True
-    # A date that is the crawl time, or relative to it, moves on every run by itself.
-    moving = article["date_source"] == "crawled" or article.get("date_relative")
-    if not moving and seen.date and article["date"] > seen.date:
+    if not date_moves(article) and seen.date and article["date"] > seen.date:
         return True
     updated = article.get("updated")
     return bool(updated and (seen.updated is None or updated > seen.updated))

@@ -1,17 +1,21 @@
-"""Hand each article to every exporter, then record it as seen; one failure spares the others."""
+"""Hand each article to every exporter that has not written this version of it, then record it
+as seen; an exporter that cannot open stops the crawl before any request."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from crawler.exporters import build_exporters
+from crawler.exporters import ExporterError, build_exporters, exporter_label, one_line
+from crawler.pipelines.dedupe import date_moves
 from crawler.stores import Record
 from crawler.stores.extension import SeenStoreExtension
 
@@ -23,59 +27,90 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.stores import SeenStore
+    from crawler.stores.ledger import ExportLedger
+
+
+def export_version(article: ItemAdapter) -> str:
+    """40 hex digits naming what an export of the article holds, by DedupePipeline's rule of
+    an update: its text (``body_hash``), its date unless it moves with the clock ("3小时前",
+    the crawl time), its update date. An exporter that wrote this version is not asked again."""
+
+    def instant(value: datetime | None) -> str:
+        return value.astimezone(UTC).isoformat() if value else ""
+
+    date = None if date_moves(article) else article["date"]
+    parts = (article["body_hash"] or "", instant(date), instant(article.get("updated")))
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 class ExportPipeline:
-    """An exporter that fails to open is left out of the run; one that fails on an article
-    is counted under export/errors/<exporter>, and that article is not recorded as seen, so
-    the next run exports it again.
+    """Every exporter is opened when the spider opens, before any request: one that cannot
+    open (its target unreachable) stops the crawl (close reason ``exporter_error``, the line
+    in the ``run/error`` stat, which the crawl command prints and exits 1 with).
+
+    Per article, each exporter that has not yet written this version of it (the store's
+    ``written`` records, see ExportLedger) writes it, and the write is recorded; one that fails
+    is counted under export/errors/<exporter> and the others still write. Only when every
+    exporter has written it is the article recorded as seen; the next run exports it again,
+    to the exporters that had failed only, so no feed gets a line twice.
 
     Articles are exported in batches (a group commit): every article that arrives while a
     batch is being written waits for the next one, which takes them all (EXPORT_BATCH_MAX at
-    most). A batch runs on the
-    seen-store's worker thread (``SeenStoreExtension.run``), off the reactor's, in order with
-    the store's other calls: each article to every exporter, then each exporter's ``flush``
-    (one fsync per file for the whole batch rather than per article), then the articles that
-    every exporter wrote recorded as seen, in one store transaction. An article is thus
-    recorded only once every exporter has written it durably: a crawl killed at any moment
+    most). A batch runs on the seen-store's worker thread (``SeenStoreExtension.run``), off the
+    reactor's, in order with the store's other calls: each article to every exporter, then
+    each exporter's ``flush`` (one fsync per file for the whole batch rather than per
+    article), then each exporter's writes recorded, then the articles that every exporter has
+    recorded as seen, in one store transaction. A write is thus recorded only once it is
+    durable, and an article only once every exporter has it: a crawl killed at any moment
     loses none. ``open`` and ``close`` run on that thread too.
     """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.exporters: list[tuple[str, Any]] = build_exporters(crawler)
         seen = crawler.get_extension(SeenStoreExtension)
         if seen is None:
             raise ValueError("ExportPipeline needs SeenStoreExtension in EXTENSIONS")
         self.seen = seen
+        self.exporters: list[tuple[str, Any]] = build_exporters(crawler)
+        self.ledgers: dict[str, ExportLedger] = {}
+        for name, exporter in self.exporters:
+            self.ledgers[name] = seen.ledger(name)
+            if hasattr(exporter, "ledger"):  # an exporter that asks for its records
+                exporter.ledger = self.ledgers[name]
+        self.opened: list[tuple[str, Any]] = []
         # Articles waiting for the next batch, each with the Deferred its process_item awaits.
         self.waiting: list[tuple[ItemAdapter, Deferred[bool]]] = []
-        self.batch_max = max(1, crawler.settings.getint("EXPORT_BATCH_MAX"))
         self.writing = False
+        self.batch_max = max(1, crawler.settings.getint("EXPORT_BATCH_MAX"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     async def open_spider(self) -> None:
-        await maybe_deferred_to_future(self.seen.run(self.open_exporters))
+        error = await maybe_deferred_to_future(self.seen.run(self.open_exporters))
+        if error:
+            self.stats.set_value("run/error", error)
+            raise CloseSpider("exporter_error")
 
-    def open_exporters(self) -> None:
-        opened = []
+    def open_exporters(self) -> str | None:
+        """Open each exporter in turn; at the first that cannot, why, in one line."""
         for name, exporter in self.exporters:
             try:
                 exporter.open()
             except Exception as exc:
-                self.failed(name, f"cannot open: {exc}")
-            else:
-                opened.append((name, exporter))
-        self.complete = len(opened) == len(self.exporters)
-        self.exporters = opened
+                # An ExporterError names the target already ("cannot reach <url>: ...").
+                prefix = "" if isinstance(exc, ExporterError) else "cannot open: "
+                error = f"exporter {exporter_label(name)}: {prefix}{one_line(exc)}"
+                self.count_error(name)
+                logger.error("%s", error)
+                return error
+            self.opened.append((name, exporter))
+        return None
 
-    def failed(self, name: str, message: str) -> None:
-        self.stats.inc_value(f"export/errors/{name.rsplit('.', 1)[-1]}")
-        logger.error("Exporter %s %s", name, message)
+    def count_error(self, name: str, count: int = 1) -> None:
+        self.stats.inc_value(f"export/errors/{exporter_label(name)}", count)
 
     async def process_item(self, item: object) -> object:
         done: Deferred[bool] = Deferred()
@@ -93,32 +128,46 @@ class ExportPipeline:
         self.writing = True
         d = self.seen.call(self.export_batch, [article for article, _ in batch])
 
-        def written(recorded: list[bool] | Failure) -> None:
+        def written(complete: list[bool] | Failure) -> None:
             self.writing = False
             if self.waiting:
                 self.write_next_batch()
             for i, (_, done) in enumerate(batch):
-                if isinstance(recorded, Failure):
-                    done.errback(recorded)
+                if isinstance(complete, Failure):
+                    done.errback(complete)
                 else:
-                    done.callback(recorded[i])
+                    done.callback(complete[i])
 
         d.addBoth(written)
 
     def export_batch(self, store: SeenStore, articles: list[ItemAdapter]) -> list[bool]:
-        """Each article to every exporter, every exporter flushed, then those that every
-        exporter wrote recorded in the store; which were recorded."""
-        written = [self.export(article) for article in articles]
-        for name, exporter in self.exporters:
+        """Each article to every exporter that has not written this version of it, every
+        exporter flushed, its writes recorded, then the articles every exporter has recorded
+        as seen; whether each article is complete."""
+        complete = [True] * len(articles)
+        writes: dict[str, list[tuple[int, str, str]]] = {name: [] for name, _ in self.opened}
+        for i, article in enumerate(articles):
+            complete[i] = self.export(article, writes, i)
+        for name, exporter in self.opened:
             flush = getattr(exporter, "flush", None)
-            if flush is None:
-                continue
             try:
-                flush()
+                if flush is not None:
+                    flush()
             except Exception as exc:
-                self.failed(name, f"failed to write {len(articles)} articles: {exc!r}")
-                written = [count - 1 for count in written]
-        recorded = [self.complete and count == len(self.exporters) for count in written]
+                self.count_error(name, len(writes[name]))
+                logger.error(
+                    "Exporter %s failed to write %d articles: %s",
+                    exporter_label(name),
+                    len(writes[name]),
+                    one_line(exc),
+                )
+                for i, _, _ in writes[name]:
+                    complete[i] = False
+                continue
+            for i, version, location in writes[name]:
+                self.ledgers[name].record(articles[i]["url"], version, location)
+            if writes[name]:
+                self.stats.inc_value(f"export/written/{exporter_label(name)}", len(writes[name]))
         now = datetime.now(UTC)
         store.record_many(
             Record(
@@ -128,29 +177,53 @@ class ExportPipeline:
                 body_hash=article["body_hash"],
                 exported_at=now,
             )
-            for article, ok in zip(articles, recorded, strict=True)
-            if ok
+            for article, done in zip(articles, complete, strict=True)
+            if done
         )
-        return recorded
+        return complete
 
-    def export(self, article: ItemAdapter) -> int:
-        """The article to every exporter, in turn; how many wrote it."""
-        written = 0
-        for name, exporter in self.exporters:
+    def export(
+        self, article: ItemAdapter, writes: dict[str, list[tuple[int, str, str]]], i: int
+    ) -> bool:
+        """The article to every exporter that has not written this version of it, each write
+        noted in ``writes`` (recorded once flushed); whether no exporter failed on it."""
+        version = export_version(article)
+        written = self.seen.opened().written(self.seen.key(article["url"]))
+        complete = True
+        for name, exporter in self.opened:
+            label = exporter_label(name)
+            done = written.get(name)
+            if done is not None and done.version == version:
+                self.stats.inc_value(f"export/skipped/{label}")  # written by an earlier run
+                continue
             try:
-                exporter.export(article)
+                location = exporter.export(article)
             except Exception as exc:
-                self.failed(name, f"failed on {article['url']}: {exc!r}")
-            else:
-                written += 1
-        return written
+                complete = False
+                self.count_error(name)
+                logger.error("Exporter %s failed on %s: %s", label, article["url"], one_line(exc))
+                continue
+            writes[name].append((i, version, location if isinstance(location, str) else ""))
+        return complete
 
     async def close_spider(self) -> None:
         await maybe_deferred_to_future(self.seen.run(self.close_exporters))
+        errors = {
+            key.removeprefix("export/errors/"): count
+            for key, count in self.stats.get_stats().items()
+            if key.startswith("export/errors/")
+        }
+        if errors and len(self.opened) == len(self.exporters):
+            failures = ", ".join(f"{label} ×{count}" for label, count in sorted(errors.items()))
+            logger.error(
+                "Export errors: %s; the next run writes those articles to those exporters only",
+                failures,
+            )
 
     def close_exporters(self) -> None:
-        for name, exporter in self.exporters:
+        for name, exporter in self.opened:
             try:
                 exporter.close()
             except Exception as exc:
-                self.failed(name, f"cannot close: {exc}")
+                self.count_error(name)
+                logger.error("Exporter %s cannot close: %s", exporter_label(name), one_line(exc))

@@ -11,6 +11,7 @@ from scrapy import Request
 
 from crawler.extract import base_url, extract_article
 from crawler.extract.pages import join_pages, next_page
+from crawler.render import requested_url
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -53,5 +54,5 @@ class ArticlePages:
 
     def next_page_failed(self, failure: Failure) -> Iterator[Article]:
         self.crawler.stats.inc_value("article/next_page_failed")
-        self.logger.warning("Next page of an article failed: %s", failure.request.url)
+        self.logger.warning("Next page of an article failed: %s", requested_url(failure.request))
         yield failure.request.cb_kwargs["article"]

@@ -17,14 +17,18 @@ from scrapy.exceptions import (
 )
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 from twisted.internet import error as net
 
 from crawler.extract import ExtractOptions, extract_article
 from crawler.extract.dates import is_relative, parse_date
 from crawler.items import Article
+from crawler.render import renderer_class, requested_url
+from crawler.render.playwright import update_settings as playwright_settings
 from crawler.seeds import Channel, Source, host_in_domains
 from crawler.spiders.channels import channel_handlers
+from crawler.spiders.depths import ChannelDepths
 from crawler.spiders.pages import ArticlePages
 from crawler.stores.extension import SeenStoreExtension
 from crawler.urls import strip_tracking
@@ -35,7 +39,11 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
+    from twisted.internet.defer import Deferred
     from twisted.python.failure import Failure
+
+    from crawler.render import Renderer
 
 
 # Content types of pages an article can be read from (text/html, application/xhtml+xml, ...).
@@ -46,8 +54,9 @@ class SeedSpider(ArticlePages, Spider):
     """Crawls one Source; the spider loader makes one subclass per seed file."""
 
     source: ClassVar[Source]
-    # The -a arguments of a seed's crawl; Scrapyd adds _job to every crawl it starts.
-    ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job")
+    # The -a arguments of a seed's crawl; Scrapyd adds _job to every crawl it starts, and
+    # _version to one scheduled with schedule.json's _version.
+    ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job", "_version")
 
     def __init__(
         self, *args: Any, refresh: str | None = None, since: str | None = None, **kwargs: Any
@@ -60,20 +69,58 @@ class SeedSpider(ArticlePages, Spider):
         self.since = parse_since(since, self.source.tzinfo) if since else None
 
     @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        source = getattr(cls, "source", None)
+        if source is not None and source.render == "playwright":
+            # Only a seed rendered by Playwright has its download handler (and a browser).
+            playwright_settings(settings)
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.tracking_params = tuple(crawler.settings.getlist("TRACKING_PARAMS"))
         spider.channel_handlers = channel_handlers(spider.source, crawler.settings)
+        spider.depths = ChannelDepths()
+        renderer = renderer_class(spider.source)
+        spider.renderer = renderer(spider.source, crawler.settings) if renderer else None
         return spider
 
     def make_request(self, url: str, callback: Any, **kwargs: Any) -> Request:
         """Every request of the spider is made here (listing pages, feeds, sitemaps, article
-        pages): the one seam where rendering (Splash, Playwright) changes how pages are asked."""
+        pages, and so their retries): the one seam where rendering changes how pages are asked.
+
+        A seed's renderer makes the request of a page of a kind its ``render_pages`` names:
+        listing pages of ``html`` channels (feeds, sitemaps and ``auto`` channels are read as
+        sent), article pages and their next pages."""
+        if self.renders(callback, kwargs.get("cb_kwargs") or {}):
+            kind = "listing" if callback == self.parse_listing else "article"
+            return self.renderer.request(url, callback, kind, **kwargs)
         return Request(url, callback=callback, **kwargs)
+
+    def renders(self, callback: Any, cb_kwargs: dict[str, Any]) -> bool:
+        """Whether the page a request with this callback asks for is rendered."""
+        renderer: Renderer | None = self.renderer
+        if renderer is None:
+            return False
+        if callback == self.parse_listing:
+            return renderer.renders("listing") and cb_kwargs["channel"].type == "html"
+        return renderer.renders("article")
+
+    def failure_reason(self, failure: Failure) -> str:
+        """Why a page could not be had (a stats key): the renderer's word when it rendered the
+        page, else the plain downloader's (failure_reason)."""
+        reason = self.renderer.failure_reason(failure) if self.renderer else None
+        return reason or failure_reason(failure)
+
+    def failure_detail(self, failure: Failure) -> str:
+        """The renderer's words on why a rendered page failed, for its log line, or ""."""
+        return self.renderer.failure_detail(failure) if self.renderer else ""
 
     async def start(self) -> AsyncIterator[Request]:
         # Counted from 0: a run whose listings give no article link says so in its report.
         self.crawler.stats.set_value("listing/articles_found", 0)
+        await self.read_depths()
         for channel in self.source.channels:
             yield self.make_request(
                 channel.url,
@@ -81,6 +128,47 @@ class SeedSpider(ArticlePages, Spider):
                 errback=self.listing_failed,
                 cb_kwargs={"channel": channel, "page": 1},
             )
+
+    async def read_depths(self) -> None:
+        """How deep a finished crawl has read each channel, from the seen-store (one call).
+        A channel not yet read down to ``max_pages`` is read to the end, pages of seen
+        articles or not (backfill): logged, and counted under ``listing/backfill``."""
+        seen = self.crawler.get_extension(SeenStoreExtension)
+        if seen is None or not self.source.stop_on_seen:
+            return
+        urls = [channel.url for channel in self.source.channels]
+        try:
+            saved = await maybe_deferred_to_future(seen.channel_depths(self.name, urls))
+        except Exception as exc:
+            self.crawler.stats.inc_value("seen_store/errors")
+            self.logger.error(
+                "Seen-store: cannot read how deep the channels were read (%s): each is read "
+                "down to max_pages",
+                exc,
+            )
+            saved = {}
+        self.depths = ChannelDepths(saved)
+        for channel in self.source.channels:
+            if not self.depths.covered(channel):
+                self.crawler.stats.inc_value("listing/backfill")
+                depth = saved.get(channel.url)
+                self.logger.info(
+                    "Backfill: %s is read down to max_pages = %d past pages of seen articles (%s)",
+                    channel.name,
+                    channel.max_pages,
+                    f"a finished crawl read it down to page {depth}"
+                    if depth
+                    else "no finished crawl has read it to the end yet",
+                )
+
+    def closed(self, reason: str) -> Deferred[None] | None:
+        """A crawl that finished records in the seen-store the channels it read down to the
+        end; an interrupted one (killed, closed early) or one with ``-a since`` (which skips
+        older articles) records nothing."""
+        seen = self.crawler.get_extension(SeenStoreExtension)
+        if reason != "finished" or self.since or not self.depths.done or seen is None:
+            return None
+        return seen.record_channel_depths(self.name, self.depths.done)
 
     def parse_listing(self, response: Response, channel: Channel, page: int) -> Iterator[Request]:
         self.crawler.stats.inc_value("listing/pages")
@@ -119,21 +207,20 @@ class SeedSpider(ArticlePages, Spider):
                 if onsite and not self.refresh
                 else {},
             )
-        if listing.entries and not wanted and self.source.stop_on_seen:
+        # The channel's next pages: next page, child sitemaps, an advertised feed.
+        follows = [follow for follow in listing.follow if self.is_web(follow.url, "listing")]
+        self.depths.read(channel, page, last=not follows)
+        # A page with nothing new ends the channel once a finished crawl has read it down to
+        # max_pages; until then its deeper pages are read (backfill).
+        stop_on_seen = self.source.stop_on_seen and self.depths.covered(channel)
+        if listing.entries and not wanted and stop_on_seen:
             # Every entry was offsite or older than -a since: nothing to go on for.
             self.crawler.stats.inc_value("listing/stopped_on_seen")
             self.logger.info("Nothing new on %s: %s stops here", response.url, channel.name)
             return
         # IncrementalMiddleware drops these too when it dropped every article of the page.
-        # Requests keep Scrapy's order (last in, first out): the next listing page goes before
-        # this page's articles, so the deepest pages' articles are exported first and the
-        # first page's last. A crawl killed midway thus leaves first-page articles unseen and
-        # the next run reads on; exporting page 1 first would let it stop on page 1 for good.
-        next_meta = {"stop_on_seen": True} if self.source.stop_on_seen else {}
-        for follow in listing.follow:
-            # The channel's next pages: next page, child sitemaps, an advertised feed.
-            if not self.is_web(follow.url, "listing"):
-                continue
+        next_meta = {"stop_on_seen": True} if stop_on_seen else {}
+        for follow in follows:
             yield self.make_request(
                 follow.url,
                 self.parse_listing,
@@ -179,7 +266,7 @@ class SeedSpider(ArticlePages, Spider):
         kind = not_a_page(response)
         if kind:
             # Remembered so that it is not asked again before RETRY_FAILED_AFTER.
-            self.page_failed(response.request.url, "not_html", kind)
+            self.page_failed(requested_url(response.request), "not_html", kind)
             return
         options = ExtractOptions.for_source(
             self.source,
@@ -208,13 +295,18 @@ class SeedSpider(ArticlePages, Spider):
 
     def article_failed(self, failure: Failure) -> None:
         """An article page that could not be had: counted, logged, and the crawl goes on; a
-        page that is not there (4xx) is not asked again before RETRY_FAILED_AFTER."""
-        reason = failure_reason(failure)
-        if failure.check(HttpError) and 400 <= failure.value.response.status < 500:
-            self.page_failed(failure.request.url, reason)
+        page that is not there (4xx), or that never showed what a rendered page waits for, is
+        not asked again before RETRY_FAILED_AFTER."""
+        reason = self.failure_reason(failure)
+        url = requested_url(failure.request)
+        if reason == "wait_for_timeout" or re.fullmatch(r"http_4\d\d", reason):
+            self.page_failed(url, reason, self.failure_detail(failure))
             return
         self.crawler.stats.inc_value(f"article/failed/{reason}")
-        self.logger.warning("Article page failed (%s): %s", reason, failure.request.url)
+        detail = self.failure_detail(failure)
+        self.logger.warning(
+            "Article page failed (%s%s): %s", reason, f": {detail}" if detail else "", url
+        )
 
     def page_failed(self, url: str, reason: str, detail: str = "") -> None:
         """An article page that gave nothing: counted, logged in one line, and remembered."""
@@ -229,9 +321,15 @@ class SeedSpider(ArticlePages, Spider):
     def listing_failed(self, failure: Failure) -> None:
         """A channel page that could not be had: counted under listing/failed/<reason>; a run
         that had none of its channel pages fails (see crawler.report)."""
-        reason = failure_reason(failure)
+        reason = self.failure_reason(failure)
         self.crawler.stats.inc_value(f"listing/failed/{reason}")
-        self.logger.error("Channel page failed (%s): %s", reason, failure.request.url)
+        detail = self.failure_detail(failure)
+        self.logger.error(
+            "Channel page failed (%s%s): %s",
+            reason,
+            f": {detail}" if detail else "",
+            requested_url(failure.request),
+        )
 
 
 def not_a_page(response: Response) -> str | None:

@@ -48,6 +48,19 @@ class Record(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Written:
+    """What one exporter wrote of one article: which version, where, and when."""
+
+    exporter: str
+    url: str
+    # The article's version (ExportPipeline's ``export_version``): a later one is written again.
+    version: str
+    # Where the exporter put it (a post's file name), or "" when it names no place of its own.
+    location: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Failed:
     """An article page that gave nothing to export (a 4xx, no body, ...), and when."""
 
@@ -60,7 +73,8 @@ class SeenStore(ABC):
     """get() what is known of a URL; record() an article once every exporter has written it.
 
     Pages that gave nothing are kept apart (record_failure/failure), so that a broken article
-    is not requested on every run; exporting the URL later clears its failure.
+    is not requested on every run; exporting the URL later clears its failure. How deep each
+    channel has been read by a finished crawl is kept too (channel_depths), for stop_on_seen.
 
     URLs are the canonical keys (``crawler.urls.canonical_url``); datetimes are aware, and
     come back in UTC. Every method may block (disk, network): SeenStoreExtension calls them
@@ -137,8 +151,42 @@ class SeenStore(ABC):
         return {url: failed for url, failed in found.items() if failed is not None}
 
     @abstractmethod
+    def channel_depths(self, source: str, channels: Iterable[str]) -> dict[str, int]:
+        """``{channel: depth}`` for those of ``channels`` (the channel URLs of seed ``source``)
+        that a finished crawl has read down to ``depth`` listing pages; the others are absent.
+
+        Depths live with the seen records, so that crawls sharing the store (other machines,
+        other OUTPUT_DIRs) share them too.
+        """
+
+    @abstractmethod
+    def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
+        """A finished crawl of seed ``source`` read channel URL ``channel`` down to ``depth``
+        listing pages (its ``max_pages``, which it counts as reached when the listing ended
+        before it); replaces what was recorded of that channel."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release the store's resources; nothing is called after it."""
+
+    # What each exporter wrote, apart from the seen records: an article that some exporters
+    # wrote and one failed is written again, next run, by that one only.
+
+    @abstractmethod
+    def written(self, url: str) -> dict[str, Written]:
+        """``{exporter: Written}``: what each exporter (its EXPORTERS name) wrote of ``url``."""
+
+    @abstractmethod
+    def record_written(
+        self, exporter: str, url: str, *, version: str, location: str, at: datetime
+    ) -> None:
+        """``exporter`` wrote this ``version`` of ``url`` at ``at``, to ``location`` (or "");
+        it replaces what that exporter wrote of ``url`` before, and is durable when it
+        returns."""
+
+    @abstractmethod
+    def location_owner(self, exporter: str, location: str) -> str | None:
+        """The URL whose article ``exporter`` wrote to ``location``, or None."""
 
 
 def default_uri(settings: BaseSettings) -> str:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from twisted.python.threadpool import ThreadPool
 
     from crawler.stores import Failed, Seen, SeenStore
+    from crawler.stores.ledger import ExportLedger
 
 T = TypeVar("T")
 
@@ -99,9 +100,20 @@ class SeenStoreExtension:
         return self.run(self._with_store, func, *args, **kwargs)
 
     def _with_store(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return func(self.opened(), *args, **kwargs)
+
+    def opened(self) -> SeenStore:
+        """The store, opened if need be, for direct calls: only from a function given to
+        ``run`` (exporters' ``open``/``export``/``close`` are), never from the reactor."""
         if self.store is None:
             self.store = self.store_cls.from_uri(self.uri)
-        return func(self.store, *args, **kwargs)
+        return self.store
+
+    def ledger(self, exporter: str) -> ExportLedger:
+        """What ``exporter`` (its EXPORTERS name) wrote, read and recorded on this thread."""
+        from crawler.stores.ledger import ExportLedger
+
+        return ExportLedger(self, exporter)
 
     def get(self, url: str) -> Deferred[Seen | None]:
         """What was recorded of ``url``, or None."""
@@ -145,6 +157,25 @@ class SeenStoreExtension:
         key, when = self.key(url), at or datetime.now(UTC)
         d = self.call(lambda store: store.record_failure(key, reason, when))
         d.addErrback(self._logged, f"cannot record the failure of {url}")
+        return d
+
+    def channel_depths(self, source: str, channels: Iterable[str]) -> Deferred[dict[str, int]]:
+        """``{channel URL: depth}``: how deep a finished crawl of seed ``source`` has read each
+        of ``channels``; a channel never read to the end is absent. One thread hop."""
+        channels = list(channels)
+        return self.call(lambda store: store.channel_depths(source, channels))
+
+    def record_channel_depths(self, source: str, depths: dict[str, int]) -> Deferred[None]:
+        """Record ``{channel URL: depth}`` of seed ``source`` once its crawl has finished. It
+        never fails: a depth that cannot be recorded costs only listing pages read again next
+        run, so it is logged and counted under seen_store/errors."""
+
+        def record(store: SeenStore) -> None:
+            for channel, depth in depths.items():
+                store.record_channel_depth(source, channel, depth)
+
+        d = self.call(record)
+        d.addErrback(self._logged, f"cannot record how deep the channels of {source} were read")
         return d
 
     def _logged(self, failure: Failure, what: str) -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from crawler.stores import Failed, Seen, SeenStore
+from crawler.stores import Failed, Seen, SeenStore, Written
 
 
 class MemoryStore(SeenStore):
     def __init__(self) -> None:
         self.seen: dict[str, Seen] = {}
         self.failed: dict[str, Failed] = {}
+        self.depths: dict[tuple[str, str], int] = {}
+        # url -> {exporter: Written}, and (exporter, location) -> url.
+        self.exports: dict[str, dict[str, Written]] = {}
+        self.locations: dict[tuple[str, str], str] = {}
 
     @classmethod
     def from_uri(cls, uri: str) -> MemoryStore:
@@ -42,6 +47,30 @@ class MemoryStore(SeenStore):
 
     def failure(self, url: str) -> Failed | None:
         return self.failed.get(url)
+
+    def channel_depths(self, source: str, channels: Iterable[str]) -> dict[str, int]:
+        found = {channel: self.depths.get((source, channel)) for channel in channels}
+        return {channel: depth for channel, depth in found.items() if depth is not None}
+
+    def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
+        self.depths[(source, channel)] = depth
+
+    def written(self, url: str) -> dict[str, Written]:
+        return dict(self.exports.get(url, {}))
+
+    def record_written(
+        self, exporter: str, url: str, *, version: str, location: str, at: datetime
+    ) -> None:
+        exports = self.exports.setdefault(url, {})
+        old = exports.get(exporter)
+        if old is not None and old.location:
+            self.locations.pop((exporter, old.location), None)
+        exports[exporter] = Written(exporter, url, version, location, at)
+        if location:
+            self.locations[exporter, location] = url
+
+    def location_owner(self, exporter: str, location: str) -> str | None:
+        return self.locations.get((exporter, location)) if location else None
 
     def close(self) -> None:
         pass

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.stores import Failed, Seen, SeenStore
+from crawler.stores import Failed, Seen, SeenStore, Written
 
 PREFIX = "crawler:"
 
@@ -38,8 +39,17 @@ def _failed(url: str, row: dict[bytes, bytes]) -> Failed | None:
     return Failed(url, row[b"reason"].decode(), _datetime(row[b"at"])) if row else None
 
 
+def _written(url: str, exporter: bytes, value: bytes) -> Written:
+    fields = json.loads(value)
+    name = exporter.decode()
+    return Written(name, url, fields["version"], fields["location"], _datetime(fields["at"]))
+
+
 class RedisStore(SeenStore):
-    """``redis://host:port/db``; keys ``crawler:seen:<url>`` and ``crawler:failed:<url>``.
+    """``redis://host:port/db``; keys ``crawler:seen:<url>`` and ``crawler:failed:<url>``;
+    what each exporter wrote in ``crawler:written:<url>`` (exporter -> JSON) and its file
+    names in ``crawler:locations:<exporter>`` (location -> url); ``crawler:channels:<source>``,
+    a hash of each channel URL's depth.
 
     Memory is the Redis server's: the crawler process holds nothing per URL.
     """
@@ -111,6 +121,44 @@ class RedisStore(SeenStore):
     def failures(self, urls: Iterable[str]) -> dict[str, Failed]:
         found = {url: _failed(url, row) for url, row in self._hashes("failed", urls)}
         return {url: failed for url, failed in found.items() if failed is not None}
+
+    def channel_depths(self, source: str, channels: Iterable[str]) -> dict[str, int]:
+        channels = list(channels)
+        if not channels:
+            return {}
+        depths = self.redis.hmget(f"{PREFIX}channels:{source}", channels)
+        return {
+            channel: int(depth)
+            for channel, depth in zip(channels, depths, strict=True)
+            if depth is not None
+        }
+
+    def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
+        self.redis.hset(f"{PREFIX}channels:{source}", channel, depth)
+
+    def written(self, url: str) -> dict[str, Written]:
+        found = self.redis.hgetall(f"{PREFIX}written:{url}")
+        return {name.decode(): _written(url, name, value) for name, value in found.items()}
+
+    def record_written(
+        self, exporter: str, url: str, *, version: str, location: str, at: datetime
+    ) -> None:
+        key, locations = f"{PREFIX}written:{url}", f"{PREFIX}locations:{exporter}"
+        old = self.redis.hget(key, exporter)
+        value = {"version": version, "location": location, "at": _stamp(at)}
+        with self.redis.pipeline(transaction=True) as pipe:
+            if old is not None and json.loads(old)["location"] not in ("", location):
+                pipe.hdel(locations, json.loads(old)["location"])
+            pipe.hset(key, exporter, json.dumps(value))
+            if location:
+                pipe.hset(locations, location, url)
+            pipe.execute()
+
+    def location_owner(self, exporter: str, location: str) -> str | None:
+        if not location:
+            return None
+        owner = self.redis.hget(f"{PREFIX}locations:{exporter}", location)
+        return owner.decode() if owner is not None else None
 
     def close(self) -> None:
         self.redis.close()

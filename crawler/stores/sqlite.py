@@ -8,9 +8,15 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.stores import Failed, Record, Seen, SeenStore
+from crawler.stores import Failed, Record, Seen, SeenStore, Written
 
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS channels (
+    source TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    PRIMARY KEY (source, channel)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS failed (
     url TEXT PRIMARY KEY,
     reason TEXT NOT NULL,
@@ -34,6 +40,19 @@ ON CONFLICT (url) DO UPDATE SET
     last_exported = excluded.last_exported
 """
 
+
+# What each exporter wrote of each article (SeenStore.written), in a table of its own.
+WRITTEN_SCHEMA = """
+CREATE TABLE IF NOT EXISTS written (
+    exporter TEXT NOT NULL,
+    url TEXT NOT NULL,
+    version TEXT NOT NULL,
+    location TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (url, exporter)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS written_location ON written (exporter, location) WHERE location != ''
+"""
 
 SEEN_COLUMNS = "url, date, updated, body_hash, first_date, first_exported, last_exported"
 # URLs per SELECT ... IN (...): well under SQLite's limit of bound parameters.
@@ -79,6 +98,7 @@ class SqliteStore(SeenStore):
         # In WAL mode, NORMAL survives a killed process; only a power cut may lose the last rows.
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self.db.executescript(WRITTEN_SCHEMA)
 
     def _set_wal(self, attempts: int = 100) -> None:
         """WAL mode, which persists in the file. Switching to it takes an exclusive lock that
@@ -167,6 +187,48 @@ class SqliteStore(SeenStore):
             )
             found.update((url, Failed(url, reason, _datetime(at))) for url, reason, at in rows)
         return found
+
+    def channel_depths(self, source: str, channels: Iterable[str]) -> dict[str, int]:
+        found = {}
+        for batch in _batches(channels):
+            marks = ", ".join("?" * len(batch))
+            rows = self.db.execute(
+                f"SELECT channel, depth FROM channels WHERE source = ? AND channel IN ({marks})",
+                [source, *batch],
+            )
+            found.update(rows)
+        return found
+
+    def record_channel_depth(self, source: str, channel: str, depth: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO channels (source, channel, depth) VALUES (?, ?, ?)",
+            (source, channel, depth),
+        )
+
+    def written(self, url: str) -> dict[str, Written]:
+        rows = self.db.execute(
+            "SELECT exporter, version, location, at FROM written WHERE url = ?", (url,)
+        )
+        return {
+            exporter: Written(exporter, url, version, location, _datetime(at))
+            for exporter, version, location, at in rows
+        }
+
+    def record_written(
+        self, exporter: str, url: str, *, version: str, location: str, at: datetime
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO written (exporter, url, version, location, at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (exporter, url, version, location, _stamp(at)),
+        )
+
+    def location_owner(self, exporter: str, location: str) -> str | None:
+        row = self.db.execute(
+            "SELECT url FROM written WHERE exporter = ? AND location = ? AND location != ''",
+            (exporter, location),
+        ).fetchone()
+        return row[0] if row else None
 
     def close(self) -> None:
         self.db.close()

@@ -1,7 +1,8 @@
 """A third-party exporter, as another package would ship it: nothing imported from the crawler.
 
 UrlListExporter appends each article's URL to OUTPUT_DIR/<file>; BrokenExporter fails on
-every article (or, with fail_on_open, at the start), to show it spares the others.
+every article (or, with fail_on_open, at the start), to show it spares the others;
+FlakyExporter is a UrlListExporter that fails on the articles whose URL holds one of fail_on.
 """
 
 from pathlib import Path
@@ -44,3 +45,14 @@ class BrokenExporter:
 
     def close(self):
         pass
+
+
+class FlakyExporter(UrlListExporter):
+    def __init__(self, crawler, file="flaky.txt", fail_on=()):
+        super().__init__(crawler, file)
+        self.fail_on = list(fail_on)
+
+    def export(self, article):
+        if any(part in article["url"] for part in self.fail_on):
+            raise ConnectionError(f"lost the connection\nwhile writing {article['url']}")
+        super().export(article)
