@@ -47,3 +47,8 @@ class Article:
     # The rule that gave each field extracted from the page: "seed", "json-ld", "meta",
     # "readability", "heuristic" or "url".
     extracted_by: dict[str, str] = field(default_factory=dict)
+    # What each of the seed's [article] selectors gave on the page: {field: {"selector": the
+    # seed's selector (a str or a list), "outcome": "matched" (its value parsed), "unparsed"
+    # (it matched, but its value did not parse: the field came from the next layer) or
+    # "missing" (it matched nothing)}}; empty without seed selectors.
+    seed_fields: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 
+from crawler.extract.rules import MATCHED, MISSING, OUTCOMES, UNPARSED
 from crawler.health import COVERAGE_FIELDS, HealthChecks, health_failed, share
 from crawler.render import RENDERER_DOWN
 from crawler.runs import Run
@@ -66,6 +67,10 @@ class CrawlReport:
         self.checks = HealthChecks.from_settings(crawler.settings)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_left, signal=signals.item_dropped)
+        crawler.signals.connect(self.item_left, signal=signals.item_error)
+        # The seed's selector of each seed field seen, as the articles give it.
+        self.seed_selectors: dict[str, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -73,11 +78,40 @@ class CrawlReport:
 
     def item_scraped(self, item: Any) -> None:
         """An article through every pipeline: counted under coverage/articles, and under
-        coverage/<field> for each coverage field it has."""
+        coverage/<field> for each coverage field it has; its seed fields counted."""
         stats = self.crawler.stats
         stats.inc_value("coverage/articles")
-        for name in covered(ItemAdapter(item), self.MIN_TEXT):
+        article = ItemAdapter(item)
+        for name in covered(article, self.MIN_TEXT):
             stats.inc_value(f"coverage/{name}")
+        self.count_seed_fields(article)
+
+    def item_left(self, item: Any, **kwargs: Any) -> None:
+        """An article dropped by a pipeline (a duplicate, no body...) or failed in one: its
+        seed fields counted all the same, as every article page's are."""
+        self.count_seed_fields(ItemAdapter(item))
+
+    def count_seed_fields(self, article: ItemAdapter) -> None:
+        """Each seed field of the article (its ``seed_fields``) counted under
+        ``seed_field/<field>/<outcome>``: matched, unparsed or missing."""
+        if "seed_fields" not in article.field_names():
+            return
+        for name, seen in (article.get("seed_fields") or {}).items():
+            if seen.get("outcome") in OUTCOMES:
+                self.crawler.stats.inc_value(f"seed_field/{name}/{seen['outcome']}")
+                self.seed_selectors.setdefault(name, seen.get("selector"))
+
+    def seed_fields(self, stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """``{field: {"selector": the seed's, "matched": n, "unparsed": n, "missing": n}}`` for
+        every seed field of the run's articles (see crawler.extract.rules)."""
+        names = dict.fromkeys(k.split("/")[1] for k in stats if k.startswith("seed_field/"))
+        return {
+            name: {
+                "selector": self.seed_selectors.get(name),
+                **{outcome: stats.get(f"seed_field/{name}/{outcome}", 0) for outcome in OUTCOMES},
+            }
+            for name in names
+        }
 
     def coverage(self, stats: dict[str, Any]) -> dict[str, Any]:
         """``{"articles": n, "author": share, "date": ..., "headimg": ..., "text": ...}``:
@@ -108,6 +142,7 @@ class CrawlReport:
             "images_ok": stats.get("images/kept", 0),
             "images_failed": sum(images_failed.values()),
             "coverage": self.coverage(stats),
+            "seed_fields": self.seed_fields(stats),
             "listing_pages": stats.get("listing/pages", 0),
             "article_pages": stats.get("article/pages", 0),
             "exported": stats.get("articles/exported", 0),
@@ -129,6 +164,32 @@ class CrawlReport:
             "requests": stats.get("downloader/request_count", 0),
             "seconds": round(stats.get("elapsed_time_seconds", 0.0), 3),
         }
+
+    def log_seed_fields(self, spider: Spider, seed_fields: dict[str, dict[str, Any]]) -> None:
+        """One line of the seed fields' counts, and a warning for each field that never parsed
+        in the run (its selector is broken, or the site changed)."""
+        if not seed_fields:
+            return
+        spider.logger.info(
+            "Seed fields of %s (matched/unparsed/missing): %s",
+            spider.name,
+            ", ".join(
+                f"{name} {n[MATCHED]}/{n[UNPARSED]}/{n[MISSING]}" for name, n in seed_fields.items()
+            ),
+        )
+        for name, n in seed_fields.items():
+            if n[MATCHED]:
+                continue
+            what = [f"matched nothing on {counted(n[MISSING], 'article page')}"] * bool(n[MISSING])
+            if n[UNPARSED]:
+                what.append(f"gave a value that does not parse on {counted(n[UNPARSED], 'page')}")
+            spider.logger.warning(
+                "Seed field %s never parsed in this run: its selector %s %s; the field was "
+                "taken from the next layer (JSON-LD, meta, the page's text)",
+                name,
+                json.dumps(n["selector"], ensure_ascii=False),
+                " and ".join(what),
+            )
 
     def error_of(self, figures: dict[str, Any]) -> str | None:
         """Why the run could not do its job, in one line, or None: not one channel page was
@@ -183,6 +244,7 @@ class CrawlReport:
             figures["offsite_filtered"],
             figures["export_errors"] or "none",
         )
+        self.log_seed_fields(spider, figures["seed_fields"])
         if self.error:
             spider.logger.error("The crawl failed: %s", self.error)
         for failed in self.failed_checks:

@@ -4,6 +4,7 @@ it, and the rule that gave it."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -51,15 +52,30 @@ def extracted(
     return extract_article(response, extract_options(source, tracking_params))
 
 
+# What a seed's selector that gave no value did, as shown beside the field.
+SEED_FAILED = {"unparsed": "matched a value that does not parse", "missing": "matched nothing"}
+
+
+def seed_note(article: Article, label: str) -> str:
+    """`` (seed ".x::text" matched nothing)`` when the seed's selector for the field gave no
+    value, so that the field fell back to the next layer; else ""."""
+    seen = article.seed_fields.get(label) or {}
+    if seen.get("outcome") not in SEED_FAILED:
+        return ""
+    selector = json.dumps(seen.get("selector"), ensure_ascii=False)
+    return f" (seed {selector} {SEED_FAILED[seen['outcome']]})"
+
+
 def describe(article: Article) -> str:
-    """The page's fields as a seed writer wants to see them: value and rule, one per line."""
+    """The page's fields as a seed writer wants to see them: value and rule, one per line, and
+    beside a field, the seed's selector that gave no value for it."""
     lines = [f"{'url':<8} {article.url}"]
     for name in SHOWN:
         value = getattr(article, name)
         rule = article.extracted_by.get(RULE_OF.get(name, name))
         label = RULE_OF.get(name, name)
         if not value or rule is None:
-            lines.append(f"{label:<8} -")
+            lines.append(f"{label:<8} -{seed_note(article, label)}")
             continue
         if isinstance(value, datetime):
             shown = value.isoformat()
@@ -70,7 +86,7 @@ def describe(article: Article) -> str:
             )
         else:
             shown = " ".join(str(value).split())
-        lines.append(f"{label:<8} [{rule}] {shown}")
+        lines.append(f"{label:<8} [{rule}] {shown}{seed_note(article, label)}")
     return "\n".join(lines)
 
 

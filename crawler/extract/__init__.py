@@ -36,7 +36,7 @@ from crawler.extract.heuristics import (
     reconciled_title,
 )
 from crawler.extract.metadata import declared_language, jsonld_fields, meta_fields
-from crawler.extract.rules import seed_fields
+from crawler.extract.rules import SeedFields, seed_fields
 from crawler.items import Article
 from crawler.seeds import ArticleRules, host_in_domains
 from crawler.urls import canonical_url
@@ -144,9 +144,17 @@ def base_url(selector: Selector, url: str) -> str:
 
 
 def extract_fields(
-    selector: Selector, rules: ArticleRules, url: str | None = None, language: str = "en"
+    selector: Selector,
+    rules: ArticleRules,
+    url: str | None = None,
+    language: str = "en",
+    seed: SeedFields | None = None,
 ) -> dict[str, Found]:
     """Raw article fields of one page, each from the first layer that gives it.
+
+    The seed layer is ``seed`` (read from ``rules`` when None): only the seed's values that
+    parse (crawler.extract.rules), so a selector that matched something unusable falls back
+    to the next layer as if the seed had none.
 
     Dates, in the order measured best on the news and htmldate benchmarks
     (bench/extraction.py): declared (seed, JSON-LD, meta; a naive one yields to another
@@ -156,6 +164,18 @@ def extract_fields(
     """
     found: dict[str, Found] = {}
     declared: list[Found] = []
+    seed = seed or seed_fields(selector, rules, language)
+    jsonld = cache(lambda: jsonld_fields(selector))
+    meta_found: dict[str, str] = {}
+    meta_read: set[str] = set()
+
+    def meta(names: tuple[str, ...] = METADATA_FIELDS) -> dict[str, str]:
+        # The meta layer's fields, each read once, when first asked.
+        unread = tuple(name for name in names if name not in meta_read)
+        if unread:
+            meta_found.update(meta_fields(selector, unread))
+            meta_read.update(unread)
+        return {name: meta_found[name] for name in names if name in meta_found}
 
     @cache
     def heuristics() -> HeuristicFields:
@@ -164,9 +184,9 @@ def extract_fields(
 
     # Each layer with the fields it can give; it is called with those still asked of it.
     layers: tuple[tuple[str, tuple[str, ...], Callable[[tuple[str, ...]], Mapping]], ...] = (
-        ("seed", FIELDS, lambda names: seed_fields(selector, rules)),
-        ("json-ld", METADATA_FIELDS, lambda names: jsonld_fields(selector)),
-        ("meta", METADATA_FIELDS, lambda names: meta_fields(selector, names)),
+        ("seed", FIELDS, lambda names: seed.values),
+        ("json-ld", METADATA_FIELDS, lambda names: jsonld()),
+        ("meta", METADATA_FIELDS, meta),
         ("readability", ("body",), lambda names: _main_text(selector)),
         ("heuristic", HEURISTIC_FIELDS, lambda names: heuristics()),
     )
@@ -188,9 +208,11 @@ def extract_fields(
             if name not in missing:
                 continue
             value = values.get(name)
-            if not value:
+            # The seed's values all parse: an empty body element is the page's (an empty body).
+            if value is None or (not value and rule != "seed"):
                 continue
-            if name in DATES and not _readable(str(value), language):
+            # The seed's dates were read by seed_fields.
+            if name in DATES and rule != "seed" and not _readable(str(value), language):
                 continue
             found[name] = value if isinstance(value, Found) else Found(value, rule)
     if "title" in found and found["title"].rule in ("json-ld", "meta"):
@@ -199,6 +221,11 @@ def extract_fields(
             reconciled_title(selector, found["title"].value, headline), found["title"].rule
         )
         found["title"] = _uncut_title(title, headline)
+    # A date without a year ("Updated 3 hours ago", "09-30 22:46": a seed's selector on the
+    # byline) yields to the publication date the page declares with its year.
+    if "date" in found and is_relative(found["date"].value):
+        layers_dated = (("json-ld", jsonld), ("meta", lambda: meta(("date",))))
+        found["date"] = _dated(found["date"], layers_dated, language)
     # A page that shows "09-30 22:46" and declares when it was last changed, with the year,
     # is dated by that declaration rather than by the crawl's year.
     undated = "date" not in found or is_relative(found["date"].value)
@@ -225,6 +252,16 @@ def _naive_declaration(date: Found | None) -> bool:
 
 def _readable(text: str, language: str) -> bool:
     return parse_date(text, ZoneInfo("UTC"), language) is not None
+
+
+def _dated(date: Found, layers: tuple, language: str) -> Found:
+    """The first declared date of ``layers`` (``(rule, fields)``) that writes its year and can
+    be read, else ``date``."""
+    for rule, fields in layers:
+        value = fields().get("date")
+        if value and not is_relative(value) and _readable(value, language):
+            return Found(value, rule)
+    return date
 
 
 def _with_offset(date: Found, declared: list[Found]) -> Found:
@@ -311,7 +348,8 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
     timezone; body HTML safe with every link and image absolute against the document's base
     URL; its text), plus what the item needs from its source (canonical URL, source, site,
     categories, language) and from the listing. ``extracted_by`` names the rule that gave each
-    field (seed, json-ld, meta, readability, heuristic, url)."""
+    field (seed, json-ld, meta, readability, heuristic, url); ``seed_fields`` what each of the
+    seed's selectors gave (crawler.extract.rules.SeedFields.outcomes)."""
     options = options or ExtractOptions()
     page_url = options.url or response.url
     page = page_selector(response)
@@ -322,7 +360,8 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
         crawled_at=options.crawled_at or datetime.now(UTC),
     )
     tz = options.tzinfo
-    found = extract_fields(page, options.rules, page_url, options.language)
+    seed = seed_fields(page, options.rules, options.language)
+    found = extract_fields(page, options.rules, page_url, options.language, seed)
 
     def value(name: str) -> str | None:
         return found[name].value if name in found else None
@@ -359,4 +398,5 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
         listing_date_relative=options.listing_date_relative,
         listing_title=fold_spaces(options.listing_title) or None,
         extracted_by={name: found[name].rule for name in FIELDS if name in found},
+        seed_fields=seed.outcomes,
     )

@@ -36,7 +36,7 @@ REPORTER_SIGNED = re.compile(rf"(?:记者|作者)(?:\s+|[：:]\s*)(?P<name>{NAME
 EDITOR_LABEL = re.compile(rf"(?:责任编辑|编辑)\s*[：:]\s*(?P<name>{CJK_NAME})")
 # "作者：", "来源:", "记者 ", "By " and the like before an author's name, to be removed.
 AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:作者|来源|记者|编辑|责任编辑|责编|撰文|文)\s*[：:|｜]\s*|记者\s*|by[\s:]+)",
+    r"^(?:(?:作者|来源|记者|编辑|责任编辑|责编|撰文|文)\s*[：:|｜]\s*|记者\s*|by(?:[\s:]+|$))",
     re.IGNORECASE,
 )
 # A short line that is a byline ("澎湃新闻记者 贺梨萍", "By Paul Takahashi", "来源：新华社").
