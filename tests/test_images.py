@@ -262,6 +262,13 @@ def test_image_results_kept_are_the_recent_ones():
     results = RecentResults(2)
     results[b"a"], results[b"b"] = "A", "B"
     assert b"a" in results  # asked again: now the most recent
+    assert results[b"a"] == "A"
     results[b"c"] = "C"
     assert list(results) == [b"a", b"c"]
     assert b"b" not in results
+    # Found, then gone before it is read (other results came in): it is read all the same.
+    assert b"c" in results
+    results[b"d"], results[b"e"] = "D", "E"
+    assert b"c" not in list(results)
+    assert results[b"c"] == "C"
+    assert not results.held

@@ -76,18 +76,33 @@ class RecentResults(OrderedDict):
     an image asked again without a download: a long crawl holds them all. Kept bounded, an
     image asked again after it left is found in IMAGES_STORE (``media_to_download``) and is
     not downloaded again either.
+
+    The pipeline asks ``fp in results`` and reads ``results[fp]`` after an await, while other
+    results come in: a result found is held until it is read, whatever leaves meanwhile.
     """
 
     def __init__(self, size: int):
         super().__init__()
         self.size = size
+        # Results found by ``in`` and not read yet: {key: [result, readers to come]}.
+        self.held: dict[Any, list[Any]] = {}
 
     def __contains__(self, key: object) -> bool:
         found = super().__contains__(key)
         if found:
-            # Asked again: kept until it is read (the pipeline reads it after an await).
             self.move_to_end(key)
+            held = self.held.setdefault(key, [super().__getitem__(key), 0])
+            held[1] += 1
         return found
+
+    def __getitem__(self, key: Any) -> Any:
+        held = self.held.get(key)
+        if held is None:
+            return super().__getitem__(key)
+        held[1] -= 1
+        if not held[1]:
+            del self.held[key]
+        return held[0]
 
     def __setitem__(self, key: Any, value: Any) -> None:
         super().__setitem__(key, value)
