@@ -24,7 +24,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from nginx import Nginx  # noqa: E402
-from run import ROOT, env, seeds_for, site  # noqa: E402
+from run import OUR_ENGINE, ROOT, env, seeds_for, site  # noqa: E402
 
 
 def main() -> None:
@@ -45,6 +45,8 @@ def main() -> None:
             seeds = seeds_for(work, server.base_url, args.articles, rules=not args.generic)
             crawl = ["-m", "scrapy", "crawl", "bench", "-s", f"SEEDS_DIR={seeds}"]
             crawl += ["-s", f"OUTPUT_DIR={work / 'output'}", "-s", "LOG_LEVEL=WARNING"]
+            for value in OUR_ENGINE:
+                crawl += ["-s", value]
             if args.no_images:
                 crawl += ["-s", "IMAGES_ENABLED=False"]
             stats = work / "crawl.prof"

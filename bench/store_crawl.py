@@ -106,6 +106,9 @@ def run_crawl(tree: Path, seeds: Path, output: Path, store: str | None, *args: s
         "EXTENSIONS": json.dumps({**extensions, "store_crawl.ReactorLag": 0}),
         "BENCH_LAG_FILE": lag_file,
         "ROBOTSTXT_OBEY": "False",
+        # The local site is crawled as fast as it answers: politeness is not measured here.
+        "AUTOTHROTTLE_ENABLED": "False",
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
         "LOG_LEVEL": "WARNING",
         **({"DEDUPE_STORE": store} if store else {}),
     }

@@ -15,6 +15,7 @@ from parsel import Selector
 from w3lib.url import safe_url_string
 
 from crawler.health import COVERAGE_FIELDS
+from crawler.seed_settings import SettingError, check_settings
 
 # How pages are fetched: as sent, or rendered by Splash or by Chromium through Playwright.
 RENDER_MODES = ("none", "splash", "playwright")
@@ -149,6 +150,8 @@ class Source:
     listing: ListingRules = field(default_factory=ListingRules)
     article: ArticleRules = field(default_factory=ArticleRules)
     health: HealthRules = field(default_factory=HealthRules)
+    # The [settings] table: Scrapy settings of this seed's crawl, (name, value) in file order.
+    settings: tuple[tuple[str, Any], ...] = ()
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -287,6 +290,13 @@ def _health(path: Path, table: Any) -> HealthRules:
     return HealthRules(**values)
 
 
+def _settings(path: Path, table: Any) -> tuple[tuple[str, Any], ...]:
+    try:
+        return check_settings(table)
+    except SettingError as exc:
+        raise SeedError(path, f"settings.{exc.name}".rstrip("."), exc.reason) from None
+
+
 def _channels(path: Path, raw: Any, domains: tuple[str, ...]) -> tuple[Channel, ...]:
     if not raw:
         raise SeedError(path, "channels", "missing: give at least one [[channels]] table")
@@ -399,6 +409,7 @@ def load_seed(path: Path | str) -> Source:
         listing=_rules(path, "listing", data.get("listing"), ListingRules),
         article=_rules(path, "article", data.get("article"), ArticleRules),
         health=_health(path, data.get("health")),
+        settings=_settings(path, data.get("settings", {})),
     )
 
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from scrapy.utils.conf import closest_scrapy_cfg
 
+from crawler import __version__
+
 # The project's folder, where scrapy.cfg is (found from the working directory, as Scrapy finds
 # its project): seeds/ and output/ are there, from whichever subfolder a command is run.
 PROJECT_DIR = Path(closest_scrapy_cfg() or "scrapy.cfg").resolve().parent
@@ -72,6 +74,8 @@ EXTENSIONS = {
     "crawler.alerts.WebhookAlert": 510,
     # Live progress on a terminal, else a periodic log line; it replaces Scrapy's LogStats.
     "crawler.progress.Progress": 520,
+    # Warns while USER_AGENT is the default, which names no contact.
+    "crawler.useragent.ContactCheck": 530,
     "scrapy.extensions.logstats.LogStats": None,
 }
 
@@ -116,12 +120,23 @@ SPIDER_MIDDLEWARES = {
 # Request fingerprints kept on disk rather than in a set of every request: flat memory.
 DUPEFILTER_CLASS = "crawler.dupefilters.DiskDupeFilter"
 
-# Be a polite crawler that still finishes a one-site crawl in reasonable time.
+# Be a polite crawler, for a crawler that visits the same sites for months. A seed's
+# [settings] table sets any of these for its own crawl.
 ROBOTSTXT_OBEY = True
-USER_AGENT = "crawler (+https://github.com/; news archive bot)"
+# Say who crawls: the name and version, and a contact a site's admin can write to. While it is
+# this default, each crawl logs a warning (crawler.useragent.ContactCheck).
+USER_AGENT = f"crawler/{__version__} (+contact not set)"
 CONCURRENT_REQUESTS = 16
-# Scrapy's default of 8 caps a one-site crawl whatever CONCURRENT_REQUESTS says.
-CONCURRENT_REQUESTS_PER_DOMAIN = 16
+# At most this many requests in flight to one site (Scrapy's default is 8, its project template's
+# 1): a news site's server does not notice 4, and images share the count.
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# AutoThrottle: the delay between two requests to a site follows its response time (latency
+# divided by the target concurrency, so about one request at a time), from 1 s at the start up to
+# 60 s when the site slows down. DOWNLOAD_DELAY (Scrapy's, 0) is the least delay.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # 100 spends about a third of a bare crawl's CPU starting tasks; 10 is faster.
 CONCURRENT_ITEMS = 10
 # A scheduled crawler must not wait minutes on a site that never answers: 10 s a try, one retry

@@ -22,7 +22,8 @@ def spider_class(source: Source) -> type[SeedSpider]:
         "name": source.name,
         "source": source,
         "allowed_domains": list(source.allowed_domains),
-        # What the seed says of its crawl that components read as settings.
+        # What the seed says of its crawl that components read as settings (its [settings]
+        # table is set by SeedSpider.update_settings).
         "custom_settings": {
             "IMAGES_REFERER": source.image_referer,
             **({"IMAGES_DOMAINS": list(source.image_domains)} if source.image_domains else {}),

@@ -73,14 +73,17 @@ def scrapy_env(path: tuple[Path, ...] = ()) -> dict[str, str]:
 # Images are downloaded from any host by default: a test's crawl asks only these (the pages of
 # the corpus and of the cases name images on real hosts, which tests never ask).
 LOCAL_IMAGES = ("-s", "IMAGES_DOMAINS=127.0.0.1,localhost")
+# Test sites are on this machine: AutoThrottle (on by default: a second, then the site's response
+# time, between two requests to it) is turned off (tests/test_seed_settings.py crawls with it).
+LOCAL_SITE = ("-s", "AUTOTHROTTLE_ENABLED=False")
 
 
 def crawl_args(name: str, seeds_dir: Path, output: Path, *args: str) -> list[str]:
     """`scrapy` arguments crawling seed ``name`` of ``seeds_dir`` into ``output``, images from
-    127.0.0.1 and localhost only."""
+    127.0.0.1 and localhost only, without AutoThrottle."""
     return [
         "crawl", name, "-s", f"SEEDS_DIR={seeds_dir}", "-s", f"OUTPUT_DIR={output}",
-        *LOCAL_IMAGES, *args,
+        *LOCAL_IMAGES, *LOCAL_SITE, *args,
     ]  # fmt: skip
 
 

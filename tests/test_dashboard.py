@@ -14,7 +14,7 @@ from hostile import HOSTILE_TEXTS
 from parsel import Selector
 from PIL import Image
 
-from conftest import LOCAL_IMAGES, ROOT, crawl, read_jsonl, scrapy
+from conftest import LOCAL_IMAGES, LOCAL_SITE, ROOT, crawl, read_jsonl, scrapy
 
 # The screenshot of the real crawls' dashboard, kept after the tests for a reader to look at.
 ARTEFACTS = ROOT / "tests" / "artefacts"
@@ -79,7 +79,7 @@ def test_dashboard_of_real_crawls_in_chromium(tmp_path, serve, chromium):
     # A run of the scheduler's, which writes its log under OUTPUT_DIR/logs/.
     scheduled = scrapy(
         "schedule", "--once", "--seed", "news", "-s", f"SEEDS_DIR={seeds}",
-        "-s", f"OUTPUT_DIR={output}", *LOCAL_IMAGES,
+        "-s", f"OUTPUT_DIR={output}", *LOCAL_IMAGES, *LOCAL_SITE,
     )  # fmt: skip
     assert scheduled.returncode == 0, scheduled.stderr[-3000:]
     (log,) = (output / "logs" / "news").glob("*.log")

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from conftest import read_jsonl, scrapy, split_post
-
-# `scrapy demo` serves on its fixed port 8765: every test of this file runs in one worker.
-pytestmark = pytest.mark.xdist_group("port8765")
 
 
 def test_demo_crawl(tmp_path):

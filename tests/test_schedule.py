@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from conftest import LOCAL_IMAGES, ROOT, scrapy, scrapy_env, start_crawl
+from conftest import LOCAL_IMAGES, LOCAL_SITE, ROOT, scrapy, scrapy_env, start_crawl
 from crawler.demo.server import SiteServer
 from sites import changing
 
@@ -55,7 +55,7 @@ def seed_of(
 def schedule_args(seeds: Path, output: Path, *args: str) -> list[str]:
     return [
         "schedule", *args, "-s", f"SEEDS_DIR={seeds}", "-s", f"OUTPUT_DIR={output}",
-        *LOCAL_IMAGES,
+        *LOCAL_IMAGES, *LOCAL_SITE,
     ]  # fmt: skip
 
 

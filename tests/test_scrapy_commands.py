@@ -68,6 +68,11 @@ def test_check_checks_the_seeds(tmp_path, news_site):
     (seeds / "broken.toml").unlink()
     good = scrapy("check", "-s", f"SEEDS_DIR={seeds}")
     assert good.returncode == 0, good.stderr[-2000:]
+    unknown = scrapy("check", "nothere", "-s", f"SEEDS_DIR={seeds}")
+    assert unknown.returncode == 1
+    assert unknown.stderr.splitlines() == [
+        f"error: no such spider: nothere (no seed nothere.toml in {seeds}/)"
+    ]
 
 
 def test_commands_from_a_subfolder_use_the_project_folders():

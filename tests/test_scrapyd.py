@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LOCAL_IMAGES, ROOT, crawl, read_jsonl, require
+from conftest import LOCAL_IMAGES, LOCAL_SITE, ROOT, crawl, read_jsonl, require
 
 # What the copy of the project that is deployed leaves out.
 NOT_DEPLOYED = shutil.ignore_patterns(
@@ -169,7 +169,7 @@ def test_scrapyd_crawls_a_seed_as_scrapy_crawl_does(scrapyd, news_site, tmp_path
     )  # fmt: skip
     assert which.stdout.startswith(str(egg)), which.stdout + which.stderr
 
-    images = [("setting", LOCAL_IMAGES[1])]
+    images = [("setting", LOCAL_IMAGES[1]), ("setting", LOCAL_SITE[1])]
     first = scrapyd.post("schedule.json", [("project", "crawler"), ("spider", "news"), *images])
     assert first["status"] == "ok", first
     scrapyd.wait_finished("crawler", {first["jobid"]})

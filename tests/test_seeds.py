@@ -106,6 +106,18 @@ BAD_SEEDS = [
         "unknown key (allowed: author, date, headimg, text)",
     ),
     (
+        "settings_per_process",
+        lambda s: s + '[settings]\nTWISTED_REACTOR = "twisted.internet.pollreactor.PollReactor"\n',
+        "settings.TWISTED_REACTOR",
+        "read once per process",
+    ),
+    (
+        "settings_ill_typed",
+        lambda s: s + '[settings]\nDOWNLOAD_DELAY = "1s"\n',
+        "settings.DOWNLOAD_DELAY",
+        "must be a number >= 0, not '1s'",
+    ),
+    (
         "health_count",
         lambda s: s + "[health]\nmin_pages = 0\n",
         "health.min_pages",
@@ -127,7 +139,8 @@ def test_bad_seed_refused_before_any_request(tmp_path, serve, name, change, key,
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, proc.stderr
+    # The one line alone: no start-up banner of Scrapy's before it.
+    assert proc.stderr.splitlines() == errors and len(errors) == 1, proc.stderr
     assert str(path) in errors[0] and reason in errors[0]
     assert f": {key}: " in errors[0] if key else True
     assert server.hits == []
@@ -142,11 +155,21 @@ def test_list_shows_good_seeds_and_reports_bad_ones(tmp_path):
     assert proc.returncode == 1
 
 
+def test_list_of_a_seed_folder_that_is_not_there(tmp_path):
+    proc = scrapy("list", "-s", f"SEEDS_DIR={tmp_path / 'nowhere'}")
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"error: no seed folder at {tmp_path / 'nowhere'}/ (SEEDS_DIR)"
+    ]
+
+
 def test_unknown_seed_name(tmp_path):
     proc = scrapy("crawl", "nothere", "-s", f"SEEDS_DIR={tmp_path}")
     assert proc.returncode == 1
-    assert "Traceback" not in proc.stderr
-    assert "nothere" in proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"error: Spider not found: nothere (no such seed in {tmp_path}/)"
+    ]
 
 
 def test_shipped_seeds_load(tmp_path):

@@ -16,8 +16,6 @@ from crawler.demo.server import SiteServer
 
 CASES = ROOT.parent / "shared" / "cases"
 BASE = "http://127.0.0.1:8791"
-# One server on a fixed port: every test of this file runs in one pytest-xdist worker.
-pytestmark = pytest.mark.xdist_group("port8791")
 
 
 @pytest.fixture(scope="module")

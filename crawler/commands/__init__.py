@@ -1,5 +1,5 @@
 """Custom `scrapy` commands (COMMANDS_MODULE): demo, and crawl/list that report bad input in
-one line."""
+one line; the helpers they share."""
 
 from __future__ import annotations
 
@@ -9,19 +9,37 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
+
 from crawler.exporters import check_exporters
 from crawler.health import health_error
 from crawler.runs import run_id_error
+from crawler.spiders.seed import SeedSpider
 from crawler.stores import default_uri, store_error
 
 if TYPE_CHECKING:
-    from scrapy.settings import BaseSettings
+    from scrapy.crawler import CrawlerProcessBase
+    from scrapy.settings import BaseSettings, Settings
+
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 
 def refuse(message: str) -> int:
     """Print one error line for the user; the exit status to leave with."""
     print(f"error: {message}", file=sys.stderr)
     return 1
+
+
+def crawler_process(settings: Settings) -> CrawlerProcessBase:
+    """The crawler process `scrapy` would make for the command (as scrapy.cmdline.execute
+    does), made by a command with ``requires_crawler_process = False`` once its input is
+    checked: the process logs Scrapy's start-up banner, so a refusal's one line comes alone."""
+    if (
+        settings.get("TWISTED_REACTOR") == ASYNCIO_REACTOR
+        and not settings.getbool("FORCE_CRAWLER_PROCESS")
+    ) or not settings.getbool("TWISTED_REACTOR_ENABLED", True):
+        return AsyncCrawlerProcess(settings)
+    return CrawlerProcess(settings)
 
 
 class SourceLock:
@@ -48,6 +66,18 @@ class SourceLock:
         if self.file is not None:
             self.file.close()
             self.file = None
+
+
+def arguments_error(spider: type, arguments: dict[str, str]) -> str | None:
+    """The first ``-a`` argument a seed's spider does not take (a typo: ``-a sinse=``), as one
+    line; None when all are known, or for a spider of one's own (it takes what it takes)."""
+    if not issubclass(spider, SeedSpider):
+        return None
+    unknown = sorted(set(arguments) - set(SeedSpider.ARGUMENTS))
+    if unknown:
+        known = ", ".join(sorted(SeedSpider.ARGUMENTS))
+        return f"-a {unknown[0]}: no such argument of a seed's crawl (arguments: {known})"
+    return None
 
 
 def preflight_error(settings: BaseSettings, spider_args: dict[str, str]) -> str | None:

@@ -23,7 +23,12 @@ class Command(ScrapyCheckCommand):
         for name, error in sorted(errors.items()):
             if not args or name in args:
                 refuse(f"bad seed: {error}")
+        unknown = [a for a in args if a not in errors and a not in spider_loader.list()]
+        for name in unknown:
+            refuse(f"no such spider: {name} (no seed {name}.toml in {self.settings['SEEDS_DIR']}/)")
         print(f"{len(spider_loader.list())} spiders load; {len(errors)} seed files refused")
-        super().run([a for a in args if a not in errors], opts)
-        if any(not args or name in args for name in errors):
+        rest = [a for a in args if a not in errors and a not in unknown]
+        if rest or not args:  # none left of those named: not every spider instead
+            super().run(rest, opts)
+        if unknown or any(not args or name in args for name in errors):
             self.exitcode = 1

@@ -1,16 +1,26 @@
 """`scrapy crawl NAME`, refusing in one line, before any request, a bad seed, exporter or
 argument, a renderer that is not configured, or a second crawl of a source already being
 crawled; and exiting 1 with one line when the run could not do its job (no channel page
-fetched, or pages lost to a renderer that was down) or failed a health check."""
+fetched, or pages lost to a renderer that was down) or failed a health check. A refusal is the
+only line printed: Scrapy's start-up banner comes with the crawler process, made once the input
+is checked."""
 
 from __future__ import annotations
 
 import sys
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.spiderloader import get_spider_loader
 
-from crawler.commands import SourceLock, preflight_error, refuse
+from crawler.commands import (
+    SourceLock,
+    arguments_error,
+    crawler_process,
+    preflight_error,
+    refuse,
+)
 from crawler.render import renderer_error
 from crawler.report import CrawlReport
 from crawler.seeds import SeedError
@@ -20,16 +30,27 @@ if TYPE_CHECKING:
     import argparse
 
     from scrapy.crawler import Crawler
+    from scrapy.spiderloader import SpiderLoaderProtocol
 
 
 class Command(ScrapyCrawlCommand):
     # A real crawl writes its run report (crawler.report).
     default_settings: ClassVar[dict[str, Any]] = {"WRITE_REPORTS": True}
+    # Made in run() once the input is checked (see crawler.commands.crawler_process).
+    requires_crawler_process = False
     crawler: Crawler | None = None
 
+    @cached_property
+    def spider_loader(self) -> SpiderLoaderProtocol:
+        """The project's spiders, loaded to check the input before any crawler process exists."""
+        return get_spider_loader(self.settings)
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            super().run(args, opts)  # Scrapy's usage error, before anything is made
+            return
         error = preflight_error(self.settings, opts.spargs)
-        if not error and len(args) == 1:
+        if not error:
             error = (
                 self.seed_error(args[0])
                 or self.arguments_error(args[0], opts.spargs)
@@ -41,6 +62,7 @@ class Command(ScrapyCrawlCommand):
         if error:
             self.exitcode = refuse(error)
             return
+        self.crawler_process = crawler_process(self.settings)
         super().run(args, opts)
         report = self.crawler.get_extension(CrawlReport) if self.crawler else None
         if report is not None and report.failed_checks:
@@ -58,25 +80,18 @@ class Command(ScrapyCrawlCommand):
 
     def arguments_error(self, name: str, arguments: dict[str, str]) -> str | None:
         """A seed's spider takes only its own arguments: a typo (``-a sinse=``) is refused."""
-        spider = self.crawler_process.spider_loader.load(name)
-        if not issubclass(spider, SeedSpider):
-            return None  # a spider of one's own takes what it takes
-        unknown = sorted(set(arguments) - set(SeedSpider.ARGUMENTS))
-        if unknown:
-            known = ", ".join(sorted(SeedSpider.ARGUMENTS))
-            return f"-a {unknown[0]}: no such argument of a seed's crawl (arguments: {known})"
-        return None
+        return arguments_error(self.spider_loader.load(name), arguments)
 
     def renderer_error(self, name: str) -> str | None:
         """A seed whose renderer is not configured here (no SPLASH_URL, no Chromium)."""
-        spider = self.crawler_process.spider_loader.load(name)
+        spider = self.spider_loader.load(name)
         if not issubclass(spider, SeedSpider):
             return None
         return renderer_error(spider.source, self.settings)
 
     def seed_error(self, name: str) -> str | None:
         try:
-            self.crawler_process.spider_loader.load(name)
+            self.spider_loader.load(name)
         except SeedError as exc:
             return f"bad seed: {exc}"
         except KeyError as exc:

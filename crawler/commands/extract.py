@@ -21,6 +21,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from crawler.commands import refuse
 from crawler.exporters.jsonl import IsoDateJsonLinesItemExporter
 from crawler.extract import ExtractOptions, extract_article
+from crawler.seed_settings import apply_seed_settings
 from crawler.seeds import SeedError, Source
 from crawler.spiders.pages import ArticlePages
 from crawler.spiders.seed import failure_reason, not_a_page
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     import argparse
 
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
 
     from crawler.items import Article
 
@@ -111,6 +113,13 @@ class ExtractSpider(ArticlePages, Spider):
     article's next pages too, and prints each article."""
 
     name = "extract"
+    # The [settings] of the seed given with --seed: its pages are asked as its crawl asks them.
+    seed_settings: ClassVar[tuple[tuple[str, Any], ...]] = ()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        apply_seed_settings(settings, cls.seed_settings)
 
     def __init__(self, urls: list[str], source: Source | None, show: Any, **kwargs: Any):
         super().__init__(**kwargs)
@@ -201,7 +210,10 @@ class Command(ScrapyCommand):
         urls = [target for target in args if "://" in target]
         if not urls:
             return
-        crawler = self.crawler_process.create_crawler(ExtractSpider)
+        spider = ExtractSpider
+        if source is not None and source.settings:
+            spider = type("ExtractSpider", (ExtractSpider,), {"seed_settings": source.settings})
+        crawler = self.crawler_process.create_crawler(spider)
         self.crawler_process.crawl(crawler, urls=urls, source=source, show=show)
         self.crawler_process.start()
         if crawler.stats.get_value("extract/failed"):

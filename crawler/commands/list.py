@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy.commands.list import Command as ScrapyListCommand
@@ -18,6 +19,10 @@ class Command(ScrapyListCommand):
         return "List the spiders made from seed files, and the seed files refused"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        seeds = Path(self.settings.get("SEEDS_DIR"))
+        if not seeds.is_dir():
+            self.exitcode = refuse(f"no seed folder at {seeds}/ (SEEDS_DIR)")
+            return
         spider_loader = get_spider_loader(self.settings)
         print("\n".join(sorted(spider_loader.list())))
         errors = getattr(spider_loader, "errors", {})

@@ -19,6 +19,8 @@ class Hit(NamedTuple):
     path: str
     status: int
     headers: dict[str, str]
+    # When it was answered: time.monotonic() seconds.
+    at: float = 0.0
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -45,7 +47,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         status = int(code) if str(code).isdigit() else 0
-        self.server.hits.append(Hit(self.path, status, dict(self.headers.items())))
+        self.server.hits.append(
+            Hit(self.path, status, dict(self.headers.items()), time.monotonic())
+        )
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the hits list is the log."""

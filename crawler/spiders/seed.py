@@ -26,6 +26,7 @@ from crawler.extract.dates import is_relative, parse_date
 from crawler.items import Article
 from crawler.render import renderer_class, requested_url
 from crawler.render.playwright import update_settings as playwright_settings
+from crawler.seed_settings import apply_seed_settings
 from crawler.seeds import Channel, Source, host_in_domains
 from crawler.spiders.channels import channel_handlers
 from crawler.spiders.depths import ChannelDepths
@@ -70,9 +71,14 @@ class SeedSpider(ArticlePages, Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
+        """custom_settings, then the seed's [settings], both at Scrapy's "spider" priority;
+        a seed rendered by Playwright gets its download handler."""
         super().update_settings(settings)
-        source = getattr(cls, "source", None)
-        if source is not None and source.render == "playwright":
+        source = getattr(cls, "source", None)  # set on each seed's subclass
+        if source is None:
+            return
+        apply_seed_settings(settings, source.settings)
+        if source.render == "playwright":
             # Only a seed rendered by Playwright has its download handler (and a browser).
             playwright_settings(settings)
 

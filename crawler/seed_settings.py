@@ -1,0 +1,313 @@
+"""The Scrapy settings a seed's ``[settings]`` table may set for its own crawl, each checked."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import logging
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.settings import default_settings
+
+from crawler import settings as project
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+# A seed's settings are set on its crawler's settings as custom_settings are, at Scrapy's
+# "spider" priority: above settings.py, below `-s NAME=VALUE`. A setting is allowed when it
+# takes effect per crawl (a crawler reads it from its own settings) and belongs to the source
+# rather than the project.
+
+
+class SettingError(ValueError):
+    """A ``[settings]`` entry that cannot be used: the setting's name, and why."""
+
+    def __init__(self, name: str, reason: str):
+        self.name, self.reason = name, reason
+        super().__init__(f"{name}: {reason}")
+
+
+Check = Callable[[Any], Any]
+
+
+def _number(least: float, *, above: bool = False, whole: bool = False) -> Check:
+    """A TOML number >= ``least`` (> when ``above``); ``whole``: an integer."""
+    kinds = int if whole else int | float
+    what = ("a whole number" if whole else "a number") + (" > " if above else " >= ")
+
+    def check(value: Any) -> Any:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, kinds)
+            or not math.isfinite(value)
+            or value < least
+            or (above and value == least)
+        ):
+            raise ValueError(f"must be {what}{least:g}, not {value!r}")
+        return value
+
+    return check
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"must be a non-empty string, not {value!r}")
+    return value
+
+
+def _choice(*choices: str) -> Check:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def _url(value: Any) -> str:
+    if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https"):
+        raise ValueError(f"must be an http(s) URL, not {value!r}")
+    return value
+
+
+def _texts(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"must be a list of strings, not {value!r}")
+    return value
+
+
+def _statuses(value: Any) -> list[int]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 100 <= v <= 599 for v in value
+    ):
+        raise ValueError(f"must be a list of HTTP status codes (100 to 599), not {value!r}")
+    return value
+
+
+def _headers(value: Any) -> dict[str, str]:
+    """Request headers, ``{"Accept-Language" = "zh-CN"}``: names and values strings."""
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and k and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValueError(f"must be a table of header names and string values, not {value!r}")
+    return value
+
+
+# Keys of a DOWNLOAD_SLOTS entry (Scrapy's downloader slot options).
+_SLOT_KEYS = {
+    "concurrency": _number(1, whole=True),
+    "delay": _number(0),
+    "randomize_delay": _flag,
+}
+
+
+def _slots(value: Any) -> dict[str, dict[str, Any]]:
+    """DOWNLOAD_SLOTS: ``{"img.example" = {concurrency = 2, delay = 0.5}}``."""
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table of slot names (hosts) and their options, not {value!r}")
+    for slot, options in value.items():
+        if not isinstance(options, dict):
+            raise ValueError(f"{slot}: must be a table ({', '.join(_SLOT_KEYS)})")
+        for key, option in options.items():
+            if key not in _SLOT_KEYS:
+                raise ValueError(f"{slot}.{key}: unknown key (allowed: {', '.join(_SLOT_KEYS)})")
+            try:
+                _SLOT_KEYS[key](option)
+            except ValueError as exc:
+                raise ValueError(f"{slot}.{key}: {exc}") from None
+    return value
+
+
+_LOG_LEVELS = tuple(logging.getLevelName(n) for n in (10, 20, 30, 40, 50))
+
+# What a seed may set, and how its value is checked. Scrapy's own settings mean what Scrapy's
+# documentation says; the project's are in crawler/settings.py.
+SEED_SETTINGS: dict[str, Check] = {
+    # How hard the site is asked: delay, concurrency, AutoThrottle, robots.txt.
+    "DOWNLOAD_DELAY": _number(0),
+    "RANDOMIZE_DOWNLOAD_DELAY": _flag,
+    "CONCURRENT_REQUESTS": _number(1, whole=True),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": _number(1, whole=True),
+    "DOWNLOAD_SLOTS": _slots,
+    "AUTOTHROTTLE_ENABLED": _flag,
+    "AUTOTHROTTLE_START_DELAY": _number(0),
+    "AUTOTHROTTLE_MAX_DELAY": _number(0),
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": _number(0, above=True),
+    "AUTOTHROTTLE_DEBUG": _flag,
+    "ROBOTSTXT_OBEY": _flag,
+    "ROBOTSTXT_USER_AGENT": _text,
+    # What each request says: user agent, headers, cookies, Referer.
+    "USER_AGENT": _text,
+    "DEFAULT_REQUEST_HEADERS": _headers,
+    "COOKIES_ENABLED": _flag,
+    "COOKIES_DEBUG": _flag,
+    "REFERER_ENABLED": _flag,
+    "REFERRER_POLICY": _text,
+    "HTTPPROXY_ENABLED": _flag,
+    # How a page is fetched: timeouts, retries, redirects, sizes, status codes.
+    "DOWNLOAD_TIMEOUT": _number(0, above=True),
+    "DOWNLOAD_MAXSIZE": _number(0, whole=True),
+    "DOWNLOAD_WARNSIZE": _number(0, whole=True),
+    "DOWNLOAD_FAIL_ON_DATALOSS": _flag,
+    "COMPRESSION_ENABLED": _flag,
+    "RETRY_ENABLED": _flag,
+    "RETRY_TIMES": _number(0, whole=True),
+    "RETRY_HTTP_CODES": _statuses,
+    "REDIRECT_ENABLED": _flag,
+    "REDIRECT_MAX_TIMES": _number(0, whole=True),
+    "METAREFRESH_ENABLED": _flag,
+    "HTTPERROR_ALLOWED_CODES": _statuses,
+    # When the crawl stops early.
+    "CLOSESPIDER_TIMEOUT": _number(0),
+    "CLOSESPIDER_PAGECOUNT": _number(0, whole=True),
+    "CLOSESPIDER_ITEMCOUNT": _number(0, whole=True),
+    "CLOSESPIDER_ERRORCOUNT": _number(0, whole=True),
+    "LOG_LEVEL": _choice(*_LOG_LEVELS),
+    # The project's settings that are a source's business (crawler/settings.py).
+    "ARTICLE_MAX_BYTES": _number(1, whole=True),
+    "ARTICLE_MAX_PAGES": _number(1, whole=True),
+    "DATE_FALLBACK": _choice("listing", "drop"),
+    "TRACKING_PARAMS": _texts,
+    "RETRY_FAILED_AFTER": _number(0),
+    "IMAGES_ENABLED": _flag,
+    "IMAGES_MIN_WIDTH": _number(0, whole=True),
+    "IMAGES_MIN_HEIGHT": _number(0, whole=True),
+    "ALERT_WEBHOOK": _url,
+    "RENDER_TIMEOUT": _number(0, above=True),
+}
+
+# Settings a seed cannot set, and what to do instead.
+_PROCESS = "read once per process, before any seed's crawl: set it in settings.py or with -s"
+_PROJECT = "a setting of the whole project, not of one source: set it in settings.py or with -s"
+_COMPONENTS = (
+    "the project's components: a seed's value would replace the whole table, leaving out the "
+    "project's own; set it in settings.py"
+)
+REFUSED: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "TWISTED_REACTOR",
+            "TWISTED_REACTOR_ENABLED",
+            "ASYNCIO_EVENT_LOOP",
+            "FORCE_CRAWLER_PROCESS",
+            "REACTOR_THREADPOOL_MAXSIZE",
+            "DNS_RESOLVER",
+            "TWISTED_DNS_RESOLVER",
+            "DNSCACHE_ENABLED",
+            "DNSCACHE_SIZE",
+            "DNS_TIMEOUT",
+            "SPIDER_LOADER_CLASS",
+            "SPIDER_LOADER_WARN_ONLY",
+            "SPIDER_MODULES",
+            "NEWSPIDER_MODULE",
+            "COMMANDS_MODULE",
+            "TEMPLATES_DIR",
+            "BOT_NAME",
+            "LOG_FILE",
+            "LOG_ENABLED",
+            "LOG_STDOUT",
+            "LOG_VERSIONS",
+        ),
+        _PROCESS,
+    ),
+    **dict.fromkeys(
+        (
+            "SEEDS_DIR",
+            "OUTPUT_DIR",
+            "RUN_ID",
+            "WRITE_REPORTS",
+            "DEDUPE_STORE",
+            "DEDUPE_STORES",
+            "EXPORTERS",
+            "EXPORTERS_ENTRY_POINTS",
+            "IMAGES_STORE",
+            "IMAGES_URL_PREFIX",
+            "SITE_URL",
+            "SCHEDULE_MAX_CRAWLS",
+            "SCHEDULE_STOP_TIMEOUT",
+            "SPLASH_URL",
+            "SPLASH_VENV",
+            "DASHBOARD_RUNS",
+            "DASHBOARD_ARTICLES",
+        ),
+        _PROJECT,
+    ),
+    **dict.fromkeys(
+        (
+            "ITEM_PIPELINES",
+            "EXTENSIONS",
+            "DOWNLOADER_MIDDLEWARES",
+            "SPIDER_MIDDLEWARES",
+            "DOWNLOAD_HANDLERS",
+            "ADDONS",
+        ),
+        _COMPONENTS,
+    ),
+    "CONCURRENT_REQUESTS_PER_IP": "deprecated by Scrapy: use CONCURRENT_REQUESTS_PER_DOMAIN",
+    "IMAGES_DOMAINS": "use the seed's image_domains key",
+    "IMAGES_REFERER": "use the seed's image_referer key",
+}
+
+
+def _known(name: str) -> bool:
+    """Whether Scrapy or this project defines the setting."""
+    return name in vars(default_settings) or name in vars(project)
+
+
+def _refusal(name: str) -> str:
+    """Why a name that is not in SEED_SETTINGS cannot be set, in one line."""
+    if name in REFUSED:
+        return REFUSED[name]
+    if name.startswith("HEALTH_"):
+        return "use the seed's [health] table"
+    if name.endswith("_BASE"):
+        return f"{name} holds Scrapy's defaults: set {name.removesuffix('_BASE')} in settings.py"
+    if name != name.upper() and name.upper() in SEED_SETTINGS:
+        return f"setting names are upper case: {name.upper()}"
+    if name.isupper() and _known(name):
+        return "a setting a seed cannot set (the README's seeds section lists those it can)"
+    close = difflib.get_close_matches(name, SEED_SETTINGS, n=1)
+    hint = f": did you mean {close[0]}?" if close else ""
+    return f"no such setting a seed can set{hint}"
+
+
+def check_settings(table: Any) -> tuple[tuple[str, Any], ...]:
+    """A seed's ``[settings]`` table as (name, value) pairs in file order, each value checked.
+
+    Raises SettingError naming the first setting that cannot be set, or whose value is wrong.
+    """
+    if not isinstance(table, dict):
+        raise SettingError("", "must be a table of Scrapy settings ([settings])")
+    checked = []
+    for name, value in table.items():
+        check = SEED_SETTINGS.get(name)
+        if check is None:
+            raise SettingError(name, _refusal(name))
+        try:
+            checked.append((name, check(value)))
+        except ValueError as exc:
+            raise SettingError(name, str(exc)) from None
+    return tuple(checked)
+
+
+def apply_seed_settings(settings: BaseSettings, seed_settings: tuple[tuple[str, Any], ...]) -> None:
+    """Set a seed's checked settings on its crawler's settings at Scrapy's "spider" priority (a
+    ``-s NAME=VALUE`` stays). DEFAULT_REQUEST_HEADERS are added to the headers already there,
+    a name given in any case replacing theirs, rather than put in their place."""
+    for name, value in seed_settings:
+        value = copy.deepcopy(value)
+        if name == "DEFAULT_REQUEST_HEADERS":
+            names = {header.lower() for header in value}
+            kept = settings.getdict(name)
+            value = {**{k: v for k, v in kept.items() if k.lower() not in names}, **value}
+        settings.set(name, value, priority="spider")
