@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 
 def _umask() -> int:
@@ -17,24 +19,57 @@ def _umask() -> int:
 UMASK = _umask()
 
 
-def write_atomically(path: Path, data: bytes, temp_prefix: str | None = None) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one.
+class TemporaryFile(NamedTuple):
+    """A file's new content written beside it, not yet durable nor in place."""
 
-    The temporary file sits beside ``path``, named ``<temp_prefix>*.tmp`` (by default
-    ``.<name>.*.tmp``) so that whoever owns the folder can clear what a killed run left.
-    """
+    fd: int
+    tmp: str
+    path: Path
+
+
+def write_temporary(path: Path, data: bytes, temp_prefix: str | None = None) -> TemporaryFile:
+    """``data`` written to a temporary file beside ``path``, named ``<temp_prefix>*.tmp`` (by
+    default ``.<name>.*.tmp``) so that whoever owns the folder can clear what a killed run
+    left; ``put_in_place`` makes it durable and renames it to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     prefix = temp_prefix if temp_prefix is not None else f".{path.name}."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            # mkstemp makes the file 0600; the file it replaces is an ordinary one: 0666 less
-            # the user's umask, as open() would have made it.
-            os.fchmod(f.fileno(), 0o666 & ~UMASK)
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        # mkstemp makes the file 0600; the file it replaces is an ordinary one: 0666 less
+        # the user's umask, as open() would have made it.
+        os.fchmod(fd, 0o666 & ~UMASK)
     except BaseException:
+        os.close(fd)
         Path(tmp).unlink(missing_ok=True)
         raise
+    return TemporaryFile(fd, tmp, path)
+
+
+def put_in_place(written: TemporaryFile) -> None:
+    """A temporary file fsynced and renamed into place: a crash leaves either the old file or
+    the new one."""
+    try:
+        try:
+            os.fsync(written.fd)
+        finally:
+            os.close(written.fd)
+        os.replace(written.tmp, written.path)
+    except BaseException:
+        Path(written.tmp).unlink(missing_ok=True)
+        raise
+
+
+def discard(written: TemporaryFile) -> None:
+    """A temporary file that ``put_in_place`` was not given, closed and removed."""
+    with contextlib.suppress(OSError):
+        os.close(written.fd)
+    Path(written.tmp).unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, data: bytes, temp_prefix: str | None = None) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one
+    (``write_temporary`` then ``put_in_place``)."""
+    put_in_place(write_temporary(path, data, temp_prefix))

@@ -33,6 +33,9 @@ EXPORTERS = {
     "crawler.exporters.jsonl.JsonLinesExporter": {},
     "crawler.exporters.hexo.HexoExporter": {},
 }
+# Articles exported together, at most: one fsync per file and one store transaction per batch
+# (articles arriving while a batch is written form the next).
+EXPORT_BATCH_MAX = 100
 # Also enable every exporter that an installed package declares in the crawler.exporters
 # entry-point group (EXPORTERS = {name: None} disables one).
 EXPORTERS_ENTRY_POINTS = True
@@ -113,6 +116,9 @@ SPIDER_MIDDLEWARES = {
     # Drops listed articles already exported (or failed recently) in one store call per page.
     "crawler.stores.middleware.IncrementalMiddleware": 950,
 }
+
+# Request fingerprints kept on disk rather than in a set of every request: flat memory.
+DUPEFILTER_CLASS = "crawler.dupefilters.DiskDupeFilter"
 
 # Be a polite crawler, for a crawler that visits the same sites for months. A seed's
 # [settings] table sets any of these for its own crawl.

@@ -96,3 +96,13 @@ def test_ruby_annotations_stay_in_the_html_and_out_of_the_text():
     )
     assert "<rt>ぎゃくたい</rt>" in body.html and "<ruby>" in body.html
     assert body.text == "子どもへの虐待をなくす\n汉字很好"
+
+
+def test_text_that_reads_as_markup_stays_text():
+    """A body opening with escaped markup ("&lt;img onerror&gt;") keeps it as text: it never
+    becomes an element of the cleaned body."""
+    body = clean_body("&lt;img src=x onerror=alert(1)&gt; &amp; more<p>x</p>", BASE)
+    assert body.html == "&lt;img src=x onerror=alert(1)&gt; &amp; more<p>x</p>"
+    root = lxml.html.fragment_fromstring(body.html, create_parent="div")
+    assert not list(root.iter("img"))
+    assert body.text.startswith("<img src=x onerror=alert(1)> & more")

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -203,3 +204,71 @@ def test_a_seed_restricts_image_hosts(tmp_path, serve):
     result = crawl("own", seeds, tmp_path / "b", "-s", "IMAGES_ENABLED=False")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.feed_lines("own")[0]["images"] == []
+
+
+def test_an_image_of_many_articles_is_downloaded_once(tmp_path, serve):
+    """Even once the pipeline's memory of it is gone (RESULTS_KEPT = 1 here): the copy in
+    IMAGES_STORE is found and the image is not asked again."""
+    root = tmp_path / "site"
+    (root / "img").mkdir(parents=True)
+    (root / "a").mkdir()
+    for name in ("shared", "one", "two", "three"):
+        (root / "img" / f"{name}.png").write_bytes(image_bytes((64, 48), "PNG"))
+    pages = {"1": ["shared", "one"], "2": ["two", "shared"], "3": ["three", "shared"]}
+    for slug, images in pages.items():
+        (root / "a" / f"{slug}.html").write_text(
+            f"<html><body><h1>Article {slug}</h1><time datetime='2022-04-0{slug}T10:00:00Z'>"
+            "</time><div class='c'><p>Text.</p>"
+            + "".join(f"<p><img src='/img/{name}.png'></p>" for name in images)
+            + "</div></body></html>"
+        )
+    (root / "list.html").write_text(
+        "".join(f"<a class='t' href='/a/{slug}.html'>{slug}</a>" for slug in pages)
+    )
+    server = serve(root)
+    seeds = one_channel_seed(
+        tmp_path, "shared", f"{server.base_url}/list.html", '"a.t::attr(href)"', 'body = ".c"'
+    )
+    pipelines = {
+        "crawler.pipelines.validate.ValidatePipeline": 100,
+        "crawler.pipelines.normalize.NormalizePipeline": 200,
+        "crawler.pipelines.dedupe.DedupePipeline": 300,
+        "small_image_cache.OneResultImagesPipeline": 400,
+        "crawler.pipelines.export.ExportPipeline": 900,
+    }
+    result = crawl(
+        "shared",
+        seeds,
+        tmp_path / "output",
+        "-s",
+        f"ITEM_PIPELINES={json.dumps(pipelines)}",
+        "-s",
+        "CONCURRENT_REQUESTS=1",
+        path=(Path(__file__).parent / "plugins",),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert server.paths().count("/img/shared.png") == 1
+    lines = result.feed_lines("shared")
+    assert len(lines) == 3
+    for line in lines:
+        kept = {Path(image["url"]).name for image in line["images"]}
+        assert "shared.png" in kept
+        assert "/images/full/" in line["body_html"]
+
+
+def test_image_results_kept_are_the_recent_ones():
+    from crawler.pipelines.images import RecentResults
+
+    results = RecentResults(2)
+    results[b"a"], results[b"b"] = "A", "B"
+    assert b"a" in results  # asked again: now the most recent
+    assert results[b"a"] == "A"
+    results[b"c"] = "C"
+    assert list(results) == [b"a", b"c"]
+    assert b"b" not in results
+    # Found, then gone before it is read (other results came in): it is read all the same.
+    assert b"c" in results
+    results[b"d"], results[b"e"] = "D", "E"
+    assert b"c" not in list(results)
+    assert results[b"c"] == "C"
+    assert not results.held

@@ -48,7 +48,10 @@ def test_killed_crawl_resumes(tmp_path, serve, moment):
 
     server.delay = 0.15
     started = time.monotonic()
-    proc = start_crawl("news", seeds, output, "-s", "CONCURRENT_REQUESTS=2")
+    # Batches of 4 at most: a slow fsync does not let every article into the feed at once.
+    proc = start_crawl(
+        "news", seeds, output, "-s", "CONCURRENT_REQUESTS=2", "-s", "EXPORT_BATCH_MAX=4"
+    )
     ready = {
         "before_any_export": lambda: (
             time.monotonic() - started > 1.5 and any(p.startswith("/a/") for p in server.paths())

@@ -155,8 +155,10 @@ def test_a_seeds_settings_take_effect_and_command_line_settings_win(tmp_path, se
     settings = overridden_settings(result.stderr)
     assert settings["DOWNLOAD_DELAY"] == 0.3
     assert settings["RANDOMIZE_DOWNLOAD_DELAY"] is False
+    # Times are taken as the server handles each request: a busy machine can delay the first of
+    # two by a few tens of milliseconds; without the delay the gaps are a few milliseconds.
     gaps = [b.at - a.at for a, b in zip(server.hits, server.hits[1:], strict=False)]
-    assert min(gaps) >= 0.29, gaps
+    assert min(gaps) >= 0.2, gaps
     # A user agent that names a contact: no warning.
     assert "USER_AGENT is the default" not in result.stderr
 

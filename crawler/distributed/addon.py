@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, ClassVar
 
+from scrapy.settings import SETTINGS_PRIORITIES
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -18,6 +20,12 @@ class DistributedAddon:
 
     SCHEDULER = "crawler.distributed.scheduler.WorkerScheduler"
     DUPEFILTER_CLASS = "crawler.distributed.compat.RFPDupeFilter"
+    # Dupefilters of one process (Scrapy's, the project's on disk): replaced by the shared one,
+    # at their priority; any other DUPEFILTER_CLASS is taken to be shared, and kept.
+    LOCAL_DUPEFILTERS = (
+        "scrapy.dupefilters.RFPDupeFilter",
+        "crawler.dupefilters.DiskDupeFilter",
+    )
     # Pipelines replaced in the distributed mode, at the same place in ITEM_PIPELINES.
     PIPELINES: ClassVar[dict[str, str]] = {
         "crawler.pipelines.dedupe.DedupePipeline": "crawler.distributed.dedupe.RunDedupePipeline",
@@ -29,7 +37,11 @@ class DistributedAddon:
         if not settings.get("REDIS_URL") or find_spec("scrapy_redis") is None:
             return
         settings.set("SCHEDULER", self.SCHEDULER, "addon")
-        settings.set("DUPEFILTER_CLASS", self.DUPEFILTER_CLASS, "addon")
+        if settings.get("DUPEFILTER_CLASS") in self.LOCAL_DUPEFILTERS:
+            priority = max(
+                settings.getpriority("DUPEFILTER_CLASS") or 0, SETTINGS_PRIORITIES["addon"]
+            )
+            settings.set("DUPEFILTER_CLASS", self.DUPEFILTER_CLASS, priority)
         settings.set("SCHEDULER_PERSIST", True, "addon")
         # A flush at start would empty the frontier the other workers are taking from.
         settings.set("SCHEDULER_FLUSH_ON_START", False, "addon")

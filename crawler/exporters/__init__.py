@@ -1,7 +1,10 @@
 """Exporters: the interface every exporter follows, and the registry that finds and checks them.
 
 An exporter is any class with ``from_crawler(crawler, **options)``, ``open()``,
-``export(article)`` and ``close()``. It is enabled by its dotted path in EXPORTERS
+``export(article)`` and ``close()``, and optionally ``flush()``: ``export`` must have written
+the article durably when it returns, unless the exporter has ``flush``, which then makes
+durable everything exported since the last call (ExportPipeline calls it once per batch of
+articles, before they are recorded as seen). It is enabled by its dotted path in EXPORTERS
 (``{path: {options}}``, None disables one), or by installing a package that declares it in
 the ``crawler.exporters`` entry-point group. Optional: a classmethod
 ``check_target(settings, options)`` that the crawl command calls before any request (raise
@@ -60,8 +63,9 @@ class Exporter:
 
     Subclasses set OPTIONS (name -> default; the default's type is the option's type) and
     REQUIRES (module -> install hint), and override ``export`` and, as needed, ``open``,
-    ``close`` and ``check_target``. ``export`` must have written the article durably when it
-    returns; it may return where it wrote it (a file name), which ``ledger`` then keeps.
+    ``flush``, ``close`` and ``check_target``. ``export`` must have written the article durably
+    when it returns, or ``flush`` everything exported since its last call; it may return where
+    it wrote it (a file name), which ``ledger`` then keeps.
     """
 
     OPTIONS: ClassVar[dict[str, Any]] = {}
@@ -112,6 +116,11 @@ class Exporter:
     def export(self, article: ItemAdapter) -> str | None:
         """Write the article durably; where it went (a file name), or None."""
         raise NotImplementedError
+
+    def flush(self) -> None:
+        """Make durable what ``export`` wrote since the last call; called after each batch of
+        articles, before they are recorded as seen. Nothing to do when ``export`` is durable
+        itself."""
 
     def close(self) -> None:
         """Called once after the last article."""

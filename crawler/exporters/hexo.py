@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from crawler.exporters import Exporter, ExporterError
-from crawler.files import write_atomically
+from crawler.files import TemporaryFile, discard, put_in_place, write_temporary
 
 if TYPE_CHECKING:
     from itemadapter import ItemAdapter
@@ -100,7 +100,8 @@ def slug_safe(name: str, limit: int = 120) -> str:
 
 
 class HexoExporter(Exporter):
-    """One post per article, in the shape of the seed post, written atomically.
+    """One post per article, in the shape of the seed post, written atomically; the posts of
+    a batch of articles are made durable together by ``flush``.
 
     The front matter holds the seed post's keys, in its order, then ``source_url`` (the
     article's URL) and ``updated`` (when the article has an update date; RFC 1123 GMT, as
@@ -150,6 +151,9 @@ class HexoExporter(Exporter):
         self.posts_dir = Path(self.options["posts_dir"] or self.output_dir / "posts")
         self.posts_dir.mkdir(parents=True, exist_ok=True)
         self.cleared: set[str] = set()
+        self.pending: list[TemporaryFile] = []
+        # File names of the posts not yet put in place, and their articles' URLs.
+        self.pending_names: dict[str, str] = {}
 
     def temp_prefix(self, article: ItemAdapter) -> str:
         """Temporary files are named after the source and the writing process
@@ -225,6 +229,9 @@ class HexoExporter(Exporter):
         """The URL of another article whose post is file ``name``, or None: by the ledger,
         else by the ``source_url`` in the file's front matter (a post without one, written
         before there was one, is taken to be this article's)."""
+        pending = self.pending_names.get(name)
+        if pending is not None and pending != url:
+            return pending  # a post of this batch, not yet in place
         if self.ledger is not None:
             owner = self.ledger.taken(name, url)
             if owner is not None:
@@ -267,8 +274,30 @@ class HexoExporter(Exporter):
         )
 
     def export(self, article: ItemAdapter) -> str:
-        """Write the post; its file name (relative to ``posts_dir``), which it keeps for good."""
+        """The post written to a temporary file beside its place, which ``flush`` puts it in;
+        its file name (relative to ``posts_dir``), which it keeps for good."""
         post = self.render(article).encode("utf-8")
         path = self.post_path(article)
-        write_atomically(path, post, temp_prefix=self.temp_prefix(article))
+        self.pending.append(write_temporary(path, post, temp_prefix=self.temp_prefix(article)))
+        self.pending_names[path.name] = article["url"]
         return path.name
+
+    def flush(self) -> None:
+        """Every post exported since the last flush fsynced and renamed into place, in order:
+        a crash leaves each post either old or new. The first that fails raises, and the
+        posts after it are discarded."""
+        pending, self.pending = self.pending, []
+        self.pending_names = {}
+        for done, written in enumerate(pending):
+            try:
+                put_in_place(written)
+            except BaseException:
+                for rest in pending[done + 1 :]:
+                    discard(rest)
+                raise
+
+    def close(self) -> None:
+        for written in self.pending:
+            discard(written)
+        self.pending = []
+        self.pending_names = {}

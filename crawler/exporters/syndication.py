@@ -34,9 +34,10 @@ class SyndicationExporter(Exporter):
     """The newest ``max_entries`` articles of each source across runs, as Atom and RSS 2.0.
 
     Each article is appended to its source's journal (option ``journal``, by default
-    output/state/syndication/<source>.jsonl, fsynced) when exported; at the end of the run
-    each journal written to is cut to the newest entries and its feeds (option ``feed``,
-    ``%(format)s`` being atom or rss) are written from it, atomically, with feedgen. The
+    output/state/syndication/<source>.jsonl; fsynced by ``flush``, once per batch) when
+    exported; at the end of the run each journal written to is cut to the newest entries and
+    its feeds (option ``feed``, ``%(format)s`` being atom or rss) are written from it,
+    atomically, with feedgen. The
     feed's title, language and home link come from the articles (site, language, URL).
     Appends and rewrites take a lock (``<journal>.lock``): the workers of a distributed run
     share the journal, and the last to finish writes feeds holding every worker's entries.
@@ -62,6 +63,8 @@ class SyndicationExporter(Exporter):
         self.max_entries = self.options["max_entries"] or self.settings.getint("FEED_MAX_ENTRIES")
         # Source -> the journal's file descriptor, opened with the source's first article.
         self.journals: dict[str, int] = {}
+        # Journals written since the last flush.
+        self.unsynced: set[int] = set()
 
     def journal(self, source: str) -> Path:
         return self.run.fill(self.options["journal"], source=source)
@@ -86,6 +89,8 @@ class SyndicationExporter(Exporter):
                     return fd
             except FileNotFoundError:
                 pass
+            # What it wrote there is in the rewrite, which was fsynced: nothing left to sync.
+            self.unsynced.discard(fd)
             os.close(fd)
         fd = self.journals[source] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         return fd
@@ -110,7 +115,12 @@ class SyndicationExporter(Exporter):
             fd = self.journal_fd(source, path)
             if os.write(fd, line) != len(line):
                 raise OSError(f"short write to {path}")
-            os.fsync(fd)
+            self.unsynced.add(fd)
+
+    def flush(self) -> None:
+        """The journals written since the last flush fsynced (once per batch of articles)."""
+        while self.unsynced:
+            os.fsync(self.unsynced.pop())
 
     def feed_body(self, article: ItemAdapter) -> str:
         """The body for a feed reader, which knows no site of ours: images pointing at local
@@ -139,6 +149,7 @@ class SyndicationExporter(Exporter):
         return entries[::-1][: self.max_entries]
 
     def close(self) -> None:
+        self.flush()
         for source, fd in self.journals.items():
             os.close(fd)
             journal = self.journal(source)

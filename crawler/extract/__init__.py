@@ -5,6 +5,7 @@ extract` and the benchmark call."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, tzinfo
 from functools import cache
@@ -28,7 +29,12 @@ from crawler.extract.dates import (
     parse_date,
     writes_month_and_day,
 )
-from crawler.extract.heuristics import TITLE_SEPARATOR, heuristic_fields, reconciled_title
+from crawler.extract.heuristics import (
+    TITLE_SEPARATOR,
+    HeuristicFields,
+    heuristic_fields,
+    reconciled_title,
+)
 from crawler.extract.metadata import declared_language, jsonld_fields, meta_fields
 from crawler.extract.rules import SeedFields, seed_fields
 from crawler.items import Article
@@ -41,6 +47,9 @@ if TYPE_CHECKING:
     from crawler.seeds import Source
 
 FIELDS = ("title", "date", "updated", "author", "image", "body")
+# The fields of the metadata layers (JSON-LD, meta) and of the heuristics.
+METADATA_FIELDS = ("title", "date", "updated", "author", "image")
+HEURISTIC_FIELDS = ("title", "date", "author")
 # Fields that are dates: a layer gives one only when it can be read.
 DATES = ("date", "updated")
 # Layers whose date is the page's declaration about itself.
@@ -157,29 +166,47 @@ def extract_fields(
     declared: list[Found] = []
     seed = seed or seed_fields(selector, rules, language)
     jsonld = cache(lambda: jsonld_fields(selector))
-    meta = cache(lambda: meta_fields(selector))
+    meta_found: dict[str, str] = {}
+    meta_read: set[str] = set()
+
+    def meta(names: tuple[str, ...] = METADATA_FIELDS) -> dict[str, str]:
+        # The meta layer's fields, each read once, when first asked.
+        unread = tuple(name for name in names if name not in meta_read)
+        if unread:
+            meta_found.update(meta_fields(selector, unread))
+            meta_read.update(unread)
+        return {name: meta_found[name] for name in names if name in meta_found}
 
     @cache
-    def heuristics() -> dict[str, str | None]:
+    def heuristics() -> HeuristicFields:
         # Once per page: the cut-title check below reads the same headline.
         return heuristic_fields(selector, found["body"].value if "body" in found else None)
 
-    layers = (
-        ("seed", lambda: seed.values),
-        ("json-ld", jsonld),
-        ("meta", meta),
-        ("readability", lambda: _main_text(selector)),
-        ("heuristic", heuristics),
+    # Each layer with the fields it can give; it is called with those still asked of it.
+    layers: tuple[tuple[str, tuple[str, ...], Callable[[tuple[str, ...]], Mapping]], ...] = (
+        ("seed", FIELDS, lambda names: seed.values),
+        ("json-ld", METADATA_FIELDS, lambda names: jsonld()),
+        ("meta", METADATA_FIELDS, meta),
+        ("readability", ("body",), lambda names: _main_text(selector)),
+        ("heuristic", HEURISTIC_FIELDS, lambda names: heuristics()),
     )
 
-    for rule, fields in layers:
+    for rule, gives, fields in layers:
         missing = [name for name in FIELDS if name not in found]
         if not missing:
             break
-        values = fields()
+        asked = tuple(name for name in gives if name in missing)
+        if rule in DECLARED and "date" not in asked and _naive_declaration(found.get("date")):
+            # Its date may be the same day's with an offset (_with_offset).
+            asked += ("date",)
+        if not asked:
+            continue
+        values = fields(asked)
         if rule in DECLARED and values.get("date"):
             declared.append(Found(values["date"], rule))
-        for name in missing:
+        for name in asked:
+            if name not in missing:
+                continue
             value = values.get(name)
             # The seed's values all parse: an empty body element is the page's (an empty body).
             if value is None or (not value and rule != "seed"):
@@ -197,7 +224,8 @@ def extract_fields(
     # A date without a year ("Updated 3 hours ago", "09-30 22:46": a seed's selector on the
     # byline) yields to the publication date the page declares with its year.
     if "date" in found and is_relative(found["date"].value):
-        found["date"] = _dated(found["date"], (("json-ld", jsonld), ("meta", meta)), language)
+        layers_dated = (("json-ld", jsonld), ("meta", lambda: meta(("date",))))
+        found["date"] = _dated(found["date"], layers_dated, language)
     # A page that shows "09-30 22:46" and declares when it was last changed, with the year,
     # is dated by that declaration rather than by the crawl's year.
     undated = "date" not in found or is_relative(found["date"].value)
@@ -215,6 +243,11 @@ def extract_fields(
         if day:
             found["day" if "date" in found else "date"] = Found(day, "htmldate")
     return found
+
+
+def _naive_declaration(date: Found | None) -> bool:
+    """A date the page declares without its offset, which another declaration may complete."""
+    return date is not None and date.rule in DECLARED and not declares_offset(date.value)
 
 
 def _readable(text: str, language: str) -> bool:

@@ -6,6 +6,8 @@ The patterns themselves live in ``dates`` and ``authors``; this module knows whe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import NamedTuple
 
 from lxml.html import HtmlElement
@@ -316,22 +318,79 @@ def heuristic_date(byline: str, above: str, after: str, nearest_last: bool = Fal
     return signed[0].text if signed else None
 
 
-def heuristic_fields(selector: Selector, body_html: str | None) -> dict[str, str | None]:
-    """headline, title, date (a date text as written) and author guessed from the page."""
-    page_title = selection_text(selector.css("title")[:1])
-    heading = headline_element(selector, page_title, site_parts(page_title, site_names(selector)))
-    body = html_text(body_html)
-    before, last_lines, after = around_body(selector, body)
-    byline = byline_text(heading, body) if heading is not None else before
-    return {
-        "headline": element_text(heading) if heading is not None else None,
-        "title": heuristic_title(page_title, heading, byline),
-        "date": heuristic_date(
-            byline,
-            text_above(heading),
+class HeuristicFields(Mapping[str, "str | None"]):
+    """headline, title, date (a date text as written) and author guessed from the page, each
+    computed when first read, and what they share (the headline element, the body's text, the
+    text around it) once: a page asked only its headline costs no walk of its text."""
+
+    NAMES = ("headline", "title", "date", "author")
+
+    def __init__(self, selector: Selector, body_html: str | None):
+        self.selector = selector
+        self.body_html = body_html
+
+    def __getitem__(self, name: str) -> str | None:
+        if name not in self.NAMES:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.NAMES)
+
+    def __len__(self) -> int:
+        return len(self.NAMES)
+
+    @cached_property
+    def page_title(self) -> str | None:
+        return selection_text(self.selector.css("title")[:1])
+
+    @cached_property
+    def heading(self) -> HtmlElement | None:
+        page_title = self.page_title
+        known = site_parts(page_title, site_names(self.selector))
+        return headline_element(self.selector, page_title, known)
+
+    @cached_property
+    def body(self) -> str:
+        return html_text(self.body_html)
+
+    @cached_property
+    def around(self) -> tuple[str, str, str]:
+        return around_body(self.selector, self.body)
+
+    @cached_property
+    def byline(self) -> str:
+        heading = self.heading
+        return byline_text(heading, self.body) if heading is not None else self.around[0]
+
+    @cached_property
+    def headline(self) -> str | None:
+        return element_text(self.heading) if self.heading is not None else None
+
+    @cached_property
+    def title(self) -> str | None:
+        return heuristic_title(self.page_title, self.heading, self.byline)
+
+    @cached_property
+    def date(self) -> str | None:
+        _, last_lines, after = self.around
+        return heuristic_date(
+            self.byline,
+            text_above(self.heading),
             last_lines[-SIGNATURE_REACH:] + after,
-            nearest_last=heading is None,
-        ),
-        "author": byline_author(selector.root, heading, body)
-        or author_in_text(byline_text(heading, body, "\n") or before, last_lines, after),
-    }
+            nearest_last=self.heading is None,
+        )
+
+    @cached_property
+    def author(self) -> str | None:
+        heading, body = self.heading, self.body
+        before, last_lines, after = self.around
+        return byline_author(self.selector.root, heading, body) or author_in_text(
+            byline_text(heading, body, "\n") or before, last_lines, after
+        )
+
+
+def heuristic_fields(selector: Selector, body_html: str | None) -> HeuristicFields:
+    """headline, title, date (a date text as written) and author guessed from the page, as a
+    mapping that computes each when it is read."""
+    return HeuristicFields(selector, body_html)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from parsel import Selector
@@ -196,11 +196,13 @@ def _unescaped(name: str, value: str) -> str:
     return replace_entities(value) if name in TEXT_FIELDS else value
 
 
-def meta_fields(selector: Selector) -> dict[str, str]:
-    """The same fields from OpenGraph, article:*, Dublin Core and itemprop markup; every author
-    a query finds (two ``<meta name="author">``: readability #153), joined with ", "."""
+def meta_fields(selector: Selector, names: Iterable[str] = tuple(META_QUERIES)) -> dict[str, str]:
+    """The same fields from OpenGraph, article:*, Dublin Core and itemprop markup, those of
+    ``names`` only; every author a query finds (two ``<meta name="author">``: readability
+    #153), joined with ", "."""
     found = {}
-    for name, queries in META_QUERIES.items():
+    for name in names:
+        queries = META_QUERIES[name]
         for query in queries:
             if name == "author":
                 values = [" ".join(v.split()) for v in selector.css(query).getall()]

@@ -5,25 +5,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from crawler.exporters import ExporterError, build_exporters, exporter_label, one_line
 from crawler.pipelines.dedupe import date_moves
+from crawler.stores import Record
 from crawler.stores.extension import SeenStoreExtension
 
 logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from datetime import datetime
     from typing import Self
 
     from scrapy.crawler import Crawler
 
+    from crawler.stores import SeenStore
     from crawler.stores.ledger import ExportLedger
 
 
@@ -51,9 +54,15 @@ class ExportPipeline:
     exporter has written it is the article recorded as seen; the next run exports it again,
     to the exporters that had failed only, so no feed gets a line twice.
 
-    Exporters write and fsync every article before it is recorded: that blocking work runs on
-    the seen-store's worker thread (``SeenStoreExtension.run``), off the reactor's, one article
-    at a time and in order with the store's writes; ``open`` and ``close`` run there too.
+    Articles are exported in batches (a group commit): every article that arrives while a
+    batch is being written waits for the next one, which takes them all (EXPORT_BATCH_MAX at
+    most). A batch runs on the seen-store's worker thread (``SeenStoreExtension.run``), off the
+    reactor's, in order with the store's other calls: each article to every exporter, then
+    each exporter's ``flush`` (one fsync per file for the whole batch rather than per
+    article), then each exporter's writes recorded, then the articles that every exporter has
+    recorded as seen, in one store transaction. A write is thus recorded only once it is
+    durable, and an article only once every exporter has it: a crawl killed at any moment
+    loses none. ``open`` and ``close`` run on that thread too.
     """
 
     def __init__(self, crawler: Crawler):
@@ -70,6 +79,10 @@ class ExportPipeline:
             if hasattr(exporter, "ledger"):  # an exporter that asks for its records
                 exporter.ledger = self.ledgers[name]
         self.opened: list[tuple[str, Any]] = []
+        # Articles waiting for the next batch, each with the Deferred its process_item awaits.
+        self.waiting: list[tuple[ItemAdapter, Deferred[bool]]] = []
+        self.writing = False
+        self.batch_max = max(1, crawler.settings.getint("EXPORT_BATCH_MAX"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -96,27 +109,84 @@ class ExportPipeline:
             self.opened.append((name, exporter))
         return None
 
-    def count_error(self, name: str) -> None:
-        self.stats.inc_value(f"export/errors/{exporter_label(name)}")
+    def count_error(self, name: str, count: int = 1) -> None:
+        self.stats.inc_value(f"export/errors/{exporter_label(name)}", count)
 
     async def process_item(self, item: object) -> object:
-        article = ItemAdapter(item)
-        complete = await maybe_deferred_to_future(self.seen.run(self.export, article))
-        if complete:
-            # Every exporter has written it durably: only now is it seen.
-            record = self.seen.record(
-                article["url"],
-                date=article["date"],
-                updated=article.get("updated"),
-                body_hash=article["body_hash"],
-            )
-            await maybe_deferred_to_future(record)
+        done: Deferred[bool] = Deferred()
+        self.waiting.append((ItemAdapter(item), done))
+        if not self.writing:
+            self.write_next_batch()
+        if await maybe_deferred_to_future(done):
             self.stats.inc_value("articles/exported")
         return item
 
-    def export(self, article: ItemAdapter) -> bool:
+    def write_next_batch(self) -> None:
+        """The waiting articles exported and recorded on the store's thread; then the next
+        batch, if articles arrived meanwhile."""
+        batch, self.waiting = self.waiting[: self.batch_max], self.waiting[self.batch_max :]
+        self.writing = True
+        d = self.seen.call(self.export_batch, [article for article, _ in batch])
+
+        def written(complete: list[bool] | Failure) -> None:
+            self.writing = False
+            if self.waiting:
+                self.write_next_batch()
+            for i, (_, done) in enumerate(batch):
+                if isinstance(complete, Failure):
+                    done.errback(complete)
+                else:
+                    done.callback(complete[i])
+
+        d.addBoth(written)
+
+    def export_batch(self, store: SeenStore, articles: list[ItemAdapter]) -> list[bool]:
+        """Each article to every exporter that has not written this version of it, every
+        exporter flushed, its writes recorded, then the articles every exporter has recorded
+        as seen; whether each article is complete."""
+        complete = [True] * len(articles)
+        writes: dict[str, list[tuple[int, str, str]]] = {name: [] for name, _ in self.opened}
+        for i, article in enumerate(articles):
+            complete[i] = self.export(article, writes, i)
+        for name, exporter in self.opened:
+            flush = getattr(exporter, "flush", None)
+            try:
+                if flush is not None:
+                    flush()
+            except Exception as exc:
+                self.count_error(name, len(writes[name]))
+                logger.error(
+                    "Exporter %s failed to write %d articles: %s",
+                    exporter_label(name),
+                    len(writes[name]),
+                    one_line(exc),
+                )
+                for i, _, _ in writes[name]:
+                    complete[i] = False
+                continue
+            for i, version, location in writes[name]:
+                self.ledgers[name].record(articles[i]["url"], version, location)
+            if writes[name]:
+                self.stats.inc_value(f"export/written/{exporter_label(name)}", len(writes[name]))
+        now = datetime.now(UTC)
+        store.record_many(
+            Record(
+                self.seen.key(article["url"]),
+                date=article["date"],
+                updated=article.get("updated"),
+                body_hash=article["body_hash"],
+                exported_at=now,
+            )
+            for article, done in zip(articles, complete, strict=True)
+            if done
+        )
+        return complete
+
+    def export(
+        self, article: ItemAdapter, writes: dict[str, list[tuple[int, str, str]]], i: int
+    ) -> bool:
         """The article to every exporter that has not written this version of it, each write
-        recorded at once; whether every exporter has it now."""
+        noted in ``writes`` (recorded once flushed); whether no exporter failed on it."""
         version = export_version(article)
         written = self.seen.opened().written(self.seen.key(article["url"]))
         complete = True
@@ -133,10 +203,7 @@ class ExportPipeline:
                 self.count_error(name)
                 logger.error("Exporter %s failed on %s: %s", label, article["url"], one_line(exc))
                 continue
-            self.ledgers[name].record(
-                article["url"], version, location if isinstance(location, str) else ""
-            )
-            self.stats.inc_value(f"export/written/{label}")
+            writes[name].append((i, version, location if isinstance(location, str) else ""))
         return complete
 
     async def close_spider(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -68,6 +69,48 @@ def failure_reason(failure: Failure) -> str:
     return type(error).__name__
 
 
+class RecentResults(OrderedDict):
+    """The results of the last ``size`` image requests, the most recently asked last.
+
+    Scrapy's media pipeline keeps the result of every image request of the crawl, to answer
+    an image asked again without a download: a long crawl holds them all. Kept bounded, an
+    image asked again after it left is found in IMAGES_STORE (``media_to_download``) and is
+    not downloaded again either.
+
+    The pipeline asks ``fp in results`` and reads ``results[fp]`` after an await, while other
+    results come in: a result found is held until it is read, whatever leaves meanwhile.
+    """
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+        # Results found by ``in`` and not read yet: {key: [result, readers to come]}.
+        self.held: dict[Any, list[Any]] = {}
+
+    def __contains__(self, key: object) -> bool:
+        found = super().__contains__(key)
+        if found:
+            self.move_to_end(key)
+            held = self.held.setdefault(key, [super().__getitem__(key), 0])
+            held[1] += 1
+        return found
+
+    def __getitem__(self, key: Any) -> Any:
+        held = self.held.get(key)
+        if held is None:
+            return super().__getitem__(key)
+        held[1] -= 1
+        if not held[1]:
+            del self.held[key]
+        return held[0]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
 class ArticleImagesPipeline(ImagesPipeline):
     """Every body image and the head image, each downloaded once into IMAGES_STORE.
 
@@ -78,6 +121,13 @@ class ArticleImagesPipeline(ImagesPipeline):
 
     # We log one line per failed image; Scrapy's default logs the whole item as an error.
     LOG_FAILED_RESULTS = False
+    # Image results kept in memory (RecentResults).
+    RESULTS_KEPT = 10_000
+
+    def open_spider(self, spider: Any = None) -> None:
+        super().open_spider()
+        # Scrapy's keeps every result of the crawl: only the recent ones are kept.
+        self.spiderinfo.downloaded = RecentResults(self.RESULTS_KEPT)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

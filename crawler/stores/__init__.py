@@ -7,7 +7,7 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
@@ -36,6 +36,16 @@ class Seen:
         """The later of its date and its update date."""
         dates = [d for d in (self.date, self.updated) if d]
         return max(dates) if dates else None
+
+
+class Record(NamedTuple):
+    """One exported article, as ``SeenStore.record`` takes it."""
+
+    url: str
+    date: datetime | None
+    updated: datetime | None
+    body_hash: str
+    exported_at: datetime
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,18 @@ class SeenStore(ABC):
         The first record keeps ``first_date`` and ``first_exported`` for good; later ones
         replace the rest. It clears any failure of ``url``, and is durable when it returns.
         """
+
+    def record_many(self, records: Iterable[Record]) -> None:
+        """``record`` of each of ``records``, in order; durable when it returns. Override
+        this for one transaction or round trip."""
+        for r in records:
+            self.record(
+                r.url,
+                date=r.date,
+                updated=r.updated,
+                body_hash=r.body_hash,
+                exported_at=r.exported_at,
+            )
 
     @abstractmethod
     def record_failure(self, url: str, reason: str, at: datetime) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.stores import Failed, Seen, SeenStore, Written
+from crawler.stores import Failed, Record, Seen, SeenStore, Written
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS channels (
@@ -104,7 +104,8 @@ def _datetime(value: float | None) -> datetime | None:
 
 
 class SqliteStore(SeenStore):
-    """Each record() is its own transaction; SQLite's page cache bounds the memory it uses."""
+    """Each record() is its own transaction, record_many() one for all; SQLite's page cache
+    bounds the memory it uses."""
 
     def __init__(self, path: str | Path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -164,6 +165,25 @@ class SqliteStore(SeenStore):
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(UPSERT, row)
             self.db.execute("DELETE FROM failed WHERE url = ?", (url,))
+
+    def record_many(self, records: Iterable[Record]) -> None:
+        """Every record in one transaction."""
+        rows = [
+            {
+                "url": r.url,
+                "date": _stamp(r.date),
+                "updated": _stamp(r.updated),
+                "body_hash": r.body_hash,
+                "exported": _stamp(r.exported_at),
+            }
+            for r in records
+        ]
+        if not rows:
+            return
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(UPSERT, rows)
+            self.db.executemany("DELETE FROM failed WHERE url = ?", [(r["url"],) for r in rows])
 
     def record_failure(self, url: str, reason: str, at: datetime) -> None:
         self.db.execute(

@@ -1,0 +1,74 @@
+"""What one benchmarked crawl cost, measured inside its own process: a Scrapy add-on that any
+crawl takes with ``-s ADDONS='{"probe.Probe": 0}' -s BENCH_PROBE_FILE=out.json`` (``bench/`` on
+the Python path), ours and the bare reference alike.
+
+The file gets ``{"seconds", "cpu_seconds", "html_pages", "images", "requests", "peak_rss_kb"}``:
+wall and process CPU seconds (all threads) from the engine's start to its stop; HTML pages
+and images answered (robots.txt is neither); every request downloaded; the process's peak
+resident memory, from ``getrusage``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.http import HtmlResponse
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import Settings
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Probe:
+    """The add-on: enables ProbeExtension."""
+
+    def update_settings(self, settings: Settings) -> None:
+        settings.set_in_component_priority_dict("EXTENSIONS", ProbeExtension, 0)
+
+
+class ProbeExtension:
+    """Measures the crawl and writes BENCH_PROBE_FILE when the engine stops."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.path = crawler.settings.get("BENCH_PROBE_FILE")
+        self.html_pages = self.images = 0
+        crawler.signals.connect(self.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProbeExtension:
+        return cls(crawler)
+
+    def engine_started(self) -> None:
+        self.started, self.cpu_started = time.perf_counter(), cpu_seconds()
+
+    def response_received(self, response: Response) -> None:
+        if isinstance(response, HtmlResponse):
+            self.html_pages += 1
+        elif response.headers.get(b"Content-Type", b"").startswith(b"image/"):
+            self.images += 1
+
+    def engine_stopped(self) -> None:
+        figures = {
+            "seconds": time.perf_counter() - self.started,
+            "cpu_seconds": cpu_seconds() - self.cpu_started,
+            "html_pages": self.html_pages,
+            "images": self.images,
+            "requests": self.crawler.stats.get_value("downloader/request_count", 0),
+            "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        }
+        if self.path:
+            Path(self.path).write_text(json.dumps(figures))
