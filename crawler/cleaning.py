@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from html import escape
 from typing import NamedTuple
 from urllib.parse import urljoin
@@ -238,11 +239,13 @@ def absolute_links(root: lxml.html.HtmlElement, base_url: str) -> None:
                     element.set(attr, new)
 
 
+@lru_cache(maxsize=8)
 def html_text(body_html: str | None) -> str:
     """The readable text of an HTML fragment (scripts and styles ignored), whitespace folded.
 
     Cheaper than clean_body, for a look at a body before it is cleaned; what an article is
-    judged and exported with is clean_body's text.
+    judged and exported with is clean_body's text. The last few are kept: extraction reads
+    the text of one candidate body in several layers.
     """
     if not body_html or not body_html.strip():
         return ""
@@ -265,6 +268,13 @@ def element_text(element: lxml.html.HtmlElement) -> str:
     """All the text inside an element, whitespace folded (any lxml element: a page that opens
     with an XML declaration is parsed into plain ``etree`` elements)."""
     return fold_spaces(ELEMENT_STRING(element))
+
+
+def has_text(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element holds any text but whitespace: ``element_text`` is not empty,
+    without folding the text."""
+    text = ELEMENT_STRING(element)
+    return bool(text) and not text.isspace()
 
 
 def inner_html(element: lxml.html.HtmlElement) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from itertools import islice
 
 import lxml.html
 import trafilatura
@@ -15,7 +16,14 @@ from parsel import Selector
 from readability import Document
 from readability.readability import Unparseable
 
-from crawler.cleaning import element_text, html_text, image_source, inner_html, noscript_images
+from crawler.cleaning import (
+    element_text,
+    has_text,
+    html_text,
+    image_source,
+    inner_html,
+    noscript_images,
+)
 from crawler.extract.noise import drop_furniture, drop_teasers, trim_edges
 from crawler.extract.posts import first_post
 
@@ -97,6 +105,12 @@ def words(text: str) -> int:
     return len(WORD.findall(text))
 
 
+def has_words(text: str, count: int) -> bool:
+    """Whether a text holds at least ``count`` words (as ``words`` counts them), read only as
+    far as the ``count``-th."""
+    return count <= 0 or next(islice(WORD.finditer(text), count - 1, None), None) is not None
+
+
 def trafilatura_body(root: lxml.html.HtmlElement, title: str | None) -> str | None:
     """The inner HTML of the main text trafilatura finds in the page (its paragraphs, headings,
     lists, tables, quotes, images and links), its edges trimmed as readability's are, or
@@ -130,7 +144,7 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
     cwced, gne), and trafilatura runs only on those short bodies."""
     html = readability_body(selector)
     text = html_text(html)
-    if words(text) >= SHORT_BODY:
+    if has_words(text, SHORT_BODY):
         return html, "readability"
     other = trafilatura_body(selector.root, selector.css("title::text").get())
     if other and len(html_text(other)) >= FALLBACK_RATIO * len(text):
@@ -141,7 +155,7 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
 def readability_body(selector: Selector) -> str | None:
     """The inner HTML of the main content readability finds in the page, or None (a page
     without text, or one readability cannot read: logged, never raised)."""
-    if not element_text(selector.root):
+    if not has_text(selector.root):
         return None
     # Links are left relative (clean_body makes them absolute): rewriting them all costs
     # readability a third of its time.

@@ -8,7 +8,7 @@ import re
 
 import lxml.html
 
-from crawler.cleaning import BLOCK_TAGS, element_text, fold_spaces
+from crawler.cleaning import BLOCK_TAGS, element_text, fold_spaces, has_text
 from crawler.extract.authors import is_byline
 from crawler.extract.dates import find_dates
 
@@ -71,19 +71,23 @@ FURNITURE_SHARE = 0.3
 
 
 def text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The innermost block elements with text, in document order."""
-    blocks = []
-    for element in root.iterdescendants(*BLOCK_TAGS):
-        if element_text(element) and not any(
-            element_text(inner) for inner in element.iterdescendants(*BLOCK_TAGS)
-        ):
-            blocks.append(element)
-    return blocks
+    """The innermost block elements with text, in document order.
+
+    One walk: a block with text makes every block around it an outer one, so each text is
+    read once rather than once for every block around it."""
+    with_text = [element for element in root.iterdescendants(*BLOCK_TAGS) if has_text(element)]
+    # The list holds every block's proxy, so an ancestor met again is the same object.
+    outer: set[lxml.html.HtmlElement] = set()
+    for element in with_text:
+        for ancestor in element.iterancestors(*BLOCK_TAGS):
+            if ancestor in outer:
+                break
+            outer.add(ancestor)
+    return [element for element in with_text if element not in outer]
 
 
-def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
-    text = element_text(block)
-    if block.tag == "h1" or (len(text) >= 4 and text in title):
+def _heading_noise(text: str, tag: str, title: str) -> bool:
+    if tag == "h1" or (len(text) >= 4 and text in title):
         return True
     # A dateline: "November 20, 2019", "2022-02-13 04:22:18 来源：云南日报"; or breadcrumbs.
     if len(text) <= DATELINE_LENGTH and (
@@ -105,13 +109,16 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     lines that close it. The text between is left as it is."""
     title = fold_spaces(title)
     blocks = text_blocks(root)
-    while blocks and _heading_noise(blocks[0], title):
+    # Each block's text, read once: the blocks are innermost, so dropping one changes no
+    # other's text.
+    texts = {block: element_text(block) for block in blocks}
+    while blocks and _heading_noise(texts[blocks[0]], blocks[0].tag, title):
         blocks.pop(0).drop_tree()
-    total = sum(len(element_text(block)) for block in blocks) or 1
+    total = sum(len(texts[block]) for block in blocks) or 1
     for at, block in enumerate(blocks):
-        text = element_text(block)
+        text = texts[block]
         if len(text) <= TAIL_LENGTH and RELATED.search(text):
-            rest = sum(len(element_text(after)) for after in blocks[at:])
+            rest = sum(len(texts[after]) for after in blocks[at:])
             if rest < RELATED_SHARE * total:
                 for after in blocks[at:]:
                     after.drop_tree()
@@ -119,22 +126,23 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
                 break
     while (
         blocks
-        and len(element_text(blocks[-1])) <= TAIL_LENGTH
-        and TAIL_FURNITURE.search(element_text(blocks[-1]))
+        and len(texts[blocks[-1]]) <= TAIL_LENGTH
+        and TAIL_FURNITURE.search(texts[blocks[-1]])
     ):
         blocks.pop().drop_tree()
     footer = []
-    while blocks and _footer_noise(element_text(blocks[-1])):
+    while blocks and _footer_noise(texts[blocks[-1]]):
         footer.append(blocks.pop())
-    if len(footer) == 1 and not REGISTRATION.search(element_text(footer[0])):
+    if len(footer) == 1 and not REGISTRATION.search(texts[footer[0]]):
         footer = []
     for block in footer:
         block.drop_tree()
 
 
-def _link_share(element: lxml.html.HtmlElement) -> float:
-    text = len(element_text(element)) or 1
-    return sum(len(element_text(a)) for a in element.iter("a")) / text
+def _link_share(element: lxml.html.HtmlElement, text: str | None = None) -> float:
+    """The share of an element's text (``text``, when already read) that is in links."""
+    size = len(element_text(element) if text is None else text) or 1
+    return sum(len(element_text(a)) for a in element.iter("a")) / size
 
 
 def drop_teasers(root: lxml.html.HtmlElement) -> None:
@@ -148,7 +156,7 @@ def drop_teasers(root: lxml.html.HtmlElement) -> None:
         text = element_text(block)
         if len(text) > TEASER_TEXT_LENGTH or not TEASER.search(text):
             continue
-        if len(text) <= TEASER_LABEL_LENGTH and _link_share(block) < TEASER_LINK_SHARE:
+        if len(text) <= TEASER_LABEL_LENGTH and _link_share(block, text) < TEASER_LINK_SHARE:
             following = block.getnext()
             if (
                 following is not None
@@ -157,7 +165,7 @@ def drop_teasers(root: lxml.html.HtmlElement) -> None:
             ):
                 following.drop_tree()
             block.drop_tree()
-        elif _link_share(block) >= TEASER_LINK_SHARE:
+        elif _link_share(block, text) >= TEASER_LINK_SHARE:
             block.drop_tree()
 
 
