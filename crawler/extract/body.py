@@ -13,7 +13,6 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 from parsel import Selector
-from readability import Document
 from readability.readability import Unparseable
 
 from crawler.cleaning import (
@@ -26,6 +25,7 @@ from crawler.cleaning import (
 )
 from crawler.extract.noise import drop_furniture, drop_teasers, trim_edges
 from crawler.extract.posts import first_post
+from crawler.extract.readable import Document
 
 logger = logging.getLogger(__name__)
 # Readability narrates its own retries at INFO, once per page; a crawl log needs none of it.

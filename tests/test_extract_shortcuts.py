@@ -1,0 +1,86 @@
+"""The shortcuts extraction takes for speed give what their plain definitions give: readability's
+text cleaning, the innermost text blocks of a body, a body's word count."""
+
+from __future__ import annotations
+
+import random
+
+import lxml.html
+import readability.readability
+
+from crawler.cleaning import BLOCK_TAGS, element_text, has_text
+from crawler.extract.body import has_words, words
+from crawler.extract.noise import text_blocks
+from crawler.extract.readable import clean, library_clean
+
+# Characters of every kind clean treats apart: text, spaces, tabs, newlines, other whitespace
+# (no-break, ideographic, form feed, line separator, NEL).
+CHARACTERS = ["a", "中", " ", " ", "\t", "\n", "\r", "\xa0", "\u3000", "\x0c", "\u2028", "\x85"]
+
+
+def texts(count: int) -> list[str]:
+    """Texts of every length up to 700 characters, each drawn with its own mix of characters,
+    some holding runs of more than 255 spaces (seeded: the same texts every run)."""
+    draw = random.Random(12)
+    found = []
+    for _ in range(count):
+        weights = [draw.random() for _ in CHARACTERS]
+        text = "".join(draw.choices(CHARACTERS, weights, k=draw.choice([0, 1, 2, 5, 40, 700])))
+        if draw.random() < 0.1:
+            text = "x" + " " * draw.randint(250, 400) + draw.choice(["\n", "\t", " \t", ""]) + text
+        found.append(text)
+    return found
+
+
+def test_readability_cleans_texts_as_its_own_clean_does():
+    assert readability.readability.clean is clean
+    assert library_clean is not clean
+    for text in texts(20000):
+        assert clean(text) == library_clean(text), repr(text)
+
+
+def test_readability_text_lengths_are_its_own():
+    page = lxml.html.fromstring(
+        "<div><p>  One\n\n  line  </p>\t<p>two\t\ttabs</p>" + "<p>\xa0 </p>" * 300 + "</div>"
+    )
+    for element in page.iter():
+        text = element.text_content()
+        assert readability.readability.text_length(element) == len(library_clean(text))
+
+
+def naive_text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The definition: each block with text that holds no block with text."""
+    return [
+        element
+        for element in root.iterdescendants(*BLOCK_TAGS)
+        if element_text(element)
+        and not any(element_text(inner) for inner in element.iterdescendants(*BLOCK_TAGS))
+    ]
+
+
+def test_text_blocks_are_the_innermost_blocks_with_text():
+    html = (
+        "<div><div>outer text<p>one</p><div><p> </p><span>inline\xa0only</span></div>"
+        "<ul><li>a<p>b</p></li><li>\u3000</li><li>c</li></ul></div>"
+        "<table><tr><td><div><p>cell</p></div>tail</td></tr></table><p></p><blockquote>q"
+        "</blockquote></div>"
+    )
+    root = lxml.html.fragment_fromstring(html)
+    found = text_blocks(root)
+    assert found == naive_text_blocks(root)
+    assert [element_text(block) for block in found] == [
+        "one",
+        "inline only",
+        "b",
+        "c",
+        "cell",
+        "q",
+    ]
+    assert not has_text(lxml.html.fragment_fromstring("<p>\xa0\u3000 <b>\t</b></p>"))
+
+
+def test_word_counts_stop_at_what_is_asked():
+    text = "记者 Jane Doe: 今天 the council met, 3 times. " * 4
+    total = words(text)
+    for count in range(total + 3):
+        assert has_words(text, count) == (total >= count)
