@@ -20,14 +20,17 @@ CHARACTERS = ["a", "中", " ", " ", "\t", "\n", "\r", "\xa0", "\u3000", "\x0c", 
 
 def texts(count: int) -> list[str]:
     """Texts of every length up to 700 characters, each drawn with its own mix of characters,
-    some holding runs of more than 255 spaces (seeded: the same texts every run)."""
+    some holding a run of about 255 whitespace characters (seeded: the same texts every run)."""
     draw = random.Random(12)
     found = []
     for _ in range(count):
         weights = [draw.random() for _ in CHARACTERS]
         text = "".join(draw.choices(CHARACTERS, weights, k=draw.choice([0, 1, 2, 5, 40, 700])))
-        if draw.random() < 0.1:
-            text = "x" + " " * draw.randint(250, 400) + draw.choice(["\n", "\t", " \t", ""]) + text
+        if draw.random() < 0.2:
+            # A run of whitespace about 255 long, anywhere.
+            run = "".join(draw.choices(CHARACTERS[2:], k=draw.randint(245, 265)))
+            at = draw.randint(0, len(text))
+            text = text[:at] + run + text[at:]
         found.append(text)
     return found
 

@@ -22,6 +22,7 @@ __all__ = ["Document", "clean", "library_clean"]
 # readability.readability.clean's substitutions, in its order (readability-lxml 0.8-0.9).
 LONG_SPACE = 255
 LONG_SPACE_RUN = re.compile(r"\s{%d,}" % LONG_SPACE)  # noqa: UP031 - the library's pattern
+HALF = LONG_SPACE // 2
 TABS_AND_SPACES = re.compile(r"\t|[ \t]{2,}")
 
 # The library's own, kept for the tests to compare with (once installed, ``clean`` holds it).
@@ -38,12 +39,27 @@ def _around_newlines(text: str) -> str:
     return "\n".join([lines[0].rstrip(), *(line for line in inner if line), lines[-1].lstrip()])
 
 
+def _long_space(text: str) -> bool:
+    """Whether a text holds a run of LONG_SPACE whitespace characters. Such a run holds one of
+    every LONG_SPACE characters, and from there one of the characters HALF before or after
+    it: only the runs through those are searched."""
+    size = len(text)
+    for at in range(0, size, LONG_SPACE):
+        if not text[at].isspace():
+            continue
+        before, after = at - HALF, at + HALF
+        near = (before >= 0 and text[before].isspace()) or (after < size and text[after].isspace())
+        if near and LONG_SPACE_RUN.search(text, max(0, at - LONG_SPACE + 1), at + LONG_SPACE):
+            return True
+    return False
+
+
 def clean(text: str) -> str:
     """readability's ``clean(text)``: runs of 255 or more whitespace characters cut to 255
     spaces, whitespace around newlines made one newline, a tab or spaces and tabs made one
     space, the ends stripped; each substitution run only when the text holds what it
     replaces."""
-    if len(text) >= LONG_SPACE and len(text) - sum(map(len, text.split())) >= LONG_SPACE:
+    if _long_space(text):
         text = LONG_SPACE_RUN.sub(" " * LONG_SPACE, text)
     if "\n" in text:
         text = _around_newlines(text)
