@@ -5,11 +5,13 @@ The patterns themselves live in ``dates`` and ``authors``; this module knows whe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import NamedTuple
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from parsel import Selector
 
@@ -43,6 +45,9 @@ BYLINE_DATES = ("numeric", "slashed", "worded", "asctime", "zh_numerals")
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"
 TEXT_BEFORE = "preceding::text()[not(ancestor::script) and not(ancestor::style)]"
 PAGE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+PAGE_TEXT_NODES = XPath(PAGE_TEXT)
+# An element's place in document order, among the page's elements.
+DOCUMENT_ORDER = XPath("count(preceding::*) + count(ancestor::*)")
 # Elements that may hold a headline: any in the body with text of its own, links aside.
 HEADLINE_CANDIDATES = (
     "//body//*[not(self::script or self::style or self::a or self::option)]"
@@ -209,11 +214,15 @@ def text_above(heading: HtmlElement | None) -> str:
     return fold_spaces(" ".join(pieces[-20:]))[-BEFORE_HEADLINE:]
 
 
-def around_body(selector: Selector, body: str) -> tuple[str, str, str]:
-    """The text right before the body, the body's last lines, and the text after it."""
+def around_body(
+    selector: Selector, body: str, nodes: list[str] | None = None
+) -> tuple[str, str, str]:
+    """The text right before the body, the body's last lines, and the text after it.
+    ``nodes``: the page's text nodes (PAGE_TEXT), when already read."""
     if not body:
         return "", "", ""
-    page = fold_spaces(" ".join(selector.root.xpath(PAGE_TEXT)))
+    nodes = PAGE_TEXT_NODES(selector.root) if nodes is None else nodes
+    page = fold_spaces(" ".join(nodes))
     opening = body[: 4 * BODY_OPENING]
     at = page.find(opening)
     before = page[max(0, at - BEFORE_BODY) : at] if at >= 0 else ""
@@ -249,9 +258,10 @@ def element_lines(element: HtmlElement) -> str:
     return "\n".join(fold_spaces(piece) for piece in pieces if piece.strip())
 
 
-def body_end(root: HtmlElement, body: str) -> HtmlElement | None:
-    """The element holding the last text of the article's body."""
-    nodes = root.xpath(PAGE_TEXT)
+def body_end(root: HtmlElement, body: str, nodes: list[str] | None = None) -> HtmlElement | None:
+    """The element holding the last text of the article's body. ``nodes``: the page's text
+    nodes (PAGE_TEXT), when already read."""
+    nodes = PAGE_TEXT_NODES(root) if nodes is None else nodes
     for size in (20, 8):
         end = body[-size:].strip()
         if len(end) >= 3:
@@ -261,27 +271,29 @@ def body_end(root: HtmlElement, body: str) -> HtmlElement | None:
     return None
 
 
-def byline_author(root: HtmlElement, heading: HtmlElement | None, body: str) -> str | None:
+def byline_author(
+    root: HtmlElement, heading: HtmlElement | None, body: str, nodes: list[str] | None = None
+) -> str | None:
     """The names of the page's byline element, read from the element itself: its ``rel=author``
     links, else its ``itemprop=author``, else an element of class ``*byline*`` or ``*author*``;
     only one that starts no higher than just above the headline and before the body's end, so
-    that no "By X" of a list after the article counts (newspaper4k #180)."""
+    that no "By X" of a list after the article counts (newspaper4k #180). ``nodes``: the
+    page's text nodes (PAGE_TEXT), when already read."""
     candidates = root.xpath(BYLINE_ELEMENTS)
     if not candidates:
         return None
-    order = {element: at for at, element in enumerate(root.iter())}
     start = heading
     for _ in range(BYLINE_ABOVE):
         start = start.getparent() if start is not None and start.getparent() is not None else start
-    first = order.get(start, 0) if start is not None else 0
-    end = body_end(root, body) if body else None
-    last = order.get(end, len(order)) if end is not None else len(order)
+    first = DOCUMENT_ORDER(start) if start is not None else 0
+    end = body_end(root, body, nodes) if body else None
+    last = DOCUMENT_ORDER(end) if end is not None else math.inf
     if first > last:  # a "headline" after the body is some other heading
         first = 0
     candidates = [
         element
         for element in candidates
-        if first <= order.get(element, -1) <= last and not element.xpath(NOT_BYLINE)
+        if first <= DOCUMENT_ORDER(element) <= last and not element.xpath(NOT_BYLINE)
     ]
     for kind in BYLINE_KINDS:
         found: list[str] = []
@@ -355,8 +367,12 @@ class HeuristicFields(Mapping[str, "str | None"]):
         return html_text(self.body_html)
 
     @cached_property
+    def text_nodes(self) -> list[str]:
+        return PAGE_TEXT_NODES(self.selector.root)
+
+    @cached_property
     def around(self) -> tuple[str, str, str]:
-        return around_body(self.selector, self.body)
+        return around_body(self.selector, self.body, self.text_nodes) if self.body else ("", "", "")
 
     @cached_property
     def byline(self) -> str:
@@ -385,7 +401,8 @@ class HeuristicFields(Mapping[str, "str | None"]):
     def author(self) -> str | None:
         heading, body = self.heading, self.body
         before, last_lines, after = self.around
-        return byline_author(self.selector.root, heading, body) or author_in_text(
+        nodes = self.text_nodes if body else None
+        return byline_author(self.selector.root, heading, body, nodes) or author_in_text(
             byline_text(heading, body, "\n") or before, last_lines, after
         )
 
