@@ -10,6 +10,7 @@ import readability.readability
 
 from crawler.cleaning import BLOCK_TAGS, element_text, has_text
 from crawler.extract.body import has_words, words
+from crawler.extract.heuristics import document_order
 from crawler.extract.noise import text_blocks
 from crawler.extract.readable import clean, library_clean
 
@@ -87,3 +88,22 @@ def test_word_counts_stop_at_what_is_asked():
     total = words(text)
     for count in range(total + 3):
         assert has_words(text, count) == (total >= count)
+
+
+def test_document_order_is_the_order_of_the_page_nodes():
+    root = lxml.html.fromstring(
+        "<html><body><!-- a --><div><p>one<!-- b -->tail</p><?pi x?><p>two</p></div>"
+        "<ul><li>x</li><!-- c --></ul><p>three</p></body></html>"
+    )
+    nodes = list(root.iter())
+    assert any(not isinstance(node.tag, str) for node in nodes)
+    places = [document_order(node) for node in nodes]
+    assert places == sorted(places)
+    # An element's place is its own: before it every node before it, after it every node after.
+    elements = [
+        place for node, place in zip(nodes, places, strict=True) if isinstance(node.tag, str)
+    ]
+    assert elements == list(range(len(elements)))
+    assert not set(elements) & set(
+        places[i] for i, node in enumerate(nodes) if not isinstance(node.tag, str)
+    )

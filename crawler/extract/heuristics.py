@@ -46,8 +46,11 @@ TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"
 TEXT_BEFORE = "preceding::text()[not(ancestor::script) and not(ancestor::style)]"
 PAGE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
 PAGE_TEXT_NODES = XPath(PAGE_TEXT)
-# An element's place in document order, among the page's elements.
-DOCUMENT_ORDER = XPath("count(preceding::*) + count(ancestor::*)")
+# An element's place in document order among the page's elements (how many come before it),
+# and how many come before the node after it.
+ELEMENTS_BEFORE = XPath("count(preceding::*) + count(ancestor::*)")
+ELEMENTS_THROUGH = XPath("count(preceding::*) + count(ancestor::*) + count(descendant-or-self::*)")
+ELEMENTS_INTO = XPath("count(preceding::*) + count(ancestor-or-self::*)")
 # Elements that may hold a headline: any in the body with text of its own, links aside.
 HEADLINE_CANDIDATES = (
     "//body//*[not(self::script or self::style or self::a or self::option)]"
@@ -249,6 +252,21 @@ NOT_BYLINE = (
 BYLINE_ABOVE = 2
 
 
+def document_order(node: HtmlElement) -> float:
+    """A node's place in document order: an element's, the number of the page's elements
+    before it; a comment's or processing instruction's (whose tail a text may be), half a
+    place before the element after it."""
+    if isinstance(node.tag, str):
+        return ELEMENTS_BEFORE(node)
+    before = node.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    if before is not None:
+        return ELEMENTS_THROUGH(before) - 0.5
+    parent = node.getparent()
+    return ELEMENTS_INTO(parent) - 0.5 if parent is not None else math.inf
+
+
 def element_lines(element: HtmlElement) -> str:
     """An element's text nodes, each folded, one a line: a name never runs into the next."""
     if element.get("content"):
@@ -285,15 +303,15 @@ def byline_author(
     start = heading
     for _ in range(BYLINE_ABOVE):
         start = start.getparent() if start is not None and start.getparent() is not None else start
-    first = DOCUMENT_ORDER(start) if start is not None else 0
+    first = document_order(start) if start is not None else 0
     end = body_end(root, body, nodes) if body else None
-    last = DOCUMENT_ORDER(end) if end is not None else math.inf
+    last = document_order(end) if end is not None else math.inf
     if first > last:  # a "headline" after the body is some other heading
         first = 0
     candidates = [
         element
         for element in candidates
-        if first <= DOCUMENT_ORDER(element) <= last and not element.xpath(NOT_BYLINE)
+        if first <= document_order(element) <= last and not element.xpath(NOT_BYLINE)
     ]
     for kind in BYLINE_KINDS:
         found: list[str] = []

@@ -8,7 +8,7 @@ import re
 
 import lxml.html
 
-from crawler.cleaning import BLOCK_TAGS, element_text, fold_spaces, has_text
+from crawler.cleaning import BLOCK_TAGS, ELEMENT_STRING, element_text, fold_spaces
 from crawler.extract.authors import is_byline
 from crawler.extract.dates import find_dates
 
@@ -70,20 +70,35 @@ PHOTO_PARTS = re.compile(r"caption|credit|gallery", re.I)
 FURNITURE_SHARE = 0.3
 
 
-def text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The innermost block elements with text, in document order.
+def block_texts(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, str]:
+    """The innermost block elements with text, in document order, each with its text
+    (``element_text``).
 
     One walk: a block with text makes every block around it an outer one, so each text is
     read once rather than once for every block around it."""
-    with_text = [element for element in root.iterdescendants(*BLOCK_TAGS) if has_text(element)]
-    # The list holds every block's proxy, so an ancestor met again is the same object.
+    with_text = {}
+    for element in root.iterdescendants(*BLOCK_TAGS):
+        text = ELEMENT_STRING(element)
+        if text and not text.isspace():
+            with_text[element] = text
+    # The dict holds every such block's proxy, so an ancestor met again is the same object.
     outer: set[lxml.html.HtmlElement] = set()
     for element in with_text:
-        for ancestor in element.iterancestors(*BLOCK_TAGS):
-            if ancestor in outer:
-                break
-            outer.add(ancestor)
-    return [element for element in with_text if element not in outer]
+        parent = element.getparent()
+        while parent is not None:
+            if parent.tag in BLOCK_TAGS:
+                if parent in outer:
+                    break
+                outer.add(parent)
+            parent = parent.getparent()
+    return {
+        element: fold_spaces(text) for element, text in with_text.items() if element not in outer
+    }
+
+
+def text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The innermost block elements with text, in document order."""
+    return list(block_texts(root))
 
 
 def _heading_noise(text: str, tag: str, title: str) -> bool:
@@ -108,10 +123,10 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     a body; the related articles, comment box, keywords, page numbers and the site's footer
     lines that close it. The text between is left as it is."""
     title = fold_spaces(title)
-    blocks = text_blocks(root)
     # Each block's text, read once: the blocks are innermost, so dropping one changes no
     # other's text.
-    texts = {block: element_text(block) for block in blocks}
+    texts = block_texts(root)
+    blocks = list(texts)
     while blocks and _heading_noise(texts[blocks[0]], blocks[0].tag, title):
         blocks.pop(0).drop_tree()
     total = sum(len(texts[block]) for block in blocks) or 1
@@ -150,10 +165,11 @@ def drop_teasers(root: lxml.html.HtmlElement) -> None:
     a teaser label ("Read more:", "Lesen Sie auch", "延伸阅读") and is mostly a link, or is the
     label alone, with the list of links right after it (measured on the news and trafilatura
     benchmarks: such lines were boilerplate on every page of both halves that had them)."""
-    for block in text_blocks(root):
+    # Each block's text, read up front: the blocks are innermost, so dropping one (or the
+    # list after it) changes no other's text.
+    for block, text in block_texts(root).items():
         if block.getparent() is None:
             continue
-        text = element_text(block)
         if len(text) > TEASER_TEXT_LENGTH or not TEASER.search(text):
             continue
         if len(text) <= TEASER_LABEL_LENGTH and _link_share(block, text) < TEASER_LINK_SHARE:
