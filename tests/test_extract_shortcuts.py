@@ -1,5 +1,6 @@
 """The shortcuts extraction takes for speed give what their plain definitions give: readability's
-text cleaning, the innermost text blocks of a body, a body's word count."""
+text cleaning, the innermost text blocks of a body, a body's word count, the order of a page's
+nodes, whether a text is long enough to be a post."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import lxml.html
 import readability.readability
 
 from crawler.cleaning import BLOCK_TAGS, element_text, has_text
+from crawler.extract import XML_FORBIDDEN
 from crawler.extract.body import has_words, words
 from crawler.extract.heuristics import document_order
 from crawler.extract.noise import text_blocks
+from crawler.extract.posts import text_reaches
 from crawler.extract.readable import clean, library_clean
 
 # Characters of every kind clean treats apart: text, spaces, tabs, newlines, other whitespace
@@ -107,3 +110,11 @@ def test_document_order_is_the_order_of_the_page_nodes():
     assert not set(elements) & set(
         places[i] for i, node in enumerate(nodes) if not isinstance(node.tag, str)
     )
+
+
+def test_a_post_text_is_long_enough_as_its_folded_text_is():
+    for text in texts(3000):
+        element = lxml.html.fragment_fromstring("<div></div>")
+        element.text = XML_FORBIDDEN.sub("", text)
+        for size in (1, 5, 50):
+            assert text_reaches(element, size) == (len(element_text(element)) >= size)

@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import lxml.html
 
-from crawler.cleaning import element_text, fold_spaces
+from crawler.cleaning import ELEMENT_STRING, element_text, fold_spaces
 from crawler.extract.dates import find_dates
 
 # Elements that may wrap one post's text.
@@ -32,13 +32,25 @@ def _dated_gap(post: lxml.html.HtmlElement, following: lxml.html.HtmlElement) ->
     return bool(find_dates(gap, ("numeric",)))
 
 
+def text_reaches(element: lxml.html.HtmlElement, size: int) -> bool:
+    """Whether an element's text (``element_text``) is at least ``size`` characters long, its
+    whitespace folded only as far as needed: the folded opening of a text is never longer than
+    the whole folded text."""
+    text = ELEMENT_STRING(element)
+    if len(text) < size:
+        return False
+    if len(fold_spaces(text[: 4 * size])) >= size:
+        return True
+    return len(text) > 4 * size and len(fold_spaces(text)) >= size
+
+
 def repeated_posts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The largest run of same-kind elements (same tag and class), none inside another,
     each with text and a date written between each and the next, in page order."""
     groups: dict[tuple[str, str], list[lxml.html.HtmlElement]] = defaultdict(list)
     for element in root.iter(*POST_TAGS):
         kind = " ".join((element.get("class") or "").split())
-        if kind and len(element_text(element)) >= POST_MIN_TEXT:
+        if kind and text_reaches(element, POST_MIN_TEXT):
             groups[(element.tag, kind)].append(element)
     best: list[lxml.html.HtmlElement] = []
     best_size = 0
