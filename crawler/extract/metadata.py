@@ -35,7 +35,7 @@ META_QUERIES: dict[str, tuple[str, ...]] = {
     ),
     "date": (
         "meta[property='article:published_time']::attr(content)",
-        "meta[itemprop='datePublished']::attr(content)",
+        "[itemprop='datePublished']::attr(content)",
         "meta[name='pubdate']::attr(content)",
         "meta[name='publishdate']::attr(content)",
         "meta[name='PubDate']::attr(content)",
@@ -48,7 +48,7 @@ META_QUERIES: dict[str, tuple[str, ...]] = {
     "updated": (
         "meta[property='article:modified_time']::attr(content)",
         "meta[property='og:updated_time']::attr(content)",
-        "meta[itemprop='dateModified']::attr(content)",
+        "[itemprop='dateModified']::attr(content)",
         "meta[itemprop='dateUpdate']::attr(content)",
         "[itemprop='dateModified']::attr(datetime)",
     ),
