@@ -339,18 +339,22 @@ def parse_date(
     text = WORD_LABEL.sub("", LABEL.sub("", text))
     if not text or len(text) > MAX_DATEPARSER_TEXT:
         return None
+    settings = {
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "RELATIVE_BASE": base.astimezone(tz).replace(tzinfo=None),
+        "PREFER_DATES_FROM": "past",
+        **({"DATE_ORDER": order} if (order := date_order(language)) else {}),
+    }
     try:
-        return dateparser.parse(
-            text,
-            languages=_languages(language),
-            settings={
-                "TIMEZONE": str(tz),
-                "RETURN_AS_TIMEZONE_AWARE": True,
-                "RELATIVE_BASE": base.astimezone(tz).replace(tzinfo=None),
-                "PREFER_DATES_FROM": "past",
-                **({"DATE_ORDER": order} if (order := date_order(language)) else {}),
-            },
+        value = dateparser.parse(
+            text, languages=_languages(language), settings={"TIMEZONE": str(tz), **settings}
         )
+        if value is None or not declares_offset(text):
+            return value
+        # dateparser gives a date that says its zone in TIMEZONE: read without it, the date
+        # keeps the zone it was written in ("10:28 p.m. ET": -05:00), the same instant.
+        own = dateparser.parse(text, languages=_languages(language), settings=settings)
+        return own if own is not None and own.tzinfo and own == value else value
     except (ValueError, OverflowError):
         # dateparser gives up on some texts ("year 99999") by raising: no date in them.
         return None
