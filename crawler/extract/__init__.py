@@ -56,6 +56,8 @@ HEURISTIC_FIELDS = ("title", "date", "author")
 DATES = ("date", "updated")
 # Layers whose date is the page's declaration about itself.
 DECLARED = ("seed", "json-ld", "meta")
+# How far from the year its address or htmldate gives a page a date without a year may be.
+HALF_YEAR = timedelta(days=182)
 # Declared layers whose date htmldate arbitrates against the page's other dates (_arbitrated):
 # not the seed's, which its user chose.
 ARBITRATED = ("json-ld", "meta")
@@ -388,12 +390,16 @@ def read_date(
         anchors = [found.text for found in in_url[:1]]
         # htmldate's day dates a month and day written without a year, not "3小时前".
         anchors += [day] if day and writes_month_and_day(text) else []
+        # A written month and day takes the year that puts it nearest the anchor, within half a
+        # year either side; a date counted from the clock ("3小时前") only the anchor's day.
+        reach = HALF_YEAR if writes_month_and_day(text) else timedelta(0)
         for anchor in anchors:
             on = datetime.fromisoformat(anchor).date()
-            # Read from the end of that day, or from the crawl when the day is today.
-            base = min(datetime.combine(on, time(23, 59, 59), tzinfo=tz), crawled_at)
+            # Read from the end of that day (and the reach after it), or from the crawl when
+            # that is later than the crawl.
+            base = min(datetime.combine(on + reach, time(23, 59, 59), tzinfo=tz), crawled_at)
             again = parse_date(text, tz, options.language, base)
-            if again is not None and again.astimezone(tz).date() == on:
+            if again is not None and abs(again.astimezone(tz).date() - on) <= reach:
                 value = again
                 break
     if value is None or options.timezone is None:
