@@ -39,11 +39,12 @@ META_QUERIES: dict[str, tuple[str, ...]] = {
         "meta[name='pubdate']::attr(content)",
         "meta[name='publishdate']::attr(content)",
         "meta[name='PubDate']::attr(content)",
-        "meta[name='date']::attr(content)",
-        "meta[name='dc.date']::attr(content)",
         "meta[name='DC.date.issued']::attr(content)",
         "[itemprop='datePublished']::attr(datetime)",
         "time[pubdate]::attr(datetime)",
+        # A date that does not say which: often the page's last change.
+        "meta[name='date']::attr(content)",
+        "meta[name='dc.date']::attr(content)",
     ),
     "updated": (
         "meta[property='article:modified_time']::attr(content)",
