@@ -166,8 +166,10 @@ def extract_fields(
     Dates, in the order measured best on the news and htmldate benchmarks
     (bench/extraction.py): declared (seed, JSON-LD, meta; a naive one yields to another
     declaration of the same day with an offset), then the text by the headline (heuristic),
-    then the address's (rule "url"), then htmldate's day (rule "htmldate"). A date without a
-    year also gets htmldate's day, under the key "day", for ``read_date`` to take its year.
+    then the address's (rule "url"), then htmldate's day (rule "htmldate"). A declared date
+    the page's other dates contradict is arbitrated by htmldate (``_arbitrated``). A date
+    without a year also gets htmldate's day, under the key "day", for ``read_date`` to take
+    its year.
     """
     found: dict[str, Found] = {}
     declared: list[Found] = []
@@ -266,9 +268,7 @@ def _written(text: str) -> datetime | None:
     return parse_date(text, ZoneInfo("UTC"))
 
 
-def _arbitrated(
-    date: Found, candidates: list[Found], selector: Selector, url: str | None
-) -> Found:
+def _arbitrated(date: Found, candidates: list[Found], selector: Selector, url: str | None) -> Found:
     """The declared publication date, or, when the page's other dates (its declared
     publication and modification times, its address's day) are not all on its day, the one
     of them on htmldate's day for the page.
@@ -376,9 +376,11 @@ def read_date(
 ) -> datetime | None:
     """A date text read in the source's timezone and language, relative to the crawl time.
 
-    A date without a year ("9月30日 10:00") on a page whose address, or else htmldate's
-    reading of it (``day``, ``YYYY-MM-DD``), holds that month and day takes that year; else
-    it is the most recent such date before the crawl.
+    A month and day without a year ("9月30日 10:00") take the year that puts them nearest
+    the day of the page's address, or else of htmldate's reading of it (``day``,
+    ``YYYY-MM-DD``), within half a year either side (a page read years after it was written:
+    htmldate's benchmark); a date counted from the clock ("3小时前") is anchored only on the
+    address's very day. Else it is the most recent such date before the crawl.
     """
     if not text:
         return None

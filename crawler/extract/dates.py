@@ -331,9 +331,7 @@ def parse_date(
         return None
     text = _zh_numerals(" ".join(text.split()))
     base = base or datetime.now(UTC)
-    value = (
-        _numeric(text, tz) or _rfc2822(text) or _asctime(text, tz) or _month_day(text, tz, base)
-    )
+    value = _numeric(text, tz) or _rfc2822(text) or _asctime(text, tz) or _month_day(text, tz, base)
     if value is not None:
         return value
     text = WORD_LABEL.sub("", LABEL.sub("", text))
