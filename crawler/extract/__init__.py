@@ -278,10 +278,12 @@ def _arbitrated(date: Found, candidates: list[Found], selector: Selector, url: s
     in a meta tag). Then pages declare a modified time as published, an old date kept from a
     first version, a date its address contradicts: htmldate (the address first, then its own
     order of metadata and text) picks the right one of them more often than the first
-    declaration does (bench/extraction.py, htmldate's benchmark). A date-only declaration
-    never arbitrates (often a UTC day), nor does an address one day off a time written in UTC:
-    that instant is right, and its day is the seed's timezone's to say. htmldate runs only on
-    such pages.
+    declaration does (bench/extraction.py, htmldate's benchmark: accuracy 0.865 -> 0.885 on
+    the half tuned on, 0.888 -> 0.897 on the other, no page lost; news dates unchanged). A
+    date-only declaration never arbitrates (often a UTC day), nor does an address one day off
+    a time written in UTC: that instant is right, and its day is the seed's timezone's to say
+    (letting the address decide there gained 4 pages of htmldate's benchmark and lost 5 of the
+    news pages, whose dates are their metadata's UTC day). htmldate runs only on such pages.
     """
     own = _written(date.value)
     if own is None:
