@@ -16,6 +16,8 @@ from crawler.extract.dates import find_dates
 # "首页 > 科技", "澎湃新闻记者 贺梨萍", "By Paul Takahashi".
 DATELINE_LENGTH = 60
 SHARE_LENGTH = 20
+# How many opening blocks may be the headline's lines (kicker, headline, deck, bylines).
+HEAD_BLOCKS = 6
 SHARE_BAR = re.compile(r"分享到|分享至|发表评论|我要评论|打印|字号|收藏|\bshare\b", re.I)
 BREADCRUMB = re.compile(r"\S\s*[>»›]\s*\S")
 # Short lines below the text: comment boxes, keywords, pages, and the heading of a list of
@@ -81,9 +83,8 @@ def text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return blocks
 
 
-def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
-    text = element_text(block)
-    if block.tag == "h1" or (len(text) >= 4 and text in title):
+def _heading_noise(text: str, title: str, tag: str = "p") -> bool:
+    if tag == "h1" or (len(text) >= 4 and text in title):
         return True
     # A dateline: "November 20, 2019", "2022-02-13 04:22:18 来源：云南日报"; or breadcrumbs.
     if len(text) <= DATELINE_LENGTH and (
@@ -93,6 +94,74 @@ def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
     if is_byline(text):
         return True
     return len(text) <= SHARE_LENGTH and bool(SHARE_BAR.search(text))
+
+
+def _dateline_or_byline(text: str) -> bool:
+    return is_byline(text) or (
+        len(text) <= DATELINE_LENGTH and bool(find_dates(text, ("numeric", "worded")))
+    )
+
+
+def _headline_zone(texts: list[str]) -> int:
+    """How many of the opening lines are the headline's: short lines (a kicker, the headline,
+    a deck, a second headline) that a byline or dateline closes within the first HEAD_BLOCKS
+    ("拆房屡出命案 管理形同虚设" / "谁来为无序拆房埋单？" / "本报记者 王燕平"); 0 when no byline
+    or dateline closes them."""
+    zone = 0
+    for at, text in enumerate(texts[:HEAD_BLOCKS]):
+        if len(text) > DATELINE_LENGTH:
+            break
+        if _dateline_or_byline(text):
+            zone = at + 1
+    return zone
+
+
+def _opening_noise(texts: list[str], tags: list[str], title: str) -> int:
+    """How many of the opening lines (texts, with their tags) are headline, deck, dateline,
+    byline, breadcrumbs or share bar."""
+    count = _headline_zone(texts)
+    while count < len(texts) and _heading_noise(texts[count], title, tags[count]):
+        count += 1
+    return count
+
+
+def _br_lines(block: lxml.html.HtmlElement) -> list[tuple[str, list[lxml.html.HtmlElement]]]:
+    """A block's lines as its <br>s end them: each line's text and its elements (its <br>
+    last); the block's own text opens the first line, a <br>'s tail the next."""
+    lines, text, members = [], [block.text or ""], []
+    for child in block:
+        if not isinstance(child.tag, str):  # a comment: its tail is text of the line
+            text.append(child.tail or "")
+            members.append(child)
+        elif child.tag == "br":
+            lines.append((fold_spaces("".join(text)), [*members, child]))
+            text, members = [child.tail or ""], []
+        else:
+            text.append("".join(child.itertext()) + (child.tail or ""))
+            members.append(child)
+    lines.append((fold_spaces("".join(text)), members))
+    return lines
+
+
+def _trim_opening_lines(block: lxml.html.HtmlElement, title: str) -> None:
+    """Remove, in place, the noise lines (_opening_noise) that open a block of <br>-separated
+    lines ("deck<br><br><b>本报记者某某发自北京</b><br><br>text...")."""
+    lines = _br_lines(block)
+    written = [at for at, (text, _) in enumerate(lines) if text]
+    if len(written) < 2:
+        return
+    texts = [lines[at][0] for at in written]
+    count = _opening_noise(texts, ["p"] * len(texts), title)
+    if not count or count >= len(texts):
+        return
+    # Up to the line before the first one kept; that line opens with the last <br>'s tail.
+    kept = written[count]
+    last_br = lines[kept - 1][1][-1]
+    opening = last_br.tail
+    for _, members in lines[:kept]:
+        for member in members:
+            block.remove(member)
+    block.text = opening
 
 
 def _footer_noise(text: str) -> bool:
@@ -105,8 +174,14 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     lines that close it. The text between is left as it is."""
     title = fold_spaces(title)
     blocks = text_blocks(root)
-    while blocks and _heading_noise(blocks[0], title):
-        blocks.pop(0).drop_tree()
+    opening = _opening_noise(
+        [element_text(block) for block in blocks], [block.tag for block in blocks], title
+    )
+    for block in blocks[:opening]:
+        block.drop_tree()
+    del blocks[:opening]
+    if blocks and blocks[0].find("br") is not None:
+        _trim_opening_lines(blocks[0], title)
     total = sum(len(element_text(block)) for block in blocks) or 1
     for at, block in enumerate(blocks):
         text = element_text(block)
