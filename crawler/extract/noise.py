@@ -32,6 +32,9 @@ TAIL_FURNITURE = re.compile(
     rf"评论|跟帖|已输入|关键词|责任编辑|责编|编辑[：:]|来源[：:]|^(?:【\d+】|\[\d+\]|\s)+$|上一页|下一页|{RELATED.pattern}", re.I
 )
 RELATED_SHARE = 0.3
+# A longer closing line of the article's keywords or tags: "关键词 >> 新冠病毒,味觉嗅觉丧失".
+KEYWORDS = re.compile(r"^(?:关键词|关键字|标签|tags?)\s*[：:>»]", re.I)
+KEYWORDS_LENGTH = 120
 # Teasers inside the text: "Read more: <a>Other story</a>", "Lesen Sie auch:" over a list of
 # links. A block opening with such a label is dropped when it is mostly a link, or when it is
 # the label alone (with the list of links that follows it).
@@ -164,6 +167,12 @@ def _trim_opening_lines(block: lxml.html.HtmlElement, title: str) -> None:
     block.text = opening
 
 
+def _tail_noise(text: str) -> bool:
+    if len(text) <= TAIL_LENGTH and TAIL_FURNITURE.search(text):
+        return True
+    return len(text) <= KEYWORDS_LENGTH and bool(KEYWORDS.search(text))
+
+
 def _footer_noise(text: str) -> bool:
     return len(text) <= FOOTER_LENGTH and bool(REGISTRATION.search(text) or COPYRIGHT.search(text))
 
@@ -192,11 +201,7 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
                     after.drop_tree()
                 del blocks[at:]
                 break
-    while (
-        blocks
-        and len(element_text(blocks[-1])) <= TAIL_LENGTH
-        and TAIL_FURNITURE.search(element_text(blocks[-1]))
-    ):
+    while blocks and _tail_noise(element_text(blocks[-1])):
         blocks.pop().drop_tree()
     footer = []
     while blocks and _footer_noise(element_text(blocks[-1])):
