@@ -19,11 +19,14 @@ from crawler.extract.dates import find_dates
 from crawler.extract.metadata import site_names
 from crawler.extract.rules import selection_text
 
-# Between a headline and a site or column name in <title> and og:title: "_", "|", a spaced
-# dash or bullet, or the last bare hyphen unless a word or number goes on through it ("新闻-某网"
-# but not "9-4" or "well-being").
+# Between a headline and a site or column name in <title> and og:title: "_", "|" and their
+# full-width forms "＿", "｜", the stroke "丨" of Chinese titles ("标题丨新京报"), a spaced dash or
+# bullet, the last bare hyphen (or full-width "－") unless a word or number goes on through it
+# ("新闻-某网" but not "9-4" or "well-being"), and a last single em dash between Chinese words
+# ("标题—新华网"; a doubled "——" is Chinese punctuation, the dash of a subtitle).
 TITLE_SEPARATOR = re.compile(
-    r"\s*(?:_|\||｜|\s[-–—·•»]\s|\s::\s|-(?<![0-9A-Za-z]-)(?=[^-]+$)|-(?![0-9A-Za-z])(?=[^-]+$))\s*"
+    r"\s*(?:_|＿|\||｜|丨|\s[-–—·•»]\s|\s::\s|-(?<![0-9A-Za-z]-)(?=[^-]+$)|-(?![0-9A-Za-z])(?=[^-]+$)"
+    r"|－(?=[^－]+$)|(?<=[\u4e00-\u9fff])(?<!—)—(?!—)(?=[\u4e00-\u9fff][^—]*$))\s*"
 )
 # How much text after the headline is read for its date and author.
 BYLINE_WINDOW = 400
