@@ -29,7 +29,8 @@ RELATED = re.compile(
     re.I,
 )
 TAIL_FURNITURE = re.compile(
-    rf"评论|跟帖|已输入|关键词|责任编辑|责编|编辑[：:]|来源[：:]|^(?:【\d+】|\[\d+\]|\s)+$|上一页|下一页|{RELATED.pattern}", re.I
+    rf"评论|跟帖|已输入|关键词|责任编辑|责编|编辑[：:]|来源[：:]|^(?:【\d+】|\[\d+\]|\s)+$|上一页|下一页|{RELATED.pattern}",
+    re.I,
 )
 RELATED_SHARE = 0.3
 # A longer closing line of the article's keywords or tags: "关键词 >> 新冠病毒,味觉嗅觉丧失".
