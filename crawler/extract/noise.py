@@ -33,6 +33,12 @@ TAIL_FURNITURE = re.compile(
     re.I,
 )
 RELATED_SHARE = 0.3
+# A list of other stories closing a text without a heading: titles each followed by a line that
+# is only its date, at least DATED_ITEMS of them (looked at up to MAX_DATED_ITEMS).
+DATED_ITEMS = 2
+MAX_DATED_ITEMS = 30
+DATE_LINE_LENGTH = 25
+LIST_ITEM_LENGTH = 80
 # A longer closing line of the article's keywords or tags: "关键词 >> 新冠病毒,味觉嗅觉丧失".
 KEYWORDS = re.compile(r"^(?:关键词|关键字|标签|tags?)\s*[：:>»]", re.I)
 KEYWORDS_LENGTH = 120
@@ -174,6 +180,26 @@ def _tail_noise(text: str) -> bool:
     return len(text) <= KEYWORDS_LENGTH and bool(KEYWORDS.search(text))
 
 
+def _date_only(text: str) -> bool:
+    """A line that is a date and nothing more ("2019-09-08", "[03-21]", "2019年9月8日 10:20")."""
+    dated = find_dates(text, ("numeric", "slashed", "worded"))
+    return bool(dated) and len(text) <= DATE_LINE_LENGTH and len(dated[0].text) >= len(text) // 2
+
+
+def _dated_list(texts: list[str]) -> int:
+    """How many of the closing lines are a list of other stories, each title on a line of its
+    own with its date on the next one: at least DATED_ITEMS such pairs, 0 when fewer."""
+    count = 0
+    while (
+        count + 2 <= len(texts)
+        and _date_only(texts[-1 - count])
+        and 0 < len(texts[-2 - count]) <= LIST_ITEM_LENGTH
+        and not _date_only(texts[-2 - count])
+    ):
+        count += 2
+    return count if count >= 2 * DATED_ITEMS else 0
+
+
 def _footer_noise(text: str) -> bool:
     return len(text) <= FOOTER_LENGTH and bool(REGISTRATION.search(text) or COPYRIGHT.search(text))
 
@@ -204,6 +230,10 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
                 break
     while blocks and _tail_noise(element_text(blocks[-1])):
         blocks.pop().drop_tree()
+    listed = _dated_list([element_text(block) for block in blocks[-2 * MAX_DATED_ITEMS :]])
+    for block in blocks[len(blocks) - listed :] if listed else ():
+        block.drop_tree()
+    del blocks[len(blocks) - listed :]
     footer = []
     while blocks and _footer_noise(element_text(blocks[-1])):
         footer.append(blocks.pop())
