@@ -332,3 +332,24 @@ def test_editor_source_and_keyword_lines_closing_a_text_are_trimmed():
             f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>{tail}</div></body></html>"
         )
         assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}", tail
+
+
+def test_a_closing_list_of_dated_stories_is_trimmed():
+    """Other stories after the text, each title on its line and its date on the next, without
+    a heading; a text that ends with one dated line keeps it."""
+    stories = "".join(
+        f"<div class='item'><span>【观察】另一篇文章的标题第{i}篇</span><span>专栏</span></div>"
+        f"<span>2019-09-0{i}</span>"
+        for i in range(1, 4)
+    )
+    html = (
+        "<html><head><title>集成电路进口</title></head><body><div class='text'>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><div class='more'>{stories}</div></div></body></html>"
+    )
+    assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"
+    signed = (
+        "<html><head><title>集成电路进口</title></head><body><div class='text'>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>滨江日报评论员</p><p>2019-09-08</p>"
+        "</div></body></html>"
+    )
+    assert body_of(signed).endswith("滨江日报评论员 2019-09-08")

@@ -206,41 +206,37 @@ def _footer_noise(text: str) -> bool:
 
 def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     """Remove, in place, the headline, breadcrumbs, dateline, byline and share lines that open
-    a body; the related articles, comment box, keywords, page numbers and the site's footer
-    lines that close it. The text between is left as it is."""
+    a body; the related articles, comment box, keywords, page numbers, a closing list of dated
+    stories and the site's footer lines that close it. The text between is left as it is."""
     title = fold_spaces(title)
     blocks = text_blocks(root)
-    opening = _opening_noise(
-        [element_text(block) for block in blocks], [block.tag for block in blocks], title
-    )
-    for block in blocks[:opening]:
-        block.drop_tree()
-    del blocks[:opening]
+    texts = [element_text(block) for block in blocks]
+
+    def drop(start: int, end: int) -> None:
+        for block in blocks[start:end]:
+            block.drop_tree()
+        del blocks[start:end], texts[start:end]
+
+    drop(0, _opening_noise(texts, [block.tag for block in blocks], title))
     if blocks and blocks[0].find("br") is not None:
         _trim_opening_lines(blocks[0], title)
-    total = sum(len(element_text(block)) for block in blocks) or 1
-    for at, block in enumerate(blocks):
-        text = element_text(block)
-        if len(text) <= TAIL_LENGTH and RELATED.search(text):
-            rest = sum(len(element_text(after)) for after in blocks[at:])
-            if rest < RELATED_SHARE * total:
-                for after in blocks[at:]:
-                    after.drop_tree()
-                del blocks[at:]
-                break
-    while blocks and _tail_noise(element_text(blocks[-1])):
-        blocks.pop().drop_tree()
-    listed = _dated_list([element_text(block) for block in blocks[-2 * MAX_DATED_ITEMS :]])
-    for block in blocks[len(blocks) - listed :] if listed else ():
-        block.drop_tree()
-    del blocks[len(blocks) - listed :]
-    footer = []
-    while blocks and _footer_noise(element_text(blocks[-1])):
-        footer.append(blocks.pop())
-    if len(footer) == 1 and not REGISTRATION.search(element_text(footer[0])):
-        footer = []
-    for block in footer:
-        block.drop_tree()
+        texts[0] = element_text(blocks[0])
+    total = sum(len(text) for text in texts) or 1
+    for at, text in enumerate(texts):
+        rest = len(text) <= TAIL_LENGTH and RELATED.search(text) and sum(map(len, texts[at:]))
+        if rest and rest < RELATED_SHARE * total:
+            drop(at, len(blocks))
+            break
+    while blocks and _tail_noise(texts[-1]):
+        drop(len(blocks) - 1, len(blocks))
+    listed = _dated_list(texts[-2 * MAX_DATED_ITEMS :])
+    if listed:
+        drop(len(blocks) - listed, len(blocks))
+    footer = 0
+    while footer < len(blocks) and _footer_noise(texts[-1 - footer]):
+        footer += 1
+    if footer > 1 or (footer == 1 and REGISTRATION.search(texts[-1])):
+        drop(len(blocks) - footer, len(blocks))
 
 
 def _link_share(element: lxml.html.HtmlElement) -> float:
