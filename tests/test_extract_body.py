@@ -353,3 +353,14 @@ def test_a_closing_list_of_dated_stories_is_trimmed():
         "</div></body></html>"
     )
     assert body_of(signed).endswith("滨江日报评论员 2019-09-08")
+
+
+def test_a_source_line_beside_the_editor_line_is_trimmed_too():
+    """The block that held the closing editor's line is judged as a line of its own."""
+    html = (
+        "<html><head><title>绿色制造名单</title></head><body><div class='text'>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><div class='info'>"
+        "<span><a href='/'><img src='/i.png'></a> 本文来源：新华社 </span>"
+        "<p>责任编辑：李晓_NN2587</p></div></div></body></html>"
+    )
+    assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"

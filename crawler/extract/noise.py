@@ -82,13 +82,27 @@ PHOTO_PARTS = re.compile(r"caption|credit|gallery", re.I)
 FURNITURE_SHARE = 0.3
 
 
+def _holds_block(element: lxml.html.HtmlElement) -> bool:
+    return any(element_text(inner) for inner in element.iterdescendants(*BLOCK_TAGS))
+
+
+def _became_a_block(element: lxml.html.HtmlElement | None, root, blocks: list) -> bool:
+    """Whether an element, once a block inside it was dropped, is a text block of its own."""
+    return (
+        element is not None
+        and element is not root
+        and element.tag in BLOCK_TAGS
+        and element not in blocks
+        and bool(element_text(element))
+        and not _holds_block(element)
+    )
+
+
 def text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The innermost block elements with text, in document order."""
     blocks = []
     for element in root.iterdescendants(*BLOCK_TAGS):
-        if element_text(element) and not any(
-            element_text(inner) for inner in element.iterdescendants(*BLOCK_TAGS)
-        ):
+        if element_text(element) and not _holds_block(element):
             blocks.append(element)
     return blocks
 
@@ -233,7 +247,13 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
             drop(at, len(blocks))
             break
     while blocks and _tail_noise(texts[-1]):
+        parent = blocks[-1].getparent()
         drop(len(blocks) - 1, len(blocks))
+        # A block that held the one dropped is judged next when it holds text of its own
+        # ("本文来源：新华社" beside the editor's line).
+        if _became_a_block(parent, root, blocks):
+            blocks.append(parent)
+            texts.append(element_text(parent))
     listed = _dated_list(texts[-2 * MAX_DATED_ITEMS :])
     if listed:
         drop(len(blocks) - listed, len(blocks))
