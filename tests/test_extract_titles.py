@@ -153,3 +153,14 @@ def test_heading_that_is_the_site_name_is_not_the_headline():
     head = "<title>Harbour ferry timetable changes from May | Metro Daily</title>"
     body = "<h1>Metro Daily</h1><h2>Harbour ferry timetable changes from May</h2>"
     assert title_of(head, body) == "Harbour ferry timetable changes from May"
+
+
+def test_declared_site_name_before_the_headline_of_a_title_alone():
+    """A page with only <title>, the site's name first as og:site_name declares it."""
+    head = "<title>滨江新闻网 - 我市老旧小区改造惠及三万多户</title>"
+    declared = "<meta property='og:site_name' content='滨江新闻网'>"
+    assert title_of(head + declared) == ZH_HEADLINE
+    # Undeclared, a short first part may be the headline's own: the title stays whole.
+    assert title_of("<title>时评 - 我市老旧小区改造惠及三万多户</title>") == (
+        "时评 - 我市老旧小区改造惠及三万多户"
+    )
