@@ -364,3 +364,12 @@ def test_a_source_line_beside_the_editor_line_is_trimmed_too():
         "<p>责任编辑：李晓_NN2587</p></div></div></body></html>"
     )
     assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"
+
+
+def test_editor_and_source_lines_closing_br_separated_text_are_trimmed():
+    html = (
+        "<html><head><title>绿色制造名单</title></head><body><table><tr><td class='f14'>"
+        f"{PARAGRAPH}<br><br>{PARAGRAPH}<br><br>（责任编辑：王小明）<br> 来源：滨江日报 <br>"
+        "</td></tr></table></body></html>"
+    )
+    assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"

@@ -214,6 +214,27 @@ def _dated_list(texts: list[str]) -> int:
     return count if count >= 2 * DATED_ITEMS else 0
 
 
+def _trim_closing_lines(block: lxml.html.HtmlElement) -> None:
+    """Remove, in place, the editor, source and keywords lines (_tail_noise) that close a
+    block of <br>-separated lines ("...text<br>（责任编辑：王小明）<br>")."""
+    lines = _br_lines(block)
+    written = [at for at, (text, _) in enumerate(lines) if text]
+    count = 0
+    while count < len(written) - 1 and _tail_noise(lines[written[-1 - count]][0]):
+        count += 1
+    if not count:
+        return
+    # From the <br> that ends the last line kept: its tail is the first dropped line's text.
+    last_kept = written[-1 - count]
+    brs = lines[last_kept][1]
+    if not brs or brs[-1].tag != "br":
+        return
+    brs[-1].tail = None
+    for _, members in lines[last_kept + 1 :]:
+        for member in members:
+            block.remove(member)
+
+
 def _footer_noise(text: str) -> bool:
     return len(text) <= FOOTER_LENGTH and bool(REGISTRATION.search(text) or COPYRIGHT.search(text))
 
@@ -222,11 +243,11 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     """Remove, in place, the headline, breadcrumbs, dateline, byline and share lines that open
     a body, with the lines of the headline's block above a byline or dateline (in blocks, or
     in the <br>-separated lines of the first block); the related articles, comment box,
-    editor, source and keywords lines, page numbers, a closing list of dated stories and the
-    site's footer lines that close it. The text between is left as it is. The headline's
-    block, the closing editor, source and keywords lines and the dated list were measured on
-    the Chinese news pages of bench/extraction.py (cwced, gne; tuned on half A, checked on
-    half B: README, extraction)."""
+    editor, source and keywords lines (also <br>-separated lines of the last block), page
+    numbers, a closing list of dated stories and the site's footer lines that close it. The
+    text between is left as it is. The headline's block, the closing editor, source and
+    keywords lines and the dated list were measured on the Chinese news pages of
+    bench/extraction.py (cwced, gne; tuned on half A, checked on half B: README, extraction)."""
     title = fold_spaces(title)
     blocks = text_blocks(root)
     texts = [element_text(block) for block in blocks]
@@ -254,6 +275,9 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
         if _became_a_block(parent, root, blocks):
             blocks.append(parent)
             texts.append(element_text(parent))
+    if blocks and blocks[-1].find("br") is not None:
+        _trim_closing_lines(blocks[-1])
+        texts[-1] = element_text(blocks[-1])
     listed = _dated_list(texts[-2 * MAX_DATED_ITEMS :])
     if listed:
         drop(len(blocks) - listed, len(blocks))
