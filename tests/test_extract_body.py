@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from parsel import Selector
 
 import crawler.extract.body as body_module
 from crawler.cleaning import clean_body, html_text
 from crawler.extract import base_url
-from crawler.extract.body import readability_body
+from crawler.extract.body import main_body, readability_body
 from crawler.extract.posts import first_post
 
 PARAGRAPH = "这是一段很长的正文内容，讲述了一件重要的事情，包含了很多细节和背景信息。" * 3
@@ -282,3 +283,101 @@ def test_a_paragraph_opening_with_a_teaser_word_but_not_a_link_stays():
     text = html_text(body_of(teaser_page(prose)))
     assert "Related research by the port authority" in text
     assert "which the council published" in text
+
+
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
+
+
+def sectioned_page(sections: int) -> str:
+    """A guide in sections under headings, closed by a comment form and a headed list of
+    other guides inside the same text block."""
+    body = "".join(
+        f"<h2>The {word} reading</h2><p>On the {word} morning the keeper read the gauge on the "
+        f"harbour wall at low water, wrote the {word} figure in the ledger, and compared it with "
+        f"the mark cut into the stone in {1890 + at}. The {word} ledger of the series is kept "
+        "in the town archive, in a cold room under the hall.</p>"
+        for at, word in enumerate(ORDINALS[:sections])
+    )
+    return (
+        "<html><head><title>How to read a tide gauge</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/guides'>Guides</a></nav>"
+        f"<div class='content'><h1>How to read a tide gauge</h1>{body}"
+        "<h3>Leave a comment</h3><p>Your email address will not be published. Required fields "
+        "are marked with a star and checked.</p><h3>You might also like</h3><ul>"
+        "<li><a href='/a'>Reading a barometer</a></li><li><a href='/b'>Cleaning brass</a></li>"
+        "</ul></div><footer>Copyright 2024 Harbour Guides</footer></body></html>"
+    )
+
+
+def test_a_body_of_many_sections_is_trafilaturas():
+    """Readability keeps the headed boxes that close a page in many sections; trafilatura's
+    body of it leaves the list of other guides out and keeps every section."""
+    html, extractor = main_body(Selector(text=sectioned_page(8)))
+    text = html_text(html)
+    assert extractor == "trafilatura"
+    assert all(f"The {word} ledger" in text for word in ORDINALS)
+    assert "You might also like" not in text
+
+
+def test_a_body_of_few_sections_stays_readabilitys():
+    html, extractor = main_body(Selector(text=sectioned_page(3)))
+    assert extractor == "readability"
+    assert "The third ledger" in html_text(html)
+
+
+LEAD = (
+    "The harbour wall that has kept the old town dry since 1890 will be raised by a metre "
+    "before the winter storms."
+)
+STORY = (
+    "Work on the wall starts in March, the council said on Tuesday, after a survey found that "
+    "the stones of its eastern end had sunk by a hand's width since the last repairs in 1972.",
+    "The works will close the promenade for six months. Fishing boats will moor at the new "
+    "pontoon on the river while the cranes stand on the quay, and the ferry will sail from the "
+    "north jetty.",
+    "Engineers will first drill the old wall to find how deep its footings go, then cast a "
+    "concrete cap on it and face the cap with the granite blocks taken off the top course.",
+    "The cost, put at four million pounds, is shared by the council and the national flood "
+    "agency, which named the town last year among the twenty most exposed to rising seas.",
+    "Residents who spoke at the meeting asked that the steps down to the beach be kept. The "
+    "engineers said the steps would be rebuilt in the same place, two metres higher than today.",
+)
+
+
+def standfirst_page(description: str, lead_first: bool = True) -> str:
+    """A story whose lead stands in the page's header box, apart from its paragraphs."""
+    header = (
+        "<div class='header'><h1>Harbour wall to be raised</h1>"
+        f"<p class='lead'>{LEAD}</p><p class='byline'>By Ann Reed</p></div>"
+    )
+    story = "<div class='article'>" + "".join(f"<p>{p}</p>" for p in STORY) + "</div>"
+    parts = header + story if lead_first else story + header
+    return (
+        "<html><head><title>Harbour wall to be raised</title>"
+        f'<meta name="description" content="{description}"></head><body>'
+        f"<nav><a href='/'>Home</a></nav>{parts}<footer>Town News</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize("description", [LEAD, f"{LEAD[:-1]}...", f"{LEAD} Town News"])
+def test_the_standfirst_the_page_describes_itself_with_opens_the_body(description):
+    html, extractor = main_body(Selector(text=standfirst_page(description)))
+    text = html_text(html)
+    assert extractor == "readability"
+    assert text.startswith(LEAD)
+    assert STORY[-1] in text
+    assert "By Ann Reed" not in text
+
+
+@pytest.mark.parametrize(
+    ("description", "lead_first"),
+    [
+        # The description is the site's, not the story's.
+        ("Read the latest news from the old town, every day of the week, on Town News.", True),
+        # The paragraph comes after the story: it is not its standfirst.
+        (LEAD, False),
+    ],
+)
+def test_no_standfirst_is_made_up(description, lead_first):
+    html, _ = main_body(Selector(text=standfirst_page(description, lead_first)))
+    assert html_text(html).startswith(STORY[0])
