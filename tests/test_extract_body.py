@@ -381,3 +381,80 @@ def test_the_standfirst_the_page_describes_itself_with_opens_the_body(descriptio
 def test_no_standfirst_is_made_up(description, lead_first):
     html, _ = main_body(Selector(text=standfirst_page(description, lead_first)))
     assert html_text(html).startswith(STORY[0])
+
+
+RECIPE_INTRO = (
+    "Oats are rich in fibre and keep you full until lunch, which makes this porridge a good "
+    "start to a cold morning; the apples make it sweet without any sugar.",
+    "You can cook it with milk, with an oat drink or simply with water, and swap the apples for "
+    "pears, berries or a banana, whatever the season brings.",
+    "The recipe comes from a farm kitchen in the hills, where porridge was eaten every morning "
+    "of the year, and it has not changed much since, apart from the oat drink.",
+    "It takes ten minutes from start to finish, and the porridge keeps for a day in the fridge, "
+    "so you can make a double batch and warm the rest up the next morning.",
+)
+INGREDIENTS = (
+    "300 ml oat drink or water",
+    "80 g rolled oats",
+    "a pinch of salt",
+    "a pinch of cinnamon",
+    "3 tablespoons of crushed linseed",
+    "2 tablespoons of chopped hazelnuts",
+    "2 small apples",
+)
+STEPS = (
+    "Bring the oat drink to the boil in a small pan with the salt and the cinnamon, then stir "
+    "in the rolled oats and turn the heat down low.",
+    "Let the oats simmer for five minutes, stirring now and then so that they do not stick to "
+    "the bottom of the pan, until the porridge is thick and creamy.",
+    "Meanwhile toast the hazelnuts in a dry frying pan until they smell nutty, then tip them "
+    "onto a plate so that they do not burn in the hot pan.",
+    "Wash the apples, cut them into quarters, remove the cores and grate them coarsely, then "
+    "stir half of the grated apple and the linseed into the porridge.",
+    "Share the porridge between two bowls and top it with the rest of the apple and the "
+    "toasted hazelnuts. Serve it at once, while it is still warm.",
+)
+
+
+def recipe_page(intro: tuple[str, ...], steps: tuple[str, ...]) -> str:
+    """A recipe in one <article>: its introduction in a box of paragraphs, its ingredients and
+    steps in boxes of lists beside it, which readability leaves out."""
+
+    def row(inner: str) -> str:
+        return f"<div class='row'><div class='col'>{inner}</div></div>"
+
+    paragraphs = "".join(f"<p>{p}</p>" for p in intro)
+    ingredients = "".join(f"<li>{i}</li>" for i in INGREDIENTS)
+    method = "".join(f"<li>{s}</li>" for s in steps)
+    return (
+        "<html><head><title>Apple porridge</title></head><body>"
+        "<nav><a href='/'>Recipes</a></nav><article><h1>Apple porridge</h1>"
+        + row(f"<div class='text'>{paragraphs}</div>")
+        + row(f"<h2>Ingredients</h2><ul>{ingredients}</ul>")
+        + row(f"<h2>Method</h2><ol>{method}</ol>")
+        + "</article><footer>Kitchen Notes</footer></body></html>"
+    )
+
+
+def test_a_body_readability_takes_a_part_of_is_trafilaturas_whole():
+    """Readability keeps the introduction alone; trafilatura's body holds it and the steps,
+    over twice its text."""
+    selector = Selector(text=recipe_page(RECIPE_INTRO, STEPS))
+    assert STEPS[0] not in html_text(readability_body(selector))
+    html, extractor = main_body(selector)
+    text = html_text(html)
+    assert extractor == "trafilatura"
+    assert all(part in text for part in RECIPE_INTRO + STEPS + INGREDIENTS)
+
+
+def test_a_larger_body_not_twice_readabilitys_stays_readabilitys():
+    selector = Selector(text=recipe_page(RECIPE_INTRO, STEPS[:1]))
+    assert main_body(selector)[1] == "readability"
+
+
+def test_a_chinese_body_readability_takes_a_part_of_stays_readabilitys():
+    """trafilatura's bodies of Chinese pages measured worse than readability's (cwced)."""
+    intro = tuple(f"{PARAGRAPH}第{n}段。" for n in range(4))
+    steps = tuple(f"第{n}步：{PARAGRAPH}" for n in range(5))
+    selector = Selector(text=recipe_page(intro, steps))
+    assert main_body(selector)[1] == "readability"
