@@ -458,3 +458,42 @@ def test_a_chinese_body_readability_takes_a_part_of_stays_readabilitys():
     steps = tuple(f"第{n}步：{PARAGRAPH}" for n in range(5))
     selector = Selector(text=recipe_page(intro, steps))
     assert main_body(selector)[1] == "readability"
+
+
+def edged_page(before: str, after: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        "<html><head><title>Harbour wall</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article>{before}{paragraphs}{after}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "furniture"),
+    [
+        ("<p><a href='/news'>Zurück zum Newsroom</a></p>", "", "Zurück zum Newsroom"),
+        ("", "<p><a href='/'>Back to the news</a></p>", "Back to the news"),
+        ("", "<p>Retour aux actualités</p>", "Retour aux actualités"),
+        (
+            "",
+            "<h3>Temas relacionados</h3><ul><li><a href='/a'>Muelle</a></li>"
+            "<li><a href='/b'>Puerto</a></li></ul>",
+            "Temas relacionados",
+        ),
+        (
+            "",
+            "<h3>Weitere Artikel</h3><ul><li><a href='/a'>Neue Fähre</a></li>"
+            "<li><a href='/b'>Hafenfest</a></li></ul>",
+            "Hafenfest",
+        ),
+    ],
+)
+def test_back_links_and_related_headings_in_other_languages_are_trimmed(before, after, furniture):
+    text = body_of(edged_page(before, after))
+    assert STORY[0] in text and STORY[-1] in text
+    assert furniture not in text
+
+
+def test_a_paragraph_opening_with_back_to_is_text():
+    story = "<p>Back to the harbour went the boats, one by one, after the storm had passed.</p>"
+    assert "Back to the harbour went the boats" in body_of(edged_page("", story))

@@ -23,8 +23,18 @@ BREADCRUMB = re.compile(r"\S\s*[>»›]\s*\S")
 TAIL_LENGTH = 30
 RELATED = re.compile(
     r"^(?:相关推荐|推荐阅读|相关(?:阅读|新闻|文章|链接)|延伸阅读|热门推荐"
-    r"|Related\b|Read more\b|More from\b)",
+    r"|Related\b|Read more\b|More from\b"
+    r"|(?:Temas|Noticias|Artículos|Articulos|Notas) relacionad[oa]s|Articles similaires"
+    r"|Articoli correlati|Ähnliche (?:Artikel|Beiträge|Themen)"
+    r"|Weitere (?:aktuelle )?(?:Themen|Artikel|Beiträge|Nachrichten|Meldungen)\b"
+    r"|Das könnte (?:Sie|dich) auch interessieren)",
     re.I,
+)
+# A line sending the reader back to an index: "Zurück zur Übersicht", "Back to news". With the
+# related headings in German, Spanish, French and Italian above, trafilatura's benchmark F went
+# A 0.9265 -> 0.9273, B 0.914 -> 0.915 (bench/extraction.py), the news bodies unchanged.
+BACK_LINK = re.compile(
+    r"^\W*(?:zurück zu[mr]?|back to|retour (?:à|au|aux)|volver a|torna a)\b", re.I
 )
 TAIL_FURNITURE = re.compile(
     rf"评论|跟帖|已输入|关键词|^(?:【\d+】|\[\d+\]|\s)+$|上一页|下一页|{RELATED.pattern}", re.I
@@ -92,6 +102,8 @@ def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
         return True
     if is_byline(text):
         return True
+    if len(text) <= TAIL_LENGTH and BACK_LINK.search(text):
+        return True
     return len(text) <= SHARE_LENGTH and bool(SHARE_BAR.search(text))
 
 
@@ -100,9 +112,10 @@ def _footer_noise(text: str) -> bool:
 
 
 def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
-    """Remove, in place, the headline, breadcrumbs, dateline, byline and share lines that open
-    a body; the related articles, comment box, keywords, page numbers and the site's footer
-    lines that close it. The text between is left as it is."""
+    """Remove, in place, the headline, breadcrumbs, dateline, byline, share lines and a line
+    back to an index that open a body; the related articles, a line back to an index, comment
+    box, keywords, page numbers and the site's footer lines that close it. The text between
+    is left as it is."""
     title = fold_spaces(title)
     blocks = text_blocks(root)
     while blocks and _heading_noise(blocks[0], title):
@@ -120,7 +133,10 @@ def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     while (
         blocks
         and len(element_text(blocks[-1])) <= TAIL_LENGTH
-        and TAIL_FURNITURE.search(element_text(blocks[-1]))
+        and (
+            TAIL_FURNITURE.search(element_text(blocks[-1]))
+            or BACK_LINK.search(element_text(blocks[-1]))
+        )
     ):
         blocks.pop().drop_tree()
     footer = []
