@@ -325,10 +325,6 @@ def test_a_body_of_few_sections_stays_readabilitys():
     assert "The third ledger" in html_text(html)
 
 
-LEAD = (
-    "The harbour wall that has kept the old town dry since 1890 will be raised by a metre "
-    "before the winter storms."
-)
 STORY = (
     "Work on the wall starts in March, the council said on Tuesday, after a survey found that "
     "the stones of its eastern end had sunk by a hand's width since the last repairs in 1972.",
@@ -342,45 +338,6 @@ STORY = (
     "Residents who spoke at the meeting asked that the steps down to the beach be kept. The "
     "engineers said the steps would be rebuilt in the same place, two metres higher than today.",
 )
-
-
-def standfirst_page(description: str, lead_first: bool = True) -> str:
-    """A story whose lead stands in the page's header box, apart from its paragraphs."""
-    header = (
-        "<div class='header'><h1>Harbour wall to be raised</h1>"
-        f"<p class='lead'>{LEAD}</p><p class='byline'>By Ann Reed</p></div>"
-    )
-    story = "<div class='article'>" + "".join(f"<p>{p}</p>" for p in STORY) + "</div>"
-    parts = header + story if lead_first else story + header
-    return (
-        "<html><head><title>Harbour wall to be raised</title>"
-        f'<meta name="description" content="{description}"></head><body>'
-        f"<nav><a href='/'>Home</a></nav>{parts}<footer>Town News</footer></body></html>"
-    )
-
-
-@pytest.mark.parametrize("description", [LEAD, f"{LEAD[:-1]}...", f"{LEAD} Town News"])
-def test_the_standfirst_the_page_describes_itself_with_opens_the_body(description):
-    html, extractor = main_body(Selector(text=standfirst_page(description)))
-    text = html_text(html)
-    assert extractor == "readability"
-    assert text.startswith(LEAD)
-    assert STORY[-1] in text
-    assert "By Ann Reed" not in text
-
-
-@pytest.mark.parametrize(
-    ("description", "lead_first"),
-    [
-        # The description is the site's, not the story's.
-        ("Read the latest news from the old town, every day of the week, on Town News.", True),
-        # The paragraph comes after the story: it is not its standfirst.
-        (LEAD, False),
-    ],
-)
-def test_no_standfirst_is_made_up(description, lead_first):
-    html, _ = main_body(Selector(text=standfirst_page(description, lead_first)))
-    assert html_text(html).startswith(STORY[0])
 
 
 RECIPE_INTRO = (

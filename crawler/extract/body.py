@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from html import escape
 
 import lxml.etree
 import lxml.html
@@ -45,16 +44,6 @@ FALLBACK_RATIO = 5
 # trafilatura's when it finds one (main_body).
 MANY_HEADINGS = 7
 HEADINGS = lxml.etree.XPath("count(.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)")
-# A page's description (meta description, og:description) of at least this many characters,
-# written as a paragraph before the body readability chose, is the article's standfirst; the
-# body is taken to hold it when it holds its first STANDFIRST_PROBE characters.
-STANDFIRST_LENGTH = 40
-STANDFIRST_PROBE = 40
-# The description may lose a closing "..." or gain a few characters over the paragraph.
-STANDFIRST_SLACK = 20
-DESCRIPTIONS = lxml.etree.XPath(
-    "//meta[@name='description' or @property='og:description']/@content"
-)
 WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]|[^\W_]+")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 # trafilatura's body replaces readability's that it holds (this share of readability's runs of
@@ -176,9 +165,10 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
       comments, "related"); F A 0.911 -> 0.918, B 0.899 -> 0.904;
     - trafilatura's holds readability's (``_holds``) and LARGER_RATIO times its text, on a page
       not mostly CJK: readability chose one part of the article (its second half under a
-      heading, the text beside a fact box); F A 0.923 -> 0.927, B 0.908 -> 0.914 (on Chinese
-      pages trafilatura's bodies lost cwced F 0.03-0.06);
-    - else readability's, with the page's standfirst put back before it (``with_standfirst``).
+      heading, the text beside a fact box); F A +0.004, B +0.006 (on Chinese pages
+      trafilatura's bodies lost cwced F 0.03-0.06). With the three, A 0.911 -> 0.922,
+      B 0.899 -> 0.911; news bodies aeb A 0.9716 -> 0.9726, B 0.9856 -> 0.9857;
+    - else readability's.
 
     trafilatura runs only on those short or sectioned bodies and on pages holding twice
     readability's text (``_may_hold_more``); it costs about as much as readability."""
@@ -196,7 +186,7 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
             or (partial and len(found) >= LARGER_RATIO * len(text) and _holds(found, text))
         ):
             return other, "trafilatura"
-    return with_standfirst(selector.root, html, text), "readability"
+    return html, "readability"
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -225,54 +215,6 @@ def _headings(html: str | None) -> int:
         return int(HEADINGS(lxml.html.fragment_fromstring(html or "", create_parent="div")))
     except ParserError:
         return 0
-
-
-def _is_description(text: str, descriptions: list[str]) -> bool:
-    """The paragraph's text is one of the page's descriptions, give or take a closing "..."
-    or a few characters."""
-    for description in descriptions:
-        if text == description or (
-            len(text) >= STANDFIRST_LENGTH
-            and (
-                description.startswith(text[: max(STANDFIRST_LENGTH, len(text) - 3)])
-                or (
-                    text.startswith(description) and len(text) < len(description) + STANDFIRST_SLACK
-                )
-            )
-        ):
-            return True
-    return False
-
-
-def with_standfirst(page: lxml.html.HtmlElement, html: str | None, text: str) -> str | None:
-    """The body HTML with the page's standfirst put back before it: the first paragraph
-    (``<p>``) of the page whose text is the page's description (meta description or
-    og:description, at least STANDFIRST_LENGTH characters), when it stands before the body's
-    text in the page and the body does not hold it. Readability chooses the node of the
-    article's paragraphs and leaves out the lead set above them in its own box (class "lead",
-    "intro", "teaser"...). On trafilatura's benchmark, whose segments count such a lead as
-    text, F went A 0.918 -> 0.923, B 0.904 -> 0.908; a news page of the
-    article-extraction-benchmark whose gold body leaves its lead out lost 0.03 F (aeb A
-    0.9726 -> 0.9721; B unchanged)."""
-    if not html or not text:
-        return html
-    descriptions = [fold_spaces(content).rstrip(".… ").strip() for content in DESCRIPTIONS(page)]
-    descriptions = [d for d in descriptions if len(d) >= STANDFIRST_LENGTH]
-    if not descriptions or any(d[:STANDFIRST_PROBE] in text for d in descriptions):
-        return html
-    body = page.find("body")
-    if body is None:
-        return html
-    for paragraph in body.iter("p"):
-        lead = element_text(paragraph)
-        if not _is_description(lead, descriptions):
-            continue
-        page_text = element_text(body)
-        at, starts = page_text.find(lead), page_text.find(text[:50])
-        if at >= 0 and at + len(lead) <= starts:
-            return f"<p>{escape(lead)}</p>{html}"
-        return html
-    return html
 
 
 def readability_body(selector: Selector) -> str | None:
