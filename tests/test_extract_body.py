@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from parsel import Selector
 
 import crawler.extract.body as body_module
 from crawler.cleaning import clean_body, html_text
 from crawler.extract import base_url
-from crawler.extract.body import readability_body
+from crawler.extract.body import main_body, readability_body
 from crawler.extract.posts import first_post
 
 PARAGRAPH = "这是一段很长的正文内容，讲述了一件重要的事情，包含了很多细节和背景信息。" * 3
@@ -373,3 +374,186 @@ def test_editor_and_source_lines_closing_br_separated_text_are_trimmed():
         "</td></tr></table></body></html>"
     )
     assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"
+
+
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
+
+
+def sectioned_page(sections: int) -> str:
+    """A guide in sections under headings, closed by a comment form and a headed list of
+    other guides inside the same text block."""
+    body = "".join(
+        f"<h2>The {word} reading</h2><p>On the {word} morning the keeper read the gauge on the "
+        f"harbour wall at low water, wrote the {word} figure in the ledger, and compared it with "
+        f"the mark cut into the stone in {1890 + at}. The {word} ledger of the series is kept "
+        "in the town archive, in a cold room under the hall.</p>"
+        for at, word in enumerate(ORDINALS[:sections])
+    )
+    return (
+        "<html><head><title>How to read a tide gauge</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/guides'>Guides</a></nav>"
+        f"<div class='content'><h1>How to read a tide gauge</h1>{body}"
+        "<h3>Leave a comment</h3><p>Your email address will not be published. Required fields "
+        "are marked with a star and checked.</p><h3>You might also like</h3><ul>"
+        "<li><a href='/a'>Reading a barometer</a></li><li><a href='/b'>Cleaning brass</a></li>"
+        "</ul></div><footer>Copyright 2024 Harbour Guides</footer></body></html>"
+    )
+
+
+def test_a_body_of_many_sections_is_trafilaturas():
+    """Readability keeps the headed boxes that close a page in many sections; trafilatura's
+    body of it leaves the list of other guides out and keeps every section."""
+    html, extractor = main_body(Selector(text=sectioned_page(8)))
+    text = html_text(html)
+    assert extractor == "trafilatura"
+    assert all(f"The {word} ledger" in text for word in ORDINALS)
+    assert "You might also like" not in text
+
+
+def test_a_body_of_few_sections_stays_readabilitys():
+    html, extractor = main_body(Selector(text=sectioned_page(3)))
+    assert extractor == "readability"
+    assert "The third ledger" in html_text(html)
+
+
+STORY = (
+    "Work on the wall starts in March, the council said on Tuesday, after a survey found that "
+    "the stones of its eastern end had sunk by a hand's width since the last repairs in 1972.",
+    "The works will close the promenade for six months. Fishing boats will moor at the new "
+    "pontoon on the river while the cranes stand on the quay, and the ferry will sail from the "
+    "north jetty.",
+    "Engineers will first drill the old wall to find how deep its footings go, then cast a "
+    "concrete cap on it and face the cap with the granite blocks taken off the top course.",
+    "The cost, put at four million pounds, is shared by the council and the national flood "
+    "agency, which named the town last year among the twenty most exposed to rising seas.",
+    "Residents who spoke at the meeting asked that the steps down to the beach be kept. The "
+    "engineers said the steps would be rebuilt in the same place, two metres higher than today.",
+)
+
+
+RECIPE_INTRO = (
+    "Oats are rich in fibre and keep you full until lunch, which makes this porridge a good "
+    "start to a cold morning; the apples make it sweet without any sugar.",
+    "You can cook it with milk, with an oat drink or simply with water, and swap the apples for "
+    "pears, berries or a banana, whatever the season brings.",
+    "The recipe comes from a farm kitchen in the hills, where porridge was eaten every morning "
+    "of the year, and it has not changed much since, apart from the oat drink.",
+    "It takes ten minutes from start to finish, and the porridge keeps for a day in the fridge, "
+    "so you can make a double batch and warm the rest up the next morning.",
+)
+INGREDIENTS = (
+    "300 ml oat drink or water",
+    "80 g rolled oats",
+    "a pinch of salt",
+    "a pinch of cinnamon",
+    "3 tablespoons of crushed linseed",
+    "2 tablespoons of chopped hazelnuts",
+    "2 small apples",
+)
+STEPS = (
+    "Bring the oat drink to the boil in a small pan with the salt and the cinnamon, then stir "
+    "in the rolled oats and turn the heat down low.",
+    "Let the oats simmer for five minutes, stirring now and then so that they do not stick to "
+    "the bottom of the pan, until the porridge is thick and creamy.",
+    "Meanwhile toast the hazelnuts in a dry frying pan until they smell nutty, then tip them "
+    "onto a plate so that they do not burn in the hot pan.",
+    "Wash the apples, cut them into quarters, remove the cores and grate them coarsely, then "
+    "stir half of the grated apple and the linseed into the porridge.",
+    "Share the porridge between two bowls and top it with the rest of the apple and the "
+    "toasted hazelnuts. Serve it at once, while it is still warm.",
+)
+
+
+def recipe_page(intro: tuple[str, ...], steps: tuple[str, ...]) -> str:
+    """A recipe in one <article>: its introduction in a box of paragraphs, its ingredients and
+    steps in boxes of lists beside it, which readability leaves out."""
+
+    def row(inner: str) -> str:
+        return f"<div class='row'><div class='col'>{inner}</div></div>"
+
+    paragraphs = "".join(f"<p>{p}</p>" for p in intro)
+    ingredients = "".join(f"<li>{i}</li>" for i in INGREDIENTS)
+    method = "".join(f"<li>{s}</li>" for s in steps)
+    return (
+        "<html><head><title>Apple porridge</title></head><body>"
+        "<nav><a href='/'>Recipes</a></nav><article><h1>Apple porridge</h1>"
+        + row(f"<div class='text'>{paragraphs}</div>")
+        + row(f"<h2>Ingredients</h2><ul>{ingredients}</ul>")
+        + row(f"<h2>Method</h2><ol>{method}</ol>")
+        + "</article><footer>Kitchen Notes</footer></body></html>"
+    )
+
+
+def test_a_body_readability_takes_a_part_of_is_trafilaturas_whole():
+    """Readability keeps the introduction alone; trafilatura's body holds it and the steps,
+    over twice its text."""
+    selector = Selector(text=recipe_page(RECIPE_INTRO, STEPS))
+    assert STEPS[0] not in html_text(readability_body(selector))
+    html, extractor = main_body(selector)
+    text = html_text(html)
+    assert extractor == "trafilatura"
+    assert all(part in text for part in RECIPE_INTRO + STEPS + INGREDIENTS)
+
+
+def test_a_larger_body_not_twice_readabilitys_stays_readabilitys():
+    selector = Selector(text=recipe_page(RECIPE_INTRO, STEPS[:1]))
+    assert main_body(selector)[1] == "readability"
+
+
+def test_a_chinese_body_readability_takes_a_part_of_stays_readabilitys():
+    """trafilatura's bodies of Chinese pages measured worse than readability's (cwced)."""
+    intro = tuple(f"{PARAGRAPH}第{n}段。" for n in range(4))
+    steps = tuple(f"第{n}步：{PARAGRAPH}" for n in range(5))
+    selector = Selector(text=recipe_page(intro, steps))
+    assert main_body(selector)[1] == "readability"
+
+
+def test_a_latin_body_in_a_chinese_page_stays_readabilitys():
+    """A short Latin text inside a Chinese page: whether the page is mostly CJK is judged on
+    trafilatura's body too, whose channel links, dateline and share bar are Chinese."""
+    intro = (
+        "Safe text, and the rest of it, as the harbour saw it on the night.",
+        "The last paragraph, with the boats back in and the wall holding.",
+    )
+    steps = tuple(f"第{n}步：加水，小火煮十分钟，再放苹果和糖，盖上锅盖。" for n in range(8))
+    selector = Selector(text=recipe_page(intro, steps))
+    assert main_body(selector)[1] == "readability"
+
+
+def edged_page(before: str, after: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        "<html><head><title>Harbour wall</title></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article>{before}{paragraphs}{after}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "furniture"),
+    [
+        ("<p><a href='/news'>Zurück zum Newsroom</a></p>", "", "Zurück zum Newsroom"),
+        ("", "<p><a href='/'>Back to the news</a></p>", "Back to the news"),
+        ("", "<p>Retour aux actualités</p>", "Retour aux actualités"),
+        (
+            "",
+            "<h3>Temas relacionados</h3><ul><li><a href='/a'>Muelle</a></li>"
+            "<li><a href='/b'>Puerto</a></li></ul>",
+            "Temas relacionados",
+        ),
+        (
+            "",
+            "<h3>Weitere Artikel</h3><ul><li><a href='/a'>Neue Fähre</a></li>"
+            "<li><a href='/b'>Hafenfest</a></li></ul>",
+            "Hafenfest",
+        ),
+    ],
+)
+def test_back_links_and_related_headings_in_other_languages_are_trimmed(before, after, furniture):
+    text = body_of(edged_page(before, after))
+    assert STORY[0] in text and STORY[-1] in text
+    assert furniture not in text
+
+
+def test_a_paragraph_opening_with_back_to_is_text():
+    story = "<p>Back to the harbour went the boats, one by one, after the storm had passed.</p>"
+    assert "Back to the harbour went the boats" in body_of(edged_page("", story))
