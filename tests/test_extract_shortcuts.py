@@ -1,6 +1,6 @@
 """The shortcuts extraction takes for speed give what their plain definitions give: readability's
 text cleaning, the innermost text blocks of a body, a body's word count, the order of a page's
-nodes, whether a text is long enough to be a post."""
+nodes, whether a text is long enough to be a post, whether a text is mostly CJK."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import readability.readability
 
 from crawler.cleaning import BLOCK_TAGS, element_text, has_text
 from crawler.extract import XML_FORBIDDEN
-from crawler.extract.body import has_words, words
+from crawler.extract.body import CJK, CJK_SHARE, has_words, words
+from crawler.extract.body import _mostly_cjk as mostly_cjk
 from crawler.extract.heuristics import document_order
 from crawler.extract.noise import text_blocks
 from crawler.extract.posts import text_reaches
@@ -118,3 +119,12 @@ def test_a_post_text_is_long_enough_as_its_folded_text_is():
         element.text = XML_FORBIDDEN.sub("", text)
         for size in (1, 5, 50):
             assert text_reaches(element, size) == (len(element_text(element)) >= size)
+
+
+def test_a_text_is_mostly_cjk_as_its_share_of_cjk_characters_says():
+    pieces = ["中文", "かな", "한국", "abc", " ", "，", "1", "\u3400", "\ud7af"]
+    draw = random.Random(3)
+    for _ in range(3000):
+        text = "".join(draw.choices(pieces, [draw.random() for _ in pieces], k=draw.randint(0, 60)))
+        share = len(CJK.findall(text)) >= CJK_SHARE * len(text)
+        assert mostly_cjk(text) == share, repr(text)

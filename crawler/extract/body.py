@@ -48,6 +48,7 @@ MANY_HEADINGS = 7
 HEADINGS = lxml.etree.XPath("count(.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)")
 WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]|[^\W_]+")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+CJK_RUN = re.compile(CJK.pattern + "+")
 # trafilatura's body replaces readability's that it holds (this share of readability's runs of
 # SHINGLE words found in it) when it has LARGER_RATIO times its text, on a page whose text is
 # not mostly CJK (CJK_SHARE of its characters): readability then chose a part of the article.
@@ -224,8 +225,17 @@ def _may_hold_more(page: lxml.html.HtmlElement, text: str) -> bool:
 
 
 def _mostly_cjk(text: str) -> bool:
-    """CJK_SHARE or more of the text's characters are Chinese, Japanese or Korean."""
-    return len(CJK.findall(text)) >= CJK_SHARE * len(text)
+    """CJK_SHARE or more of the text's characters are Chinese, Japanese or Korean: counted by
+    runs, and only until there are enough."""
+    enough = CJK_SHARE * len(text)
+    if enough <= 0 or text.isascii():
+        return enough <= 0
+    count = 0
+    for run in CJK_RUN.finditer(text):
+        count += run.end() - run.start()
+        if count >= enough:
+            return True
+    return False
 
 
 def _headings(html: str | None) -> int:
