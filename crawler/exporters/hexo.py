@@ -18,7 +18,7 @@ import yaml
 from yaml.emitter import Emitter
 
 from crawler.exporters import Exporter, ExporterError
-from crawler.files import TemporaryFile, discard, put_in_place, write_temporary
+from crawler.files import TemporaryFile, discard, put_all_in_place, write_temporary
 
 if TYPE_CHECKING:
     from itemadapter import ItemAdapter
@@ -349,18 +349,12 @@ class HexoExporter(Exporter):
         return path.name
 
     def flush(self) -> None:
-        """Every post exported since the last flush fsynced and renamed into place, in order:
-        a crash leaves each post either old or new. The first that fails raises, and the
-        posts after it are discarded."""
+        """Every post exported since the last flush fsynced (together: ``put_all_in_place``)
+        and renamed into place, in order: a crash leaves each post either old or new. The
+        first that fails raises, and the posts after it are discarded."""
         pending, self.pending = self.pending, []
         self.pending_names = {}
-        for done, written in enumerate(pending):
-            try:
-                put_in_place(written)
-            except BaseException:
-                for rest in pending[done + 1 :]:
-                    discard(rest)
-                raise
+        put_all_in_place(pending)
 
     def close(self) -> None:
         for written in self.pending:
