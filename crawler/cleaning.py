@@ -6,11 +6,12 @@ import itertools
 import re
 from html import escape
 from typing import NamedTuple
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml.etree import ParserError
 from lxml_html_clean import Cleaner
+
+from crawler.urls import join_url
 
 # Tags kept in a body; any other tag is unwrapped (its text stays).
 CONTENT_TAGS = frozenset(
@@ -258,8 +259,10 @@ def absolute_links(root: lxml.html.HtmlElement, base_url: str) -> None:
         for attr in ("href", "src"):
             link = element.get(attr)
             if link is not None:
-                new = urljoin(base_url, link.strip())
-                if new != link:
+                new = join_url(base_url, link)
+                if new is None:
+                    del element.attrib[attr]  # not a URL a reader could follow
+                elif new != link:
                     element.set(attr, new)
 
 

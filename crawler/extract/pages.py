@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
 from lxml.etree import ParserError
 
 from crawler.cleaning import element_text, inner_html
 from crawler.seeds import select
+from crawler.urls import join_url
 
 if TYPE_CHECKING:
     from scrapy.http import TextResponse
@@ -87,7 +88,7 @@ def next_page(response: TextResponse, rules: ArticleRules, base_url: str) -> str
     if rules.next:
         found = select(response.selector, rules.next).get()
         if found and found.strip():
-            return urljoin(base_url, found.strip())
+            return join_url(base_url, found)
     candidates = [href for query in NEXT_LINKS for href in response.xpath(query).getall()]
     candidates += [
         anchor.attrib["href"]
@@ -95,7 +96,7 @@ def next_page(response: TextResponse, rules: ArticleRules, base_url: str) -> str
         if anchor.get("href") and may_say_next(anchor) and NEXT_TEXT.match(element_text(anchor))
     ]
     for href in candidates:
-        url = urljoin(base_url, href.strip())
+        url = join_url(base_url, href) or ""
         if url.startswith(("http://", "https://")) and continues(response.url, url):
             return url
     return None
