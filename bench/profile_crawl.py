@@ -1,13 +1,15 @@
 """Where a crawl's time goes: our crawl of the benchmark's site under cProfile (or py-spy).
 
     python bench/profile_crawl.py [--articles 500] [--generic] [--no-images] [--top 25]
-                            [--py-spy FILE.svg] [--site DIR]
+                            [--py-spy FILE.svg [--gil] [--rate 100]] [--site DIR]
 
 The site (bench/newssite.py) is served by nginx on 127.0.0.1 and crawled once by `scrapy
 crawl`, with the seed giving every [article] selector (--generic: none). cProfile's figures
 are printed twice: the functions of the most time of their own (tottime), and those of the
 crawler's code by cumulative time. --py-spy FILE.svg samples the crawl with py-spy instead
-(`pip install py-spy`) and writes its flame graph.
+(`pip install py-spy`) and writes its flame graph (FILE.txt: its collapsed stacks, one line
+per stack with its sample count, every thread; --gil: only the thread holding the GIL, which
+is where a CPU-bound crawl's Python time goes, the store's thread included).
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--pattern", default="crawler/", help="cumulative list: paths matching")
     parser.add_argument("--py-spy", dest="py_spy", type=Path, help="flame graph (SVG) to write")
+    parser.add_argument(
+        "--gil", action="store_true", help="py-spy: only the thread holding the GIL (CPU)"
+    )
+    parser.add_argument("--rate", type=int, default=100, help="py-spy: samples a second")
     parser.add_argument("--site", type=Path, help="folder keeping generated sites between runs")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-profile-"))
@@ -52,7 +58,12 @@ def main() -> None:
             stats = work / "crawl.prof"
             if args.py_spy:
                 spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-                command = [spy, "record", "-o", str(args.py_spy), "--", sys.executable, *crawl]
+                # A .txt file gets py-spy's raw (collapsed stacks) output, for grep and sort.
+                form = ["--format", "raw"] if args.py_spy.suffix == ".txt" else []
+                form += ["--gil"] if args.gil else []
+                form += ["--rate", str(args.rate)]
+                command = [spy, "record", *form, "-o", str(args.py_spy), "--", sys.executable]
+                command += crawl
             else:
                 command = [sys.executable, "-m", "cProfile", "-o", str(stats), *crawl]
             subprocess.run(command, cwd=ROOT, env=env(), check=True)

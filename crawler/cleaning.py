@@ -7,11 +7,12 @@ import re
 from functools import lru_cache
 from html import escape
 from typing import NamedTuple
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml.etree import ParserError
 from lxml_html_clean import Cleaner
+
+from crawler.urls import join_url
 
 # Tags kept in a body; any other tag is unwrapped (its text stays).
 CONTENT_TAGS = frozenset(
@@ -93,9 +94,14 @@ BLOCK_TAGS = frozenset(CONTENT_TAGS - INLINE_TAGS - {"ruby", "rt", "rp"} | {"div
 # Ruby annotations: the reading of the text beside them (子<rt>こ</rt>), not part of it.
 ANNOTATION_TAGS = frozenset({"rt", "rp"})
 
+# javascript=False: of what lxml_html_clean's javascript option does, the only part with an
+# effect once safe_attrs_only has run is its link pass (every link attribute stripped, a
+# javascript: one emptied), and of the link attributes only href and src are safe ones:
+# clean_body runs that pass itself over those two (``no_javascript_links``), rather than let
+# the Cleaner walk every element of the body for every link attribute lxml knows.
 CLEANER = Cleaner(
     scripts=True,
-    javascript=True,
+    javascript=False,
     comments=True,
     style=True,
     inline_style=True,
@@ -196,12 +202,17 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
         root = lxml.html.fragment_fromstring(body_html, create_parent="div")
     except ParserError:
         return CleanBody("", "", [])
+    # Every element's Python proxy kept while the body is cleaned: lxml.html makes a proxy
+    # (through a Python class lookup) each time a walk meets an element that has none, and
+    # the cleaner walks the body five times.
+    elements = list(root.iter())
     noscript_images(root)
     for img in root.iter("img"):
         source = image_source(img)
         if source:
             img.set("src", source)
     CLEANER(root)
+    no_javascript_links(root)
     text = plain_text(root)
     for element in list(root.iter("div")):
         if element is not root:
@@ -219,11 +230,26 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     for img in root.iter("img"):
         img.set("referrerpolicy", "no-referrer")
         images.append(img.get("src"))
+    del elements
     return CleanBody(inner_html(root).strip(), text, images)
 
 
 # Elements that hold a link once a body is cleaned: SAFE_ATTRS keeps no other link attribute.
 LINKED = lxml.etree.XPath("descendant-or-self::*[@href or @src]")
+
+
+def no_javascript_links(root: lxml.html.HtmlElement) -> None:
+    """The link pass of lxml_html_clean's ``javascript`` option over a cleaned body (whose
+    only link attributes are ``href`` and ``src``), as its ``rewrite_links`` runs it: each
+    link stripped, and one whose scheme is ``javascript:`` (however spaced or escaped)
+    emptied, by the Cleaner's own rule."""
+    for element in LINKED(root):
+        for attr in ("href", "src"):
+            link = element.get(attr)
+            if link is not None:
+                new = CLEANER._remove_javascript_link(link.strip())
+                if new != link:
+                    element.set(attr, new)
 
 
 def absolute_links(root: lxml.html.HtmlElement, base_url: str) -> None:
@@ -234,8 +260,10 @@ def absolute_links(root: lxml.html.HtmlElement, base_url: str) -> None:
         for attr in ("href", "src"):
             link = element.get(attr)
             if link is not None:
-                new = urljoin(base_url, link.strip())
-                if new != link:
+                new = join_url(base_url, link)
+                if new is None:
+                    del element.attrib[attr]  # not a URL a reader could follow
+                elif new != link:
                     element.set(attr, new)
 
 

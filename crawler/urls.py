@@ -3,8 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urljoin
 
+from scrapy.http import Response
 from w3lib.url import canonicalize_url, url_query_cleaner
+
+
+def join_url(base: str, link: str) -> str | None:
+    """``link`` made absolute against ``base`` (urllib's ``urljoin`` of the stripped link, as
+    lxml's ``make_links_absolute`` and Scrapy's ``Response.urljoin`` do), or None when urllib
+    cannot read it: since Python 3.11.4 a bracketed host that is not an IP address
+    (``http://[ccpa-preferences]/``, seen on real pages) raises ValueError."""
+    try:
+        return urljoin(base, link.strip())
+    except ValueError:
+        return None
+
+
+def response_url(response: Response, link: str) -> str | None:
+    """``link`` made absolute as Scrapy's ``Response.urljoin`` makes it (against the page's
+    ``<base href>`` for HTML), or None when urllib cannot read it (see ``join_url``)."""
+    try:
+        return response.urljoin(link.strip())
+    except ValueError:
+        return None
 
 
 def strip_tracking(url: str, tracking_params: Iterable[str]) -> str:

@@ -153,3 +153,38 @@ def test_a_seed_names_the_next_page_and_a_missing_page_ends_the_article(tmp_path
     assert "SEED-1: 0" in lines["Seeded"]["text"] and "SEED-2: 0" in lines["Seeded"]["text"]
     assert "GONE-1: 0" in lines["Missing"]["text"]
     assert "Next page of an article failed" in result.stderr
+
+
+def test_pager_links_are_read_by_their_text_in_any_case_and_wrapping():
+    from scrapy.http import HtmlResponse
+
+    from crawler.extract.pages import NEXT_TEXT, may_say_next, next_page
+    from crawler.seeds import ArticleRules
+
+    url = "https://news.example/a/story.html"
+    links = [
+        "  Next page »",
+        "NEXT",
+        "<span>下一页</span>",
+        "\n<b> Nächste   Seite </b> ›",
+        "Page suivante",
+        "ſiguiente",  # re.I reads the long s as an s
+        "\u3000weiter →",
+        "<img src='x.png'>下页",
+    ]
+    for number, text in enumerate(links, start=2):
+        html = (
+            "<html><body><a href='/'>Home</a><a href='/b/other.html'>Next story</a>"
+            f"<a href='story_{number}.html'>{text}</a></body></html>"
+        )
+        response = HtmlResponse(url, body=html.encode(), encoding="utf-8")
+        assert next_page(response, ArticleRules(), url) == (
+            f"https://news.example/a/story_{number}.html"
+        ), text
+    # The quick test rejects only anchors whose text NEXT_TEXT cannot match.
+    response = HtmlResponse(
+        url, body=b"<a href='/'>Home</a><a href='/'>2</a><a href='/'>Back</a>", encoding="utf-8"
+    )
+    for anchor in response.selector.root.iter("a"):
+        assert not may_say_next(anchor)
+        assert not NEXT_TEXT.match(anchor.text)

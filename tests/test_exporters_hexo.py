@@ -4,15 +4,25 @@ keep their article's URL and update date, and two articles never share a file.""
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hostile import HOSTILE_TEXTS
 
 from conftest import crawl, next_second, one_channel_seed, split_post
-from crawler.exporters.hexo import Quoted, front_matter, neutralize_raw_tags, rfc1123
+from crawler.exporters.hexo import (
+    FrontMatterDumper,
+    Quoted,
+    front_matter,
+    neutralize_raw_tags,
+    quick_front_matter,
+    quoted,
+    rfc1123,
+)
 
 HOSTILE = [
     "It's",
@@ -53,6 +63,53 @@ def test_any_title_reads_back(title):
     text = front_matter({"title": Quoted(title), "comments": False})
     assert yaml.safe_load(text) == {"title": title, "comments": False}
     assert text.startswith('title: "')
+
+
+def pyyaml_front_matter(fields):
+    return yaml.dump(
+        quoted(fields),
+        Dumper=FrontMatterDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=float("inf"),
+    )
+
+
+def test_the_quick_front_matter_is_pyyaml_byte_for_byte():
+    # Characters of every class PyYAML's double-quoted style treats apart: C0 and C1
+    # controls, NEL, no-break space, LS and PS, surrogates, BOM, non-characters, astral.
+    pool = [chr(i) for i in range(0x250)]
+    pool += [chr(i) for i in (0x2028, 0x2029, 0x3000, 0xD800, 0xDFFF, 0xE000, 0xFEFF)]
+    pool += [chr(i) for i in (0xFFFD, 0xFFFE, 0xFFFF, 0x1F389, 0x10FFFF, 0x4E2D, 0x6587)]
+    rng = random.Random(12)
+    texts = HOSTILE + HOSTILE_TEXTS
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(80))) for _ in range(2000)]
+    for text in texts:
+        fields = {
+            "title": text,
+            "categories": ["基准", text],
+            "headimg": "",
+            "author": text,
+            "comments": False,
+            "date": "Sat, 09 Apr 2022 09:56:37 GMT",
+            "thumbnail": text,
+            "source_url": text,
+            "updated": text,
+        }
+        flat = {**fields, "categories": [[text], ["a", text]], "comments": True}
+        for shape in (fields, flat):
+            assert quick_front_matter(shape) == pyyaml_front_matter(shape), repr(text)
+
+
+def test_other_front_matter_shapes_are_left_to_pyyaml():
+    for fields in (
+        {"title": "t", "weight": 3},  # an extra key, an int
+        {"title": "t", "categories": []},
+        {"title": None},
+        {"title": "t", "categories": [{"a": "b"}]},
+    ):
+        assert quick_front_matter(fields) is None
+        assert front_matter(fields) == pyyaml_front_matter(fields)
 
 
 def test_rfc1123_in_gmt():

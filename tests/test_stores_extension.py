@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,20 @@ class SpyStore(SqliteStore):
         super().close()
 
 
+class SlowGets(SpyStore):
+    """``slow:///path``: the spy, whose batched reads take a while, as a remote store's do."""
+
+    @classmethod
+    def from_uri(cls, uri: str) -> SlowGets:
+        return cls(uri.removeprefix("slow:///"))
+
+    def get_many(self, urls):
+        urls = list(urls)
+        self.log(f"get_many {len(urls)}")
+        time.sleep(0.3)
+        return SqliteStore.get_many(self, urls)
+
+
 class NoFailures(SeenStore):
     """A back end that forgot failure() (and close())."""
 
@@ -147,6 +162,23 @@ def test_back_end_registered_through_dedupe_stores(news_site, tmp_path):
     # not one call each.
     methods = [call["method"] for call in calls][len(methods) :]
     assert methods == ["open", "channel_depths", "get_many", "failures", "close"]
+
+
+def test_articles_asked_of_the_store_while_it_answers_go_together(news_site, tmp_path):
+    _, _, seeds = news_site
+    store = tmp_path / "slow" / "seen.sqlite"
+    stores = json.dumps({"slow": "test_stores_extension.SlowGets"})
+    settings = ["-s", f"DEDUPE_STORES={stores}", "-s", f"DEDUPE_STORE=slow:///{store}"]
+    result = crawl("news", seeds, tmp_path / "out", *settings, path=(HERE,))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.report("news")["exported"] == len(news.EXPORTED)
+    calls = [json.loads(line)["method"] for line in Path(f"{store}.calls").read_text().splitlines()]
+    sizes = [int(call.split()[1]) for call in calls if call.startswith("get_many")]
+    # The listing page's lookup, then DedupePipeline's reads: fewer hops than articles, and
+    # every article read.
+    assert "get" not in calls
+    assert sum(sizes[1:]) >= len(news.EXPORTED)
+    assert len(sizes) - 1 < len(news.EXPORTED), sizes
 
 
 def test_store_calls_run_on_one_thread_off_the_reactor(news_site, tmp_path):

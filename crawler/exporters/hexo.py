@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
+from yaml.emitter import Emitter
 
 from crawler.exporters import Exporter, ExporterError
-from crawler.files import TemporaryFile, discard, put_in_place, write_temporary
+from crawler.files import TemporaryFile, discard, put_all_in_place, write_temporary
 
 if TYPE_CHECKING:
     from itemadapter import ItemAdapter
@@ -62,14 +63,79 @@ def quoted(value: Any) -> Any:
 
 
 def front_matter(fields: dict[str, Any]) -> str:
-    """YAML of the front matter: keys plain, every string double-quoted, no line folding."""
-    return yaml.dump(
+    """YAML of the front matter: keys plain, every string double-quoted, no line folding.
+
+    The usual shape (our keys; strings, booleans, lists of strings or of lists of strings) is
+    written directly, in the very bytes PyYAML's emitter writes (``quick_front_matter``); any
+    other (``extra`` values of other types, renamed keys) by PyYAML itself."""
+    return quick_front_matter(fields) or yaml.dump(
         quoted(fields),
         Dumper=FrontMatterDumper,
         allow_unicode=True,
         sort_keys=False,
         width=float("inf"),
     )
+
+
+# Keys PyYAML writes plain, as they are: our own front-matter keys.
+PLAIN_KEYS = frozenset(FRONT_MATTER + ADDED_FRONT_MATTER)
+# What PyYAML's double-quoted style escapes with allow_unicode (Emitter.write_double_quoted):
+# the quote and backslash, characters outside the printable ranges, and NEL, LS, PS, BOM.
+ESCAPED = re.compile(r'["\\\x85\u2028\u2029\ufeff]|[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]')
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    short = Emitter.ESCAPE_REPLACEMENTS.get(ch)
+    if short is not None:
+        return "\\" + short
+    if ch <= "\xff":
+        return f"\\x{ord(ch):02X}"
+    if ch <= "\uffff":
+        return f"\\u{ord(ch):04X}"
+    return f"\\U{ord(ch):08X}"
+
+
+def double_quoted(text: str) -> str:
+    """A string as PyYAML writes it in the double-quoted style, unfolded (width=inf)."""
+    return '"' + ESCAPED.sub(_escape, text) + '"'
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, str):
+        return double_quoted(value)
+    if value is True or value is False:
+        return "true" if value else "false"
+    return None
+
+
+def quick_front_matter(fields: dict[str, Any]) -> str | None:
+    """The front matter as ``front_matter`` writes it, for fields of the usual shape: every
+    key one of ours, every value a string, a boolean, or a non-empty list of strings or of
+    non-empty lists of strings (flat categories); None for any other."""
+    lines = []
+    for key, value in fields.items():
+        if key not in PLAIN_KEYS:
+            return None
+        if not isinstance(value, list):
+            scalar = _scalar(value)
+            if scalar is None:
+                return None
+            lines.append(f"{key}: {scalar}")
+            continue
+        if not value:
+            return None
+        lines.append(f"{key}:")
+        for item in value:
+            if isinstance(item, list):
+                if not item or not all(isinstance(v, str) for v in item):
+                    return None
+                lines.append("- - " + "\n  - ".join(double_quoted(v) for v in item))
+            elif isinstance(item, str):
+                lines.append("- " + double_quoted(item))
+            else:
+                return None
+    return "".join(line + "\n" for line in lines) or None
 
 
 def read_front_matter(text: str) -> dict[str, Any]:
@@ -283,18 +349,12 @@ class HexoExporter(Exporter):
         return path.name
 
     def flush(self) -> None:
-        """Every post exported since the last flush fsynced and renamed into place, in order:
-        a crash leaves each post either old or new. The first that fails raises, and the
-        posts after it are discarded."""
+        """Every post exported since the last flush fsynced (together: ``put_all_in_place``)
+        and renamed into place, in order: a crash leaves each post either old or new. The
+        first that fails raises, and the posts after it are discarded."""
         pending, self.pending = self.pending, []
         self.pending_names = {}
-        for done, written in enumerate(pending):
-            try:
-                put_in_place(written)
-            except BaseException:
-                for rest in pending[done + 1 :]:
-                    discard(rest)
-                raise
+        put_all_in_place(pending)
 
     def close(self) -> None:
         for written in self.pending:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from parsel import Selector
@@ -41,7 +41,7 @@ from crawler.extract.metadata import declared_language, jsonld_fields, meta_fiel
 from crawler.extract.rules import SeedFields, seed_fields
 from crawler.items import Article
 from crawler.seeds import ArticleRules, host_in_domains
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, join_url
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -147,7 +147,8 @@ def base_url(selector: Selector, url: str) -> str:
     """The document's base URL: its first ``<base href>``, relative or absolute, resolved
     against the page's URL (HTML's rule); else the page's URL."""
     href = selector.xpath("//base[@href][1]/@href").get()
-    return safe_url_string(urljoin(url, href.strip())) if href and href.strip() else url
+    joined = join_url(url, href) if href and href.strip() else None
+    return safe_url_string(joined) if joined else url
 
 
 def extract_fields(
@@ -366,7 +367,7 @@ def declared_canonical(selector: Selector, options: ExtractOptions) -> str | Non
     href = selector.xpath("//link[@rel='canonical'][1]/@href").get()
     if not href or not href.strip():
         return None
-    url = safe_url_string(urljoin(options.base_url or options.url or "", href.strip()))
+    url = safe_url_string(join_url(options.base_url or options.url or "", href) or "")
     if not url.startswith(("http://", "https://")):
         return None
     domains = options.allowed_domains or (urlsplit(options.url or "").hostname or "",)
@@ -441,7 +442,8 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
     published = read_date(date_text, dating, page_url, value("day"))
     body = clean_body(value("body") or "", options.base_url)
     image = value("image")
-    headimg = safe_url_string(urljoin(options.base_url, image.strip())) if image else None
+    joined = join_url(options.base_url, image) if image else None
+    headimg = safe_url_string(joined) if joined else None
     headimg = headimg or (body.images[0] if body.images else None)
     listing_date = options.listing_date
     return Article(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from scrapy import signals
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from crawler.stores.ledger import ExportLedger
 
 T = TypeVar("T")
+# Canonical forms of URLs kept (the most recently used).
+KEYS_KEPT = 4096
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +57,18 @@ class SeenStoreExtension:
             # Not a silently skipped extension: the crawl cannot go on without its store.
             raise ValueError(str(exc)) from None
         self.tracking_params = settings.getlist("TRACKING_PARAMS")
+        # An article's URL is keyed some seven times on its way (lookups, ledgers, records),
+        # on both threads: each computed once (lru_cache is thread-safe).
+        self._keys = lru_cache(maxsize=KEYS_KEPT)(
+            partial(canonical_url, tracking_params=tuple(self.tracking_params))
+        )
         self.threaded = settings.getbool("TWISTED_REACTOR_ENABLED")
         self.store: SeenStore | None = None
         self.pool: ThreadPool | None = None
         self.shutdown_trigger: Any = None
+        # ``get``s waiting for the next batch, and whether one is on its way.
+        self.gets: list[tuple[str, Deferred[Seen | None]]] = []
+        self.getting = False
         self.stats = crawler.stats
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -68,7 +79,7 @@ class SeenStoreExtension:
 
     def key(self, url: str) -> str:
         """The store's key of ``url``: its canonical form."""
-        return canonical_url(url, self.tracking_params)
+        return self._keys(url)
 
     def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> Deferred[T]:
         """``func(*args, **kwargs)`` on the store's thread, after every call asked before it.
@@ -116,8 +127,36 @@ class SeenStoreExtension:
         return ExportLedger(self, exporter)
 
     def get(self, url: str) -> Deferred[Seen | None]:
-        """What was recorded of ``url``, or None."""
-        return self.call(lambda store: store.get(self.key(url)))
+        """What was recorded of ``url``, or None.
+
+        Asked while another ``get`` is on its way to the store's thread, it goes with every
+        ``get`` asked meanwhile in the next one, one hop and one batched query (``get_many``)
+        for them all: each article of a crawl asks, and a hop costs more than a query. The
+        batch is asked after every call asked before its own ``get``s, so each reads the
+        store as it was when asked, or later."""
+        d: Deferred[Seen | None] = Deferred()
+        self.gets.append((self.key(url), d))
+        if not self.getting:
+            self._next_gets()
+        return d
+
+    def _next_gets(self) -> None:
+        batch, self.gets = self.gets, []
+        self.getting = True
+
+        def answered(found: dict[str, Seen] | Failure) -> None:
+            self.getting = False
+            if self.gets:
+                self._next_gets()
+            for key, d in batch:
+                if isinstance(found, Failure):
+                    d.errback(found)
+                else:
+                    d.callback(found.get(key))
+
+        self.call(lambda store: store.get_many(dict.fromkeys(k for k, _ in batch))).addBoth(
+            answered
+        )
 
     def lookup(self, urls: Iterable[str]) -> Deferred[dict[str, Seen | Failed]]:
         """``{url: Seen}`` for the exported ones of ``urls``, ``{url: Failed}`` for those never

@@ -13,6 +13,7 @@ from crawler.spiders.channels.base import ChannelHandler, FollowUp, Listing
 from crawler.spiders.channels.feed import FeedChannel, read_feed
 from crawler.spiders.channels.html import HtmlChannel
 from crawler.spiders.channels.sitemap import SitemapChannel, is_robots_txt
+from crawler.urls import response_url
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -71,4 +72,4 @@ def advertised_feed(response: Response) -> str | None:
     if not isinstance(response, TextResponse):
         return None
     href = response.css(ADVERTISED_FEED).get()
-    return response.urljoin(href.strip()) if href else None
+    return response_url(response, href) if href else None

@@ -8,6 +8,7 @@ import feedparser
 from w3lib.html import remove_tags, replace_entities
 
 from crawler.spiders.channels.base import ChannelHandler, Listing, ListingEntry
+from crawler.urls import response_url
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -46,7 +47,7 @@ def feed_entry(response: Response, entry: Any) -> ListingEntry | None:
     guid = entry.get("id") or ""
     if not link and guid.startswith(("http://", "https://")):
         link = guid  # an RSS guid that is a URL, though not marked a permalink
-    url = response.urljoin(link.strip()) if link.strip() else ""
+    url = (response_url(response, link) or "") if link.strip() else ""
     if not url.startswith(("http://", "https://")):
         return None
     return ListingEntry(

@@ -14,6 +14,7 @@ from crawler.extract.dates import find_dates
 from crawler.extract.rules import selection_text
 from crawler.seeds import select
 from crawler.spiders.channels.base import ChannelHandler, FollowUp, Listing, ListingEntry
+from crawler.urls import response_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,7 +53,7 @@ class HtmlChannel(ChannelHandler):
         if page < channel.max_pages:
             next_url = self.next_page(response)
             if next_url:
-                follow.append(FollowUp(response.urljoin(next_url), channel, page + 1))
+                follow.append(FollowUp(next_url, channel, page + 1))
             else:
                 # On the first page max_pages cannot be honoured at all; later, the listing
                 # may simply end there.
@@ -76,7 +77,7 @@ class HtmlChannel(ChannelHandler):
         for query in queries:
             found = select(response, query).get()
             if found and found.strip():
-                return found.strip()
+                return response_url(response, found)
         return None
 
     def entries(self, response: Response) -> Iterator[ListingEntry]:
@@ -84,17 +85,19 @@ class HtmlChannel(ChannelHandler):
         if rules.item:
             for block in select(response, rules.item):
                 link = _href(select(block, rules.link or "a[href]"))
-                if link:
+                url = response_url(response, link) if link else None
+                if url:
                     yield ListingEntry(
-                        response.urljoin(link),
+                        url,
                         selection_text(select(block, rules.title)) if rules.title else None,
                         selection_text(select(block, rules.date)) if rules.date else None,
                     )
         elif rules.link:
             for result in select(response, rules.link):
                 link = _href([result])
-                if link:
-                    yield ListingEntry(response.urljoin(link), None, None)
+                url = response_url(response, link) if link else None
+                if url:
+                    yield ListingEntry(url, None, None)
         else:
             entries = guessed_entries(response, skip={c.url for c in self.source.channels})
             logger.info(
@@ -112,7 +115,7 @@ def guessed_entries(response: Response, skip: set[str]) -> list[ListingEntry]:
     topic, author or section page (listing_link)."""
     entries: dict[str, ListingEntry] = {}
     for anchor in response.xpath(CONTENT_LINKS):
-        url = response.urljoin(anchor.attrib["href"].strip())
+        url = response_url(response, anchor.attrib["href"]) or ""
         if url in skip or url in entries or not url.startswith(("http://", "https://")):
             continue
         title = selection_text([anchor])

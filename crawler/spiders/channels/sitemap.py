@@ -13,6 +13,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.spiders.channels.base import ChannelHandler, FollowUp, Listing, ListingEntry
+from crawler.urls import response_url
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -70,9 +71,9 @@ class SitemapChannel(ChannelHandler):
             logger.warning("Not a sitemap: %s", response.url)
             return Listing()
         if sitemap.type == "sitemapindex":
-            urls = [response.urljoin(child["loc"]) for child in sitemap]
+            urls = [url for child in sitemap if (url := response_url(response, child["loc"]))]
             return Listing(follow=self.children(response, urls, channel, page))
-        return Listing([sitemap_entry(response, url) for url in sitemap])
+        return Listing([entry for url in sitemap if (entry := sitemap_entry(response, url))])
 
     def children(
         self, response: Response, urls: list[str], channel: Channel, page: int
@@ -132,13 +133,16 @@ def is_robots_txt(response: Response) -> bool:
     return response.url.endswith("/robots.txt")
 
 
-def sitemap_entry(response: Response, url: dict[str, Any]) -> ListingEntry:
+def sitemap_entry(response: Response, url: dict[str, Any]) -> ListingEntry | None:
     """A ``<url>`` of a urlset: its Google News title, and its date: the Google News
     publication date wherever it stands in the ``<url>``, else ``<lastmod>``."""
     news = url.get("news")
     news = news if isinstance(news, dict) else {}
+    loc = response_url(response, url["loc"])
+    if loc is None:
+        return None
     return ListingEntry(
-        response.urljoin(url["loc"]),
+        loc,
         news.get("title") or None,
         news.get("publication_date") or url.get("lastmod") or None,
     )

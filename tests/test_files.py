@@ -1,0 +1,33 @@
+"""Files written whole or not at all, many at once: each put in place only once durable, in
+order, and the first that fails stops the rest without leaving temporary files behind."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from crawler.files import put_all_in_place, write_temporary
+
+
+def test_files_are_put_in_place_together_in_order(tmp_path):
+    old = tmp_path / "post-0.md"
+    old.write_text("old")
+    paths = [tmp_path / f"post-{n}.md" for n in range(20)]
+    written = [write_temporary(path, f"new {n}".encode()) for n, path in enumerate(paths)]
+    assert old.read_text() == "old"  # nothing in place before the files are durable
+    put_all_in_place(written)
+    assert [path.read_text() for path in paths] == [f"new {n}" for n in range(20)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    put_all_in_place([])
+
+
+def test_the_first_file_that_fails_stops_the_rest(tmp_path):
+    paths = [tmp_path / f"post-{n}.md" for n in range(6)]
+    written = [write_temporary(path, b"new") for path in paths]
+    os.close(written[3].fd)  # its fsync fails (EBADF), as a full or broken disk's would
+    with pytest.raises(OSError):
+        put_all_in_place(written)
+    assert [path.exists() for path in paths] == [True, True, True, False, False, False]
+    # No temporary file is left behind.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in paths[:3]]
