@@ -1,6 +1,6 @@
 """A deterministic synthetic news site for the crawl benchmark, written as static files.
 
-    python bench/newssite.py ROOT [--articles 1000]
+    python bench/newssite.py ROOT [--articles 1000] [--workers N]
 
 N articles listed 20 a page, newest first, each listing page linking the next with
 ``rel=next``; article pages of 30–60 KB with navigation, two sidebars, inline scripts and a
@@ -8,6 +8,9 @@ footer around the story; mixed Chinese and English text; about 10 % of the pages
 GBK (declared by ``<meta charset>`` only, as such sites do); each article with 1 to 3 small
 PNG images, about 15 % of them shared between articles. Article ``i`` is the same on a site of
 any size (its own random stream), so a small site is the start of a large one.
+
+Writing is about 5 ms of CPU an article (a 100,000-article site, 4.5 GB, in some 13 minutes
+on two busy CPUs): chunks of 1,000 articles are written by one process a CPU.
 """
 
 from __future__ import annotations
