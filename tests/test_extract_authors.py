@@ -100,6 +100,10 @@ def test_no_by_line_of_a_list_after_the_body():
             "王建宏, 张文攀",
             "zh",
         ),
+        # Nor into the byline's next field written without a space.
+        ("<p><b>本报记者罗科苏盈发自北京</b></p>", "罗科苏盈", "zh"),
+        ("<div class='info'>记者王小明报道</div>", "王小明", "zh"),
+        ("<div class='info'>新华社记者张一帆摄</div>", "张一帆", "zh"),
     ],
 )
 def test_name_never_runs_into_the_next_word(byline, author, language):

@@ -282,3 +282,94 @@ def test_a_paragraph_opening_with_a_teaser_word_but_not_a_link_stays():
     text = html_text(body_of(teaser_page(prose)))
     assert "Related research by the port authority" in text
     assert "which the council published" in text
+
+
+def test_headline_lines_above_a_byline_are_trimmed():
+    """A newspaper's headline block: a kicker, the headline and a second headline, then the
+    bylines and the paper's date."""
+    head = (
+        "<p>拆迁工地屡出险情 管理形同虚设</p><p>谁来为无序施工“埋单”？</p>"
+        "<p>本报实习生 林晓舟</p><p>本报记者 王建宏 张文攀</p><p>2003-7-24 滨江晚报</p>"
+    )
+    html = (
+        "<html><head><title>滨江博客</title></head><body><h1>滨江博客</h1>"
+        f"<div class='entry'>{head}<p>编者按</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>"
+        "</body></html>"
+    )
+    assert body_of(html) == f"编者按 {PARAGRAPH} {PARAGRAPH}"
+
+
+def test_headline_lines_above_a_byline_are_trimmed_in_br_separated_text():
+    lines = (
+        "<html><head><title>经济学人分析经济热度</title></head><body><h1>经济学人分析经济热度</h1>"
+        "<table><tr><td class='f14'>研究所所长说，宏观政策应该相对稳定，但是改革一定要加快"
+        "<br><br><b>本报记者罗科苏盈发自北京</b><br><br>"
+        f"{PARAGRAPH}<br><br>{PARAGRAPH}<br></td></tr></table></body></html>"
+    )
+    assert body_of(lines) == f"{PARAGRAPH} {PARAGRAPH}"
+
+
+def test_short_opening_lines_without_a_byline_stay():
+    """Short lines that open a text with no byline or dateline after them are the text's."""
+    html = (
+        "<html><head><title>绿色制造名单</title></head><body><div class='text'>"
+        f"<p>15家企业</p><p>17种产品入选名单</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>"
+        "</div></body></html>"
+    )
+    assert body_of(html).startswith("15家企业 17种产品入选名单")
+
+
+def test_editor_source_and_keyword_lines_closing_a_text_are_trimmed():
+    tails = (
+        "<p>（ 责任编辑：王小明 ）</p>",
+        "<p>本文来源：新华社 责任编辑：李晓_NN2587</p>",
+        "<p>来源：滨江新闻网</p>",
+        "<p>关键词 &gt;&gt; 新型冠状病毒,新冠病毒,味觉嗅觉丧失,预测指标,滨江新闻</p>",
+    )
+    for tail in tails:
+        html = (
+            "<html><head><title>绿色制造名单</title></head><body><div class='text'>"
+            f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>{tail}</div></body></html>"
+        )
+        assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}", tail
+
+
+def test_a_closing_list_of_dated_stories_is_trimmed():
+    """Other stories after the text, each title on its line and its date on the next, without
+    a heading; a text that ends with one dated line keeps it."""
+    stories = "".join(
+        f"<div class='item'><span>【观察】另一篇文章的标题第{i}篇</span><span>专栏</span></div>"
+        f"<span>2019-09-0{i}</span>"
+        for i in range(1, 4)
+    )
+    html = (
+        "<html><head><title>集成电路进口</title></head><body><div class='text'>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><div class='more'>{stories}</div></div></body></html>"
+    )
+    assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"
+    signed = (
+        "<html><head><title>集成电路进口</title></head><body><div class='text'>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>滨江日报评论员</p><p>2019-09-08</p>"
+        "</div></body></html>"
+    )
+    assert body_of(signed).endswith("滨江日报评论员 2019-09-08")
+
+
+def test_a_source_line_beside_the_editor_line_is_trimmed_too():
+    """The block that held the closing editor's line is judged as a line of its own."""
+    html = (
+        "<html><head><title>绿色制造名单</title></head><body><div class='text'>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><div class='info'>"
+        "<span><a href='/'><img src='/i.png'></a> 本文来源：新华社 </span>"
+        "<p>责任编辑：李晓_NN2587</p></div></div></body></html>"
+    )
+    assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"
+
+
+def test_editor_and_source_lines_closing_br_separated_text_are_trimmed():
+    html = (
+        "<html><head><title>绿色制造名单</title></head><body><table><tr><td class='f14'>"
+        f"{PARAGRAPH}<br><br>{PARAGRAPH}<br><br>（责任编辑：王小明）<br> 来源：滨江日报 <br>"
+        "</td></tr></table></body></html>"
+    )
+    assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"

@@ -90,6 +90,34 @@ def test_site_name_removed_from_metadata_titles(head, body, title):
     assert title_of(head, body) == title
 
 
+ZH_HEADLINE = "我市老旧小区改造惠及三万多户"
+
+
+@pytest.mark.parametrize("separator", ["＿", "_", "-", "－", "|", "｜", "丨", " 丨 ", "—", " - "])
+@pytest.mark.parametrize("heading", ["", f"<h1>{ZH_HEADLINE}</h1>", "<h1>滨江新闻网</h1>"])
+def test_chinese_separators_before_the_site_name(separator, heading):
+    """The separators Chinese sites put before their name, in <title> and og:title alike, with
+    the headline as a heading, as no heading, or with the site's name as the only heading."""
+    page_title = f"{ZH_HEADLINE}{separator}滨江新闻网"
+    assert title_of(f"<title>{page_title}</title>", heading) == ZH_HEADLINE
+    og = f"<meta property='og:title' content='{page_title}'>"
+    assert title_of(f"<title>{page_title}</title>{og}", heading) == ZH_HEADLINE
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A doubled em dash is Chinese punctuation: the headline's own dash.
+        "暴雨过后——滨江两岸的一天",
+        # Words a hyphen joins stay joined.
+        "新冠病毒Omicron-BA.5毒株的传播",
+    ],
+)
+def test_chinese_headline_dashes_kept(title):
+    og = f"<meta property='og:title' content='{title}'>"
+    assert title_of(f"<title>{title}</title>{og}") == title
+
+
 @pytest.mark.parametrize(
     ("head", "body", "title"),
     [
@@ -125,3 +153,14 @@ def test_heading_that_is_the_site_name_is_not_the_headline():
     head = "<title>Harbour ferry timetable changes from May | Metro Daily</title>"
     body = "<h1>Metro Daily</h1><h2>Harbour ferry timetable changes from May</h2>"
     assert title_of(head, body) == "Harbour ferry timetable changes from May"
+
+
+def test_declared_site_name_before_the_headline_of_a_title_alone():
+    """A page with only <title>, the site's name first as og:site_name declares it."""
+    head = "<title>滨江新闻网 - 我市老旧小区改造惠及三万多户</title>"
+    declared = "<meta property='og:site_name' content='滨江新闻网'>"
+    assert title_of(head + declared) == ZH_HEADLINE
+    # Undeclared, a short first part may be the headline's own: the title stays whole.
+    assert title_of("<title>时评 - 我市老旧小区改造惠及三万多户</title>") == (
+        "时评 - 我市老旧小区改造惠及三万多户"
+    )

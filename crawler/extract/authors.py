@@ -7,9 +7,10 @@ import re
 
 # Words that start the next field of a byline, not another author's name.
 BYLINE_FIELDS = "发布|时间|日期|来源|编辑|责任|更新|阅读|点击|发自|报道|摄|于|素材|图片|通讯员"
-# A Chinese name (or several), a capitalised Latin one, or one handle. A further Chinese
+# A Chinese name (or several), never running into the byline's next word ("本报记者罗科苏盈发自
+# 北京", "记者王小明报道"), a capitalised Latin one, or one handle. A further Chinese
 # name is two or three characters standing alone ("王建宏 张文攀", not "宋怡 我要说说").
-CJK_NAME = r"[\u4e00-\u9fff·&]{2,6}"
+CJK_NAME = rf"(?:(?!{BYLINE_FIELDS})[\u4e00-\u9fff·&]){{2,6}}"
 MORE_CJK_NAMES = rf"(?:[ 、](?!{BYLINE_FIELDS})[\u4e00-\u9fff·]{{2,3}}(?=[\s、）)]|$)){{0,5}}"
 LATIN_NAME = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
 NAME = rf"(?!{BYLINE_FIELDS}){CJK_NAME}{MORE_CJK_NAMES}|{LATIN_NAME}|[\w&]+"
@@ -63,7 +64,8 @@ LATIN_WORD = r"[A-ZÀ-ÞĀ-ŽА-ЯЁΑ-Ω][\w'’.-]*"
 BYLINE_NAME = re.compile(
     rf"(?!(?i:{DATE_WORDS})){LATIN_WORD}"
     rf"(?:[ \t]+(?!(?i:{DATE_WORDS}))(?:{LATIN_WORD}|(?:{PARTICLES})(?=[ \t]+[A-Z]))){{0,4}}"
-    rf"|(?!{BYLINE_FIELDS}|本报)[\u4e00-\u9fff·]{{2,6}}(?![\u4e00-\u9fff])"
+    rf"|(?!本报)(?:(?!{BYLINE_FIELDS})[\u4e00-\u9fff·]){{2,6}}"
+    rf"(?:(?![\u4e00-\u9fff])|(?={BYLINE_FIELDS}))"
 )
 # Between two names of a list: "A, B and C", "A & B", "A、B", "A und B"; Chinese names also
 # by a space ("王建宏 张文攀"), but only when the list began so.

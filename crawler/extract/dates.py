@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -30,6 +31,14 @@ BASIC_ISO = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)T(?P<H>[0-2]\d):?(?P<M>[0-5]\d)"
     r"(?::?(?P<S>[0-5]\d))?(?:\.\d+)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d))?"
 )
+# RFC 2822 (RFC 1123), as meta tags and feeds write it: "Sat, 19 Oct 2019 00:04:00 +0200".
+# dateparser reads it but gives it in its TIMEZONE setting, losing the page's own offset.
+RFC_2822 = re.compile(
+    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+(?:19|20)\d\d\s+\d{1,2}:\d\d(?::\d\d)?"
+    r"\s*(?:[+-]\d{4}|GMT|UTC?)$"
+)
+# A date text that writes a time of day: "2021-03-16T16:16:10Z", "Sat, 19 Oct 2019 00:04".
+TIMED = re.compile(r"\d{1,2}:\d\d")
 # 4月8日 17:56: no year, which dateparser with languages=["zh"] does not understand.
 MONTH_DAY = re.compile(
     r"(?<!\d)(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*(?:(?P<H>\d{1,2})[:：](?P<M>\d{2}))?"
@@ -200,6 +209,21 @@ def _numeric(text: str, tz: ZoneInfo) -> datetime | None:
         return None
 
 
+def _rfc2822(text: str) -> datetime | None:
+    if not RFC_2822.match(text):
+        return None
+    try:
+        value = parsedate_to_datetime(text)
+    except (ValueError, TypeError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def writes_time(text: str) -> bool:
+    """A date text that writes its time of day, not only its day ("2021-03-16T16:16:10Z")."""
+    return bool(TIMED.search(text))
+
+
 def _asctime(text: str, tz: ZoneInfo) -> datetime | None:
     match = ASCTIME.search(text)
     if not match:
@@ -307,43 +331,52 @@ def parse_date(
         return None
     text = _zh_numerals(" ".join(text.split()))
     base = base or datetime.now(UTC)
-    value = _numeric(text, tz) or _asctime(text, tz) or _month_day(text, tz, base)
+    value = _numeric(text, tz) or _rfc2822(text) or _asctime(text, tz) or _month_day(text, tz, base)
     if value is not None:
         return value
     text = WORD_LABEL.sub("", LABEL.sub("", text))
     if not text or len(text) > MAX_DATEPARSER_TEXT:
         return None
+    settings = {
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "RELATIVE_BASE": base.astimezone(tz).replace(tzinfo=None),
+        "PREFER_DATES_FROM": "past",
+        **({"DATE_ORDER": order} if (order := date_order(language)) else {}),
+    }
     try:
-        return dateparser.parse(
-            text,
-            languages=_languages(language),
-            settings={
-                "TIMEZONE": str(tz),
-                "RETURN_AS_TIMEZONE_AWARE": True,
-                "RELATIVE_BASE": base.astimezone(tz).replace(tzinfo=None),
-                "PREFER_DATES_FROM": "past",
-                **({"DATE_ORDER": order} if (order := date_order(language)) else {}),
-            },
+        value = dateparser.parse(
+            text, languages=_languages(language), settings={"TIMEZONE": str(tz), **settings}
         )
+        if value is None or not declares_offset(text):
+            return value
+        # dateparser gives a date that says its zone in TIMEZONE: read without it, the date
+        # keeps the zone it was written in ("10:28 p.m. ET": -05:00), the same instant.
+        own = dateparser.parse(text, languages=_languages(language), settings=settings)
+        return own if own is not None and own.tzinfo and own == value else value
     except (ValueError, OverflowError):
         # dateparser gives up on some texts ("year 99999") by raising: no date in them.
         return None
 
 
-def page_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
+def htmldate_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
     """The page's original publication day, ``YYYY-MM-DD``, as htmldate finds it (its
-    extensive search: metadata, then the page's elements and text; the oldest of a page's
-    dates when it gives several), or None; never January 1st, which is how htmldate writes
-    a year it found alone.
+    extensive search: the address's date when ``url`` holds a whole one, then metadata, then
+    the page's elements and text; the oldest of a page's dates when it gives several), or
+    None. A lone year comes back as its January 1st.
 
     htmldate copies a tree it is given rather than parse the page again; a page parsed into
     plain ``etree`` elements (one that opens with an XML declaration) is given as text.
     """
     page = root if isinstance(root, lxml.html.HtmlElement) else lxml.etree.tostring(root)
     try:
-        day = find_date(page, url=url, original_date=True, extensive_search=True)
+        return find_date(page, url=url, original_date=True, extensive_search=True)
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return None
-    # htmldate's last resorts, a copyright year or a lone year, come back as January 1st: a
-    # year, not a day (measured on the benchmarks: never right where it decided).
+
+
+def page_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
+    """``htmldate_day``, never January 1st, which is how htmldate writes a year it found
+    alone (its last resorts, a copyright year or a lone year: measured on the benchmarks,
+    never right where it decided)."""
+    day = htmldate_day(root, url)
     return None if day is None or day.endswith("-01-01") else day

@@ -19,11 +19,14 @@ from crawler.extract.dates import find_dates
 from crawler.extract.metadata import site_names
 from crawler.extract.rules import selection_text
 
-# Between a headline and a site or column name in <title> and og:title: "_", "|", a spaced
-# dash or bullet, or the last bare hyphen unless a word or number goes on through it ("新闻-某网"
-# but not "9-4" or "well-being").
+# Between a headline and a site or column name in <title> and og:title: "_", "|" and their
+# full-width forms "＿", "｜", the stroke "丨" of Chinese titles ("标题丨新京报"), a spaced dash or
+# bullet, the last bare hyphen (or full-width "－") unless a word or number goes on through it
+# ("新闻-某网" but not "9-4" or "well-being"), and a last single em dash between Chinese words
+# ("标题—新华网"; a doubled "——" is Chinese punctuation, the dash of a subtitle).
 TITLE_SEPARATOR = re.compile(
-    r"\s*(?:_|\||｜|\s[-–—·•»]\s|\s::\s|-(?<![0-9A-Za-z]-)(?=[^-]+$)|-(?![0-9A-Za-z])(?=[^-]+$))\s*"
+    r"\s*(?:_|＿|\||｜|丨|\s[-–—·•»]\s|\s::\s|-(?<![0-9A-Za-z]-)(?=[^-]+$)|-(?![0-9A-Za-z])(?=[^-]+$)"
+    r"|－(?=[^－]+$)|(?<=[\u4e00-\u9fff])(?<!—)—(?!—)(?=[\u4e00-\u9fff][^—]*$))\s*"
 )
 # How much text after the headline is read for its date and author.
 BYLINE_WINDOW = 400
@@ -52,9 +55,13 @@ HEADLINE_CANDIDATES = (
 HEADLINE_SHARE = 0.4
 
 
-def strip_site_name(title: str) -> str:
-    """A <title> without the site or column name that follows the headline."""
-    head = TITLE_SEPARATOR.split(title, maxsplit=1)[0].strip()
+def strip_site_name(title: str, declared: tuple[str, ...] = ()) -> str:
+    """A <title> without the site or column name that follows the headline, nor a name the
+    page declares for its site (``declared``, title keys) that precedes it ("某网 - 标题")."""
+    parts = TITLE_SEPARATOR.split(title, maxsplit=1)
+    if len(parts) == 2 and parts[1].strip() and title_key(parts[0]) in declared:
+        return strip_site_name(parts[1].strip(), declared)
+    head = parts[0].strip()
     return head if len(head) >= 0.4 * len(title) else title
 
 
@@ -131,8 +138,8 @@ def headline_element(
     # lxml itself, not parsel: a Selector per node costs more than the search.
     root = selector.root
     title = fold_spaces(page_title)
-    head = fold_spaces(strip_site_name(title)) if title else ""
     known = known or SiteNames((), None, None)
+    head = fold_spaces(strip_site_name(title, known.declared)) if title else ""
     headings = [
         heading
         for heading in root.xpath("//h1 | //h2")
@@ -163,10 +170,16 @@ def headline_element(
     return first[0] if first else None
 
 
-def heuristic_title(page_title: str | None, heading: HtmlElement | None, byline: str) -> str | None:
+def heuristic_title(
+    page_title: str | None,
+    heading: HtmlElement | None,
+    byline: str,
+    declared: tuple[str, ...] = (),
+) -> str | None:
     """The headline's text; with its second line when the <title> has both ("headline
-    ——subtitle"); without the labels a page adds to it ("原创") when the <title> has none."""
-    head = fold_spaces(strip_site_name(page_title)) if page_title else ""
+    ——subtitle"); without the labels a page adds to it ("原创") when the <title> has none;
+    without a heading, the <title> without its site's names (``declared``: strip_site_name)."""
+    head = fold_spaces(strip_site_name(page_title, declared)) if page_title else ""
     if heading is not None:
         text = element_text(heading)
         if head and text and text != head:
@@ -345,10 +358,12 @@ class HeuristicFields(Mapping[str, "str | None"]):
         return selection_text(self.selector.css("title")[:1])
 
     @cached_property
+    def known(self) -> SiteNames:
+        return site_parts(self.page_title, site_names(self.selector))
+
+    @cached_property
     def heading(self) -> HtmlElement | None:
-        page_title = self.page_title
-        known = site_parts(page_title, site_names(self.selector))
-        return headline_element(self.selector, page_title, known)
+        return headline_element(self.selector, self.page_title, self.known)
 
     @cached_property
     def body(self) -> str:
@@ -369,7 +384,7 @@ class HeuristicFields(Mapping[str, "str | None"]):
 
     @cached_property
     def title(self) -> str | None:
-        return heuristic_title(self.page_title, self.heading, self.byline)
+        return heuristic_title(self.page_title, self.heading, self.byline, self.known.declared)
 
     @cached_property
     def date(self) -> str | None:

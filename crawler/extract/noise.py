@@ -16,6 +16,8 @@ from crawler.extract.dates import find_dates
 # "首页 > 科技", "澎湃新闻记者 贺梨萍", "By Paul Takahashi".
 DATELINE_LENGTH = 60
 SHARE_LENGTH = 20
+# How many opening blocks may be the headline's lines (kicker, headline, deck, bylines).
+HEAD_BLOCKS = 6
 SHARE_BAR = re.compile(r"分享到|分享至|发表评论|我要评论|打印|字号|收藏|\bshare\b", re.I)
 BREADCRUMB = re.compile(r"\S\s*[>»›]\s*\S")
 # Short lines below the text: comment boxes, keywords, pages, and the heading of a list of
@@ -27,9 +29,19 @@ RELATED = re.compile(
     re.I,
 )
 TAIL_FURNITURE = re.compile(
-    rf"评论|跟帖|已输入|关键词|^(?:【\d+】|\[\d+\]|\s)+$|上一页|下一页|{RELATED.pattern}", re.I
+    rf"评论|跟帖|已输入|关键词|责任编辑|责编|编辑[：:]|来源[：:]|^(?:【\d+】|\[\d+\]|\s)+$|上一页|下一页|{RELATED.pattern}",
+    re.I,
 )
 RELATED_SHARE = 0.3
+# A list of other stories closing a text without a heading: titles each followed by a line that
+# is only its date, at least DATED_ITEMS of them (looked at up to MAX_DATED_ITEMS).
+DATED_ITEMS = 2
+MAX_DATED_ITEMS = 30
+DATE_LINE_LENGTH = 25
+LIST_ITEM_LENGTH = 80
+# A longer closing line of the article's keywords or tags: "关键词 >> 新冠病毒,味觉嗅觉丧失".
+KEYWORDS = re.compile(r"^(?:关键词|关键字|标签|tags?)\s*[：:>»]", re.I)
+KEYWORDS_LENGTH = 120
 # Teasers inside the text: "Read more: <a>Other story</a>", "Lesen Sie auch:" over a list of
 # links. A block opening with such a label is dropped when it is mostly a link, or when it is
 # the label alone (with the list of links that follows it).
@@ -70,20 +82,33 @@ PHOTO_PARTS = re.compile(r"caption|credit|gallery", re.I)
 FURNITURE_SHARE = 0.3
 
 
+def _holds_block(element: lxml.html.HtmlElement) -> bool:
+    return any(element_text(inner) for inner in element.iterdescendants(*BLOCK_TAGS))
+
+
+def _became_a_block(element: lxml.html.HtmlElement | None, root, blocks: list) -> bool:
+    """Whether an element, once a block inside it was dropped, is a text block of its own."""
+    return (
+        element is not None
+        and element is not root
+        and element.tag in BLOCK_TAGS
+        and element not in blocks
+        and bool(element_text(element))
+        and not _holds_block(element)
+    )
+
+
 def text_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The innermost block elements with text, in document order."""
     blocks = []
     for element in root.iterdescendants(*BLOCK_TAGS):
-        if element_text(element) and not any(
-            element_text(inner) for inner in element.iterdescendants(*BLOCK_TAGS)
-        ):
+        if element_text(element) and not _holds_block(element):
             blocks.append(element)
     return blocks
 
 
-def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
-    text = element_text(block)
-    if block.tag == "h1" or (len(text) >= 4 and text in title):
+def _heading_noise(text: str, title: str, tag: str = "p") -> bool:
+    if tag == "h1" or (len(text) >= 4 and text in title):
         return True
     # A dateline: "November 20, 2019", "2022-02-13 04:22:18 来源：云南日报"; or breadcrumbs.
     if len(text) <= DATELINE_LENGTH and (
@@ -95,41 +120,172 @@ def _heading_noise(block: lxml.html.HtmlElement, title: str) -> bool:
     return len(text) <= SHARE_LENGTH and bool(SHARE_BAR.search(text))
 
 
+def _dateline_or_byline(text: str) -> bool:
+    return is_byline(text) or (
+        len(text) <= DATELINE_LENGTH and bool(find_dates(text, ("numeric", "worded")))
+    )
+
+
+def _headline_zone(texts: list[str]) -> int:
+    """How many of the opening lines are the headline's: short lines (a kicker, the headline,
+    a deck, a second headline) that a byline or dateline closes within the first HEAD_BLOCKS
+    ("拆房屡出命案 管理形同虚设" / "谁来为无序拆房埋单？" / "本报记者 王燕平"); 0 when no byline
+    or dateline closes them."""
+    zone = 0
+    for at, text in enumerate(texts[:HEAD_BLOCKS]):
+        if len(text) > DATELINE_LENGTH:
+            break
+        if _dateline_or_byline(text):
+            zone = at + 1
+    return zone
+
+
+def _opening_noise(texts: list[str], tags: list[str], title: str) -> int:
+    """How many of the opening lines (texts, with their tags) are headline, deck, dateline,
+    byline, breadcrumbs or share bar."""
+    count = _headline_zone(texts)
+    while count < len(texts) and _heading_noise(texts[count], title, tags[count]):
+        count += 1
+    return count
+
+
+def _br_lines(block: lxml.html.HtmlElement) -> list[tuple[str, list[lxml.html.HtmlElement]]]:
+    """A block's lines as its <br>s end them: each line's text and its elements (its <br>
+    last); the block's own text opens the first line, a <br>'s tail the next."""
+    lines, text, members = [], [block.text or ""], []
+    for child in block:
+        if not isinstance(child.tag, str):  # a comment: its tail is text of the line
+            text.append(child.tail or "")
+            members.append(child)
+        elif child.tag == "br":
+            lines.append((fold_spaces("".join(text)), [*members, child]))
+            text, members = [child.tail or ""], []
+        else:
+            text.append("".join(child.itertext()) + (child.tail or ""))
+            members.append(child)
+    lines.append((fold_spaces("".join(text)), members))
+    return lines
+
+
+def _trim_opening_lines(block: lxml.html.HtmlElement, title: str) -> None:
+    """Remove, in place, the noise lines (_opening_noise) that open a block of <br>-separated
+    lines ("deck<br><br><b>本报记者某某发自北京</b><br><br>text...")."""
+    lines = _br_lines(block)
+    written = [at for at, (text, _) in enumerate(lines) if text]
+    if len(written) < 2:
+        return
+    texts = [lines[at][0] for at in written]
+    count = _opening_noise(texts, ["p"] * len(texts), title)
+    if not count or count >= len(texts):
+        return
+    # Up to the line before the first one kept; that line opens with the last <br>'s tail.
+    kept = written[count]
+    last_br = lines[kept - 1][1][-1]
+    opening = last_br.tail
+    for _, members in lines[:kept]:
+        for member in members:
+            block.remove(member)
+    block.text = opening
+
+
+def _tail_noise(text: str) -> bool:
+    if len(text) <= TAIL_LENGTH and TAIL_FURNITURE.search(text):
+        return True
+    return len(text) <= KEYWORDS_LENGTH and bool(KEYWORDS.search(text))
+
+
+def _date_only(text: str) -> bool:
+    """A line that is a date and nothing more ("2019-09-08", "[03-21]", "2019年9月8日 10:20")."""
+    dated = find_dates(text, ("numeric", "slashed", "worded"))
+    return bool(dated) and len(text) <= DATE_LINE_LENGTH and len(dated[0].text) >= len(text) // 2
+
+
+def _dated_list(texts: list[str]) -> int:
+    """How many of the closing lines are a list of other stories, each title on a line of its
+    own with its date on the next one: at least DATED_ITEMS such pairs, 0 when fewer."""
+    count = 0
+    while (
+        count + 2 <= len(texts)
+        and _date_only(texts[-1 - count])
+        and 0 < len(texts[-2 - count]) <= LIST_ITEM_LENGTH
+        and not _date_only(texts[-2 - count])
+    ):
+        count += 2
+    return count if count >= 2 * DATED_ITEMS else 0
+
+
+def _trim_closing_lines(block: lxml.html.HtmlElement) -> None:
+    """Remove, in place, the editor, source and keywords lines (_tail_noise) that close a
+    block of <br>-separated lines ("...text<br>（责任编辑：王小明）<br>")."""
+    lines = _br_lines(block)
+    written = [at for at, (text, _) in enumerate(lines) if text]
+    count = 0
+    while count < len(written) - 1 and _tail_noise(lines[written[-1 - count]][0]):
+        count += 1
+    if not count:
+        return
+    # From the <br> that ends the last line kept: its tail is the first dropped line's text.
+    last_kept = written[-1 - count]
+    brs = lines[last_kept][1]
+    if not brs or brs[-1].tag != "br":
+        return
+    brs[-1].tail = None
+    for _, members in lines[last_kept + 1 :]:
+        for member in members:
+            block.remove(member)
+
+
 def _footer_noise(text: str) -> bool:
     return len(text) <= FOOTER_LENGTH and bool(REGISTRATION.search(text) or COPYRIGHT.search(text))
 
 
 def trim_edges(root: lxml.html.HtmlElement, title: str | None) -> None:
     """Remove, in place, the headline, breadcrumbs, dateline, byline and share lines that open
-    a body; the related articles, comment box, keywords, page numbers and the site's footer
-    lines that close it. The text between is left as it is."""
+    a body, with the lines of the headline's block above a byline or dateline (in blocks, or
+    in the <br>-separated lines of the first block); the related articles, comment box,
+    editor, source and keywords lines (also <br>-separated lines of the last block), page
+    numbers, a closing list of dated stories and the site's footer lines that close it. The
+    text between is left as it is. The headline's block, the closing editor, source and
+    keywords lines and the dated list were measured on the Chinese news pages of
+    bench/extraction.py (cwced, gne; tuned on half A, checked on half B: README, extraction)."""
     title = fold_spaces(title)
     blocks = text_blocks(root)
-    while blocks and _heading_noise(blocks[0], title):
-        blocks.pop(0).drop_tree()
-    total = sum(len(element_text(block)) for block in blocks) or 1
-    for at, block in enumerate(blocks):
-        text = element_text(block)
-        if len(text) <= TAIL_LENGTH and RELATED.search(text):
-            rest = sum(len(element_text(after)) for after in blocks[at:])
-            if rest < RELATED_SHARE * total:
-                for after in blocks[at:]:
-                    after.drop_tree()
-                del blocks[at:]
-                break
-    while (
-        blocks
-        and len(element_text(blocks[-1])) <= TAIL_LENGTH
-        and TAIL_FURNITURE.search(element_text(blocks[-1]))
-    ):
-        blocks.pop().drop_tree()
-    footer = []
-    while blocks and _footer_noise(element_text(blocks[-1])):
-        footer.append(blocks.pop())
-    if len(footer) == 1 and not REGISTRATION.search(element_text(footer[0])):
-        footer = []
-    for block in footer:
-        block.drop_tree()
+    texts = [element_text(block) for block in blocks]
+
+    def drop(start: int, end: int) -> None:
+        for block in blocks[start:end]:
+            block.drop_tree()
+        del blocks[start:end], texts[start:end]
+
+    drop(0, _opening_noise(texts, [block.tag for block in blocks], title))
+    if blocks and blocks[0].find("br") is not None:
+        _trim_opening_lines(blocks[0], title)
+        texts[0] = element_text(blocks[0])
+    total = sum(len(text) for text in texts) or 1
+    for at, text in enumerate(texts):
+        rest = len(text) <= TAIL_LENGTH and RELATED.search(text) and sum(map(len, texts[at:]))
+        if rest and rest < RELATED_SHARE * total:
+            drop(at, len(blocks))
+            break
+    while blocks and _tail_noise(texts[-1]):
+        parent = blocks[-1].getparent()
+        drop(len(blocks) - 1, len(blocks))
+        # A block that held the one dropped is judged next when it holds text of its own
+        # ("本文来源：新华社" beside the editor's line).
+        if _became_a_block(parent, root, blocks):
+            blocks.append(parent)
+            texts.append(element_text(parent))
+    if blocks and blocks[-1].find("br") is not None:
+        _trim_closing_lines(blocks[-1])
+        texts[-1] = element_text(blocks[-1])
+    listed = _dated_list(texts[-2 * MAX_DATED_ITEMS :])
+    if listed:
+        drop(len(blocks) - listed, len(blocks))
+    footer = 0
+    while footer < len(blocks) and _footer_noise(texts[-1 - footer]):
+        footer += 1
+    if footer > 1 or (footer == 1 and REGISTRATION.search(texts[-1])):
+        drop(len(blocks) - footer, len(blocks))
 
 
 def _link_share(element: lxml.html.HtmlElement) -> float:
