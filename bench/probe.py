@@ -6,6 +6,11 @@ The file gets ``{"seconds", "cpu_seconds", "html_pages", "images", "requests", "
 wall and process CPU seconds (all threads) from the engine's start to its stop; HTML pages
 and images answered (robots.txt is neither); every request downloaded; the process's peak
 resident memory, from ``getrusage``.
+
+With ``-s BENCH_PROBE_SAMPLES=trace.tsv`` it also writes, every ``BENCH_PROBE_INTERVAL``
+seconds (default 5), a line of: seconds since the start, resident memory now (MB, from
+``/proc/self/statm``), requests waiting in the scheduler, requests in the downloader, items
+scraped: what grows with a crawl's size shows there.
 """
 
 from __future__ import annotations
@@ -18,11 +23,18 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.http import HtmlResponse
+from twisted.internet.task import LoopingCall
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import Settings
+
+
+def rss_mb() -> float:
+    """The process's resident memory now, MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 2**20
 
 
 def cpu_seconds() -> float:
@@ -44,6 +56,9 @@ class ProbeExtension:
         self.crawler = crawler
         self.path = crawler.settings.get("BENCH_PROBE_FILE")
         self.html_pages = self.images = 0
+        self.samples = crawler.settings.get("BENCH_PROBE_SAMPLES")
+        self.interval = crawler.settings.getfloat("BENCH_PROBE_INTERVAL", 5)
+        self.sampler = LoopingCall(self.sample)
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -54,6 +69,19 @@ class ProbeExtension:
 
     def engine_started(self) -> None:
         self.started, self.cpu_started = time.perf_counter(), cpu_seconds()
+        if self.samples:
+            Path(self.samples).write_text("seconds\trss_mb\tscheduled\tdownloading\titems\n")
+            self.sampler.start(self.interval)
+
+    def sample(self) -> None:
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)
+        scheduled = len(slot.scheduler) if slot and slot.scheduler else 0
+        downloading = len(engine.downloader.active) if engine and engine.downloader else 0
+        items = self.crawler.stats.get_value("item_scraped_count", 0)
+        line = f"{time.perf_counter() - self.started:.0f}\t{rss_mb():.1f}\t{scheduled}"
+        with Path(self.samples).open("a") as out:
+            out.write(f"{line}\t{downloading}\t{items}\n")
 
     def response_received(self, response: Response) -> None:
         if isinstance(response, HtmlResponse):
@@ -62,6 +90,8 @@ class ProbeExtension:
             self.images += 1
 
     def engine_stopped(self) -> None:
+        if self.sampler.running:
+            self.sampler.stop()
         figures = {
             "seconds": time.perf_counter() - self.started,
             "cpu_seconds": cpu_seconds() - self.cpu_started,

@@ -248,7 +248,12 @@ def memory(args: argparse.Namespace, work: Path) -> None:
         with Nginx(site_root) as server:
             seeds = seeds_for(work, server.base_url, articles, rules=True)
             output = work / f"out-memory-{articles}"
-            f = run_ours(seeds, output, (), work, f"memory-{articles}")
+            trace = (
+                ()
+                if args.trace is None
+                else (f"BENCH_PROBE_SAMPLES={args.trace / f'memory-{articles}.tsv'}",)
+            )
+            f = run_ours(seeds, output, trace, work, f"memory-{articles}")
         shutil.rmtree(output, ignore_errors=True)
         peaks.append(f["peak_rss_kb"] / 1024)
         print(
@@ -269,6 +274,11 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(COMPARISONS))
     parser.add_argument("--site", type=Path, help="folder keeping generated sites between runs")
     parser.add_argument("--memory", help="N,M: peak RSS of our crawl on N and M articles")
+    parser.add_argument(
+        "--trace",
+        type=Path,
+        help="with --memory: RSS and queue sampled every 5 s to TRACE/memory-N.tsv",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     unknown = set(args.only.split(",")) - set(COMPARISONS)

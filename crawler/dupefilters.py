@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.job import job_dir
+
+from crawler.fingerprints import FingerprintSet
 
 if TYPE_CHECKING:
     from typing import Self
@@ -41,23 +40,9 @@ class DiskDupeFilter(RFPDupeFilter):
         fingerprinter: RequestFingerprinterProtocol | None = None,
     ) -> None:
         super().__init__(None, debug, fingerprinter=fingerprinter)
-        if path:
-            self.db_path = Path(path, "requests.seen.sqlite")
-            self.temporary = False
-        else:
-            # An empty file is an empty database.
-            fd, name = tempfile.mkstemp(prefix="requests-seen-", suffix=".sqlite")
-            os.close(fd)
-            self.db_path = Path(name)
-            self.temporary = True
-        self.db = sqlite3.connect(self.db_path, isolation_level=None)
-        # No rollback journal nor fsync: a lost table costs requests asked again, nothing more.
-        self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")
-        self.db.execute("CREATE TABLE IF NOT EXISTS seen (fp BLOB PRIMARY KEY) WITHOUT ROWID")
-        self.db.execute("BEGIN")
-        self.uncommitted = 0
+        table = Path(path, "requests.seen.sqlite") if path else None
+        self.table = FingerprintSet(table, self.CACHE_KIB, self.COMMIT_EVERY)
+        self.db_path = self.table.db_path
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -68,19 +53,7 @@ class DiskDupeFilter(RFPDupeFilter):
         )
 
     def request_seen(self, request: Request) -> bool:
-        fingerprint = self._fingerprint(request)
-        cursor = self.db.execute("INSERT OR IGNORE INTO seen (fp) VALUES (?)", (fingerprint,))
-        if cursor.rowcount == 0:
-            return True
-        self.uncommitted += 1
-        if self.uncommitted >= self.COMMIT_EVERY:
-            self.db.execute("COMMIT")
-            self.db.execute("BEGIN")
-            self.uncommitted = 0
-        return False
+        return not self.table.add(self._fingerprint(request))
 
     def close(self, reason: str) -> None:
-        self.db.execute("COMMIT")
-        self.db.close()
-        if self.temporary:
-            self.db_path.unlink(missing_ok=True)
+        self.table.close()

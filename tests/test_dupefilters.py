@@ -9,6 +9,7 @@ from scrapy.utils.request import RequestFingerprinter
 
 from conftest import crawl, one_channel_seed
 from crawler.dupefilters import DiskDupeFilter
+from crawler.pipelines.dedupe import RunURLs
 
 
 def test_a_request_is_seen_once_and_the_temporary_table_removed():
@@ -24,9 +25,29 @@ def test_a_request_is_seen_once_and_the_temporary_table_removed():
     assert not dupes.db_path.exists()
 
 
+def test_the_urls_of_a_run_are_taken_once_given_back_and_removed_at_close():
+    urls = RunURLs()
+    path = urls.fingerprints.db_path
+    urls.fingerprints.commit_every = 2
+    for n in range(5):
+        assert urls.add(f"http://127.0.0.1/{n}.html")
+    assert not urls.add("http://127.0.0.1/3.html")
+    assert "http://127.0.0.1/4.html" in urls
+    assert "http://127.0.0.1/5.html" not in urls
+    urls.discard("http://127.0.0.1/3.html")
+    assert "http://127.0.0.1/3.html" not in urls
+    assert urls.add("http://127.0.0.1/3.html")
+    # Kept on disk, not in memory: the table holds one 16-byte digest a URL.
+    rows = urls.fingerprints.db.execute("SELECT fp FROM seen").fetchall()
+    assert sorted(len(fp) for (fp,) in rows) == [16] * 5
+    urls.close()
+    urls.close()
+    assert not path.exists()
+
+
 def test_fingerprints_persist_in_jobdir(tmp_path):
     first = DiskDupeFilter(str(tmp_path), fingerprinter=RequestFingerprinter())
-    first.COMMIT_EVERY = 2
+    first.table.commit_every = 2
     for n in range(5):
         assert not first.request_seen(Request(f"http://127.0.0.1/{n}.html"))
     first.close("shutdown")

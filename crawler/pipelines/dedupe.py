@@ -9,6 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler.fingerprints import FingerprintSet
 from crawler.pipelines import ArticleDropped, drop
 from crawler.stores.extension import SeenStoreExtension
 
@@ -18,6 +19,32 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from crawler.stores import Seen
+
+
+class RunURLs:
+    """The URLs let through in a run, kept as 16-byte BLAKE2b digests in a temporary
+    FingerprintSet (SQLite, 1 MiB of cache) removed when the engine stops."""
+
+    def __init__(self) -> None:
+        self.fingerprints = FingerprintSet(cache_kib=1024)
+
+    @staticmethod
+    def digest(url: str) -> bytes:
+        return hashlib.blake2b(url.encode("utf-8"), digest_size=16).digest()
+
+    def add(self, url: str) -> bool:
+        """Take ``url`` for the run: True unless it was taken already."""
+        return self.fingerprints.add(self.digest(url))
+
+    def __contains__(self, url: str) -> bool:
+        return self.digest(url) in self.fingerprints
+
+    def discard(self, url: str) -> None:
+        """Give ``url`` back: another copy may be let through."""
+        self.fingerprints.discard(self.digest(url))
+
+    def close(self) -> None:
+        self.fingerprints.close()
 
 
 def body_hash(text: str) -> str:
@@ -57,9 +84,11 @@ class DedupePipeline:
         if seen is None:
             raise ValueError("DedupePipeline needs SeenStoreExtension in EXTENSIONS")
         self.seen = seen
-        # Canonical URLs let through in this run: a second copy is a duplicate.
-        self.this_run: set[str] = set()
+        # Canonical URLs let through in this run (a second copy is a duplicate): on disk, so
+        # that a crawl of 100,000 articles holds no more memory than one of 5,000.
+        self.this_run = RunURLs()
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.this_run.close, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -76,11 +105,7 @@ class DedupePipeline:
         run; if so it is taken for this one. Taken before the store is asked: another copy
         arriving meanwhile (items are processed concurrently) is a duplicate of this run, not a
         second "new" article. The seam where a distributed run's workers share the question."""
-        url = article["url"]
-        if url in self.this_run:
-            return False
-        self.this_run.add(url)
-        return True
+        return self.this_run.add(article["url"])
 
     async def process_item(self, item: object) -> object:
         article = ItemAdapter(item)
