@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from scrapy.http import Response
 from w3lib.url import canonicalize_url, url_query_cleaner
+
+logger = logging.getLogger(__name__)
 
 
 def join_url(base: str, link: str) -> str | None:
@@ -16,7 +19,8 @@ def join_url(base: str, link: str) -> str | None:
     (``http://[ccpa-preferences]/``, seen on real pages) raises ValueError."""
     try:
         return urljoin(base, link.strip())
-    except ValueError:
+    except ValueError as exc:
+        logger.info("Link left out: %r is not a URL urllib can read (%s), on %s", link, exc, base)
         return None
 
 
@@ -25,7 +29,10 @@ def response_url(response: Response, link: str) -> str | None:
     ``<base href>`` for HTML), or None when urllib cannot read it (see ``join_url``)."""
     try:
         return response.urljoin(link.strip())
-    except ValueError:
+    except ValueError as exc:
+        logger.info(
+            "Link left out: %r is not a URL urllib can read (%s), on %s", link, exc, response.url
+        )
         return None
 
 

@@ -68,6 +68,7 @@ def test_unreadable_links_lose_nothing(tmp_path, serve, channel, article):
     result = crawl("links", seeds, tmp_path / "out")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "Link left out: 'http://[ccpa-preferences]/settings'" in result.stderr
     lines = {line["title"]: line for line in result.feed_lines("links")}
     assert sorted(lines) == sorted(titles)
     for title, line in lines.items():
