@@ -557,3 +557,58 @@ def test_back_links_and_related_headings_in_other_languages_are_trimmed(before, 
 def test_a_paragraph_opening_with_back_to_is_text():
     story = "<p>Back to the harbour went the boats, one by one, after the storm had passed.</p>"
     assert "Back to the harbour went the boats" in body_of(edged_page("", story))
+
+
+LEAD = (
+    "The sea wall of the old harbour is to be raised by two metres over the next three years, "
+    "the council decided on Tuesday night after a long and heated debate."
+)
+
+
+def standfirst_page(description: str, lead: str = LEAD) -> str:
+    """A story whose standfirst is printed under the headline, apart from the block of
+    paragraphs, and repeated in the page's meta description."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        "<html><head><title>Sea wall to be raised | Harbour News</title>"
+        f"<meta name='description' content='{description}'></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/local'>Local</a></nav>"
+        "<div class='top'><header class='story-head'><h1>Sea wall to be raised</h1>"
+        f"<div class='dek'>{lead}</div><span class='byline'>By Ann Reed</span></header></div>"
+        f"<div class='main'><div class='story-body'>{paragraphs}</div></div>"
+        "<footer>Copyright 2024 Harbour News</footer></body></html>"
+    )
+
+
+def test_a_standfirst_printed_apart_from_the_text_opens_the_body():
+    """Readability keeps the block of paragraphs alone; the lead the page's description
+    repeats opens the body."""
+    selector = Selector(text=standfirst_page(LEAD))
+    assert "raised by two metres" not in html_text(readability_body(selector))
+    text = html_text(main_body(selector)[0])
+    assert text.startswith(LEAD)
+    assert all(paragraph in text for paragraph in STORY)
+    assert "Ann Reed" not in text
+
+
+def test_a_description_cut_short_finds_the_whole_standfirst():
+    selector = Selector(text=standfirst_page(LEAD[:90] + "…"))
+    assert html_text(main_body(selector)[0]).startswith(LEAD)
+
+
+def test_a_description_the_body_holds_or_the_page_does_not_print_adds_nothing():
+    in_body = Selector(text=standfirst_page(STORY[0], lead="")).root
+    not_printed = Selector(text=standfirst_page(LEAD, lead="Photo: the harbour at dawn")).root
+    for page in (in_body, not_printed):
+        text = html_text(main_body(Selector(root=page))[0])
+        assert text.startswith(STORY[0]) and text.count(STORY[0]) == 1
+        assert "raised by two metres" not in text
+
+
+def test_a_subheadline_repeating_the_description_stays_out():
+    """A description printed as a heading under the headline is a dek, which news bodies
+    leave out, not a standfirst."""
+    page = standfirst_page(LEAD).replace(f"<div class='dek'>{LEAD}</div>", f"<h2>{LEAD}</h2>")
+    text = html_text(main_body(Selector(text=page))[0])
+    assert text.startswith(STORY[0])
+    assert "raised by two metres" not in text

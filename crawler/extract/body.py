@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from html import escape
 from itertools import islice
 
 import lxml.etree
@@ -60,6 +61,30 @@ CJK_SHARE = 0.2
 # header, footer, asides and forms, and the links of lists and menus, which it drops as
 # boilerplate. On the corpus every page where the LARGER_RATIO rule chose trafilatura held
 # that much text there, and the test spares its run on four pages of five of the others.
+# The page's own summary of the article, which a standfirst (the lead printed under the headline,
+# outside the block of paragraphs both extractors choose) repeats: meta descriptions of
+# LEAD_WORDS words or more. Their first LEAD_PROBE characters find the standfirst in the page's
+# text; an element whose text opens with the description and holds at most LEAD_SPAN times
+# its text (any length when the description ends cut short, with an ellipsis) is the
+# standfirst.
+DESCRIPTIONS = lxml.etree.XPath(
+    "//meta[@name='description' or @property='og:description' or @name='twitter:description'"
+    " or @property='twitter:description']/@content"
+)
+TEXT_WITH = lxml.etree.XPath(
+    "//body//text()[contains(., $probe) and not(ancestor::script or ancestor::style"
+    " or ancestor::noscript or ancestor::template)]"
+)
+# A description written as a heading or in a <header> is the headline's matter (a subheadline,
+# a dek), which news bodies leave out, not a standfirst.
+HEADING_MATTER = lxml.etree.XPath(
+    "boolean(ancestor-or-self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+    " or self::h6])"
+)
+LEAD_WORDS = 10
+LEAD_PROBE = 30
+LEAD_SPAN = 1.3
+ELLIPSIS = ".…· "
 PAGE_TEXT = lxml.etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
@@ -179,6 +204,8 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
       B 0.899 -> 0.911; news bodies aeb A 0.9716 -> 0.9726, B 0.9856 -> 0.9857;
     - else readability's.
 
+    Either opens with the page's standfirst when it lacks it (``with_standfirst``).
+
     trafilatura runs only on those short or sectioned bodies and on pages holding twice
     readability's text (``_may_hold_more``); it costs about as much as readability."""
     html = readability_body(selector)
@@ -199,8 +226,53 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
                 and _holds(found, text)
             )
         ):
-            return other, "trafilatura"
-    return html, "readability"
+            return with_standfirst(selector.root, other, found), "trafilatura"
+    return with_standfirst(selector.root, html, text), "readability"
+
+
+def standfirst(page: lxml.html.HtmlElement, text: str) -> str | None:
+    """The text of the article's standfirst when the body (its text ``text``) lacks it: the
+    element of the page whose text is one of the page's meta descriptions (DESCRIPTIONS: the
+    lead under a headline, printed apart from the paragraphs both readability and
+    trafilatura choose), or None. Found from the text node where the description starts,
+    widened to the first ancestor holding all of it."""
+    descriptions = []
+    for content in DESCRIPTIONS(page):
+        whole = fold_spaces(content)
+        description = whole.rstrip(ELLIPSIS)
+        if has_words(description, LEAD_WORDS):
+            if description[:LEAD_PROBE] in text:
+                return None
+            cut = whole.endswith(("…", "..."))
+            descriptions.append((description, None if cut else LEAD_SPAN * len(description)))
+    for description, longest in descriptions:
+        # Spaces in the page's text may be other whitespace: its longest word finds it.
+        probe = max(description[:LEAD_PROBE].split(), key=len)
+        for node in TEXT_WITH(page, probe=probe):
+            # A tail's parent is the element before it (a comment, a <br>).
+            element = node.getparent().getparent() if node.is_tail else node.getparent()
+            while element is not None and len(element_text(element)) < len(description):
+                element = element.getparent()
+            if element is None:
+                break
+            if HEADING_MATTER(element):
+                continue
+            lead = element_text(element)
+            if lead.startswith(description) and (longest is None or len(lead) <= longest):
+                return lead
+    return None
+
+
+def with_standfirst(page: lxml.html.HtmlElement, html: str | None, text: str) -> str | None:
+    """The body HTML with the page's standfirst (``standfirst``) as its first paragraph, when
+    it has one the body lacks. Measured on trafilatura's benchmark: F A 0.922 -> 0.934,
+    B 0.911 -> 0.917; taking a description printed as a heading too measured A 0.933,
+    B 0.919, but lost news bodies (aeb B 0.986 -> 0.983), whose golds leave subheadlines out;
+    leaving out one inside a <header> as well measured A 0.933, B 0.914."""
+    if not html:
+        return html
+    lead = standfirst(page, text)
+    return f"<p>{escape(lead)}</p>{html}" if lead else html
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
