@@ -198,6 +198,24 @@ def test_captions_galleries_and_bylines_go_their_photos_stay():
     assert "/p/1.jpg" in body and "weibo" not in body
 
 
+def test_a_figure_caption_goes_whatever_its_class_its_photo_stays(monkeypatch):
+    """A <figcaption> is a caption by its tag, without a class naming it one."""
+    story = "Bricks are sold on credit more often than before, the traders' guild said. " * 4
+    caption = "A stack of bricks at a builders' yard: the buyer pays for them later."
+    html = (
+        "<html><head><title>Bricks on credit</title></head><body><div class='entry'>"
+        f"<p>{story}</p><figure class='alignright'><img src='/p/bricks.jpg'>"
+        f"<figcaption class='lightbox-desc'>{caption}</figcaption></figure>"
+        f"<p>{story}</p><p>{story}</p></div></body></html>"
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(body_module, "drop_furniture", lambda *args: None)
+        assert caption in body_of(html)
+    body = readability_body(Selector(text=html))
+    assert caption not in html_text(body) and html_text(body).count("Bricks are sold") == 12
+    assert "/p/bricks.jpg" in body
+
+
 def test_breadcrumbs_bylines_related_lists_and_comment_boxes_are_trimmed(monkeypatch):
     related = "".join(f"<p>相关文章{i}：另一篇文章的标题和它的简短摘要</p>" for i in range(3))
     html = (
