@@ -57,16 +57,12 @@ SHINGLE = 4
 HELD_SHARE = 0.9
 LARGER_RATIO = 2
 CJK_SHARE = 0.2
-# The page's text that trafilatura may keep: outside scripts and styles, the page's navigation,
-# header, footer, asides and forms, and the links of lists and menus, which it drops as
-# boilerplate. On the corpus every page where the LARGER_RATIO rule chose trafilatura held
-# that much text there, and the test spares its run on four pages of five of the others.
 # The page's own summary of the article, which a standfirst (the lead printed under the headline,
 # outside the block of paragraphs both extractors choose) repeats: meta descriptions of
-# LEAD_WORDS words or more. Their first LEAD_PROBE characters find the standfirst in the page's
-# text; an element whose text opens with the description and holds at most LEAD_SPAN times
-# its text (any length when the description ends cut short, with an ellipsis) is the
-# standfirst.
+# LEAD_WORDS words or more. A body holding a description's first LEAD_PROBE characters has
+# its standfirst; else the longest word of those finds the text nodes it may start in, and an
+# element whose text opens with the description and holds at most LEAD_SPAN times its text
+# (any length when the description ends cut short, with an ellipsis) is the standfirst.
 DESCRIPTIONS = lxml.etree.XPath(
     "//meta[@name='description' or @property='og:description' or @name='twitter:description'"
     " or @property='twitter:description']/@content"
@@ -75,8 +71,8 @@ TEXT_WITH = lxml.etree.XPath(
     "//body//text()[contains(., $probe) and not(ancestor::script or ancestor::style"
     " or ancestor::noscript or ancestor::template)]"
 )
-# A description written as a heading or in a <header> is the headline's matter (a subheadline,
-# a dek), which news bodies leave out, not a standfirst.
+# A description written as a heading is the headline's matter (a subheadline, a dek), which
+# news bodies leave out, not a standfirst.
 HEADING_MATTER = lxml.etree.XPath(
     "boolean(ancestor-or-self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
     " or self::h6])"
@@ -85,6 +81,10 @@ LEAD_WORDS = 10
 LEAD_PROBE = 30
 LEAD_SPAN = 1.3
 ELLIPSIS = ".…· "
+# The page's text that trafilatura may keep: outside scripts and styles, the page's navigation,
+# header, footer, asides and forms, and the links of lists and menus, which it drops as
+# boilerplate. On the corpus every page where the LARGER_RATIO rule chose trafilatura held
+# that much text there, and the test spares its run on four pages of five of the others.
 PAGE_TEXT = lxml.etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::nav or ancestor::header or ancestor::footer or ancestor::aside"
@@ -254,7 +254,7 @@ def standfirst(page: lxml.html.HtmlElement, text: str) -> str | None:
             while element is not None and len(element_text(element)) < len(description):
                 element = element.getparent()
             if element is None:
-                break
+                continue
             if HEADING_MATTER(element):
                 continue
             lead = element_text(element)
