@@ -64,6 +64,11 @@ ARBITRATED = ("json-ld", "meta")
 # Characters XML 1.0 forbids, which lxml keeps in a parsed tree but refuses to write into one
 # (a body cleaner moving a text then raises): C0 controls but tab, newline and carriage return.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The same characters one by one: looking for each with ``in`` (a memchr-like scan) is about
+# twice as fast as the class's search over a page's whole text (page_selector).
+XML_FORBIDDEN_CHARS = tuple(
+    chr(code) for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)
+)
 
 
 class Found(NamedTuple):
@@ -138,9 +143,14 @@ def page_selector(response: Response) -> Selector:
     if not isinstance(response, TextResponse):
         return Selector(text="<html></html>", type="html")
     text = response.text
-    if isinstance(response, HtmlResponse) and not XML_FORBIDDEN.search(text):
+    if isinstance(response, HtmlResponse) and not _holds_forbidden(text):
         return response.selector
     return Selector(text=XML_FORBIDDEN.sub("", text), type="html", base_url=response.url)
+
+
+def _holds_forbidden(text: str) -> bool:
+    """Whether a text holds a character XML forbids (``XML_FORBIDDEN.search``, faster)."""
+    return any(char in text for char in XML_FORBIDDEN_CHARS)
 
 
 def base_url(selector: Selector, url: str) -> str:
