@@ -1,6 +1,7 @@
 """The shortcuts extraction takes for speed give what their plain definitions give: readability's
 text cleaning, the innermost text blocks of a body, a body's word count, the order of a page's
-nodes, whether a text is long enough to be a post, whether a text is mostly CJK."""
+nodes, whether a text is long enough to be a post, whether a text is mostly CJK, whether a page
+holds a character XML forbids, a pager's rel=next anchors."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import random
 
 import lxml.html
 import readability.readability
+from parsel import Selector
+from scrapy.http import HtmlResponse
 
 from crawler.cleaning import BLOCK_TAGS, element_text, has_text
-from crawler.extract import XML_FORBIDDEN
+from crawler.extract import XML_FORBIDDEN, page_selector
+from crawler.extract import _holds_forbidden as holds_forbidden
 from crawler.extract.body import CJK, CJK_SHARE, has_words, words
 from crawler.extract.body import _mostly_cjk as mostly_cjk
 from crawler.extract.heuristics import document_order
 from crawler.extract.noise import text_blocks
+from crawler.extract.pages import NEXT_LINKS
 from crawler.extract.posts import text_reaches
 from crawler.extract.readable import clean, library_clean
 
@@ -128,3 +133,34 @@ def test_a_text_is_mostly_cjk_as_its_share_of_cjk_characters_says():
         text = "".join(draw.choices(pieces, [draw.random() for _ in pieces], k=draw.randint(0, 60)))
         share = len(CJK.findall(text)) >= CJK_SHARE * len(text)
         assert mostly_cjk(text) == share, repr(text)
+
+
+def test_a_text_holds_a_character_xml_forbids_as_the_pattern_finds():
+    # Every character the pattern forbids, the ones beside them, and texts of every kind.
+    edges = [
+        chr(c) for c in (*range(0x21), 0x7F, 0x85, 0xA0, 0xD7FF, 0xE000, *range(0xFFFC, 0x10000))
+    ]
+    draw = random.Random(5)
+    samples = texts(2000) + edges + ["中文" * 500 + edge + "abc" * 300 for edge in edges]
+    samples += [
+        "".join(draw.choices(edges + CHARACTERS, k=draw.randint(0, 50))) for _ in range(3000)
+    ]
+    for text in samples:
+        assert holds_forbidden(text) == bool(XML_FORBIDDEN.search(text)), repr(text[:80])
+    # A page holding one is read again without it; one without keeps the response's own tree.
+    for text, own in (("<p>a\x0bb</p>", False), ("<p>a\uffffb</p>", False), ("<p>a\tb</p>", True)):
+        response = HtmlResponse("https://news.example/", body=text.encode(), encoding="utf-8")
+        selector = page_selector(response)
+        assert (selector is response.selector) == own, repr(text)
+        assert selector.css("p::text").get() == XML_FORBIDDEN.sub("", text[3:-4])
+
+
+def test_rel_next_anchors_are_those_the_element_test_finds():
+    rels = ["next", " nofollow  next\t", "next\nprev", "NEXT", "nextpage", "prev", "", "n ext"]
+    html = "".join(f"<a rel='{rel}' href='/{n}'>{n}</a>" for n, rel in enumerate(rels))
+    html += "<a href='/x'>no rel</a><a rel='next'>no href</a><span rel='next' href='/s'></span>"
+    selector = Selector(text=f"<html><head><link rel='next' href='/l'></head><body>{html}</body>")
+    plain = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+    assert [str(href) for href in NEXT_LINKS[1](selector.root)] == selector.xpath(plain).getall()
+    assert selector.xpath(plain).getall() == ["/0", "/1", "/2"]
+    assert [str(href) for href in NEXT_LINKS[0](selector.root)] == ["/l"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
-from lxml.etree import ParserError
+from lxml.etree import ParserError, XPath
 
 from crawler.cleaning import element_text, inner_html
 from crawler.seeds import select
@@ -21,10 +21,13 @@ if TYPE_CHECKING:
     from crawler.items import Article
     from crawler.seeds import ArticleRules
 
-# Links that say "next page" in a pager: rel=next, or their text.
+# Links that say "next page" in a pager: rel=next, or their text. The anchors' test is on
+# their rel attributes (``//a/@rel[...]/..``), the same anchors as ``//a[...]`` found several
+# times faster: libxml2 evaluates a predicate on an element for each of a page's ~100 anchors,
+# one on an attribute only for the few that have it.
 NEXT_LINKS = (
-    "//link[@rel='next']/@href",
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href",
+    XPath("//link[@rel='next']/@href"),
+    XPath("//a/@rel[contains(concat(' ', normalize-space(.), ' '), ' next ')]/../@href"),
 )
 NEXT_TEXT = re.compile(
     r"^\s*(?:下一页|下页|下一頁|next(?: page)?|nächste seite|weiter|page suivante|siguiente)"
@@ -89,10 +92,11 @@ def next_page(response: TextResponse, rules: ArticleRules, base_url: str) -> str
         found = select(response.selector, rules.next).get()
         if found and found.strip():
             return join_url(base_url, found)
-    candidates = [href for query in NEXT_LINKS for href in response.xpath(query).getall()]
+    root = response.selector.root
+    candidates = [str(href) for query in NEXT_LINKS for href in query(root)]
     candidates += [
         anchor.attrib["href"]
-        for anchor in response.selector.root.iter("a")
+        for anchor in root.iter("a")
         if anchor.get("href") and may_say_next(anchor) and NEXT_TEXT.match(element_text(anchor))
     ]
     for href in candidates:
