@@ -11,6 +11,7 @@ from parsel import Selector
 from w3lib.html import replace_entities
 
 from crawler.extract.authors import not_a_person
+from crawler.selectors import css
 
 ARTICLE_TYPES = {
     "Article",
@@ -206,11 +207,11 @@ def meta_fields(selector: Selector, names: Iterable[str] = tuple(META_QUERIES)) 
         queries = META_QUERIES[name]
         for query in queries:
             if name == "author":
-                values = [" ".join(v.split()) for v in selector.css(query).getall()]
+                values = [" ".join(v.split()) for v in css(selector, query).getall()]
                 people = [v for v in dict.fromkeys(values) if v and not not_a_person(v)]
                 value = ", ".join(people)
             else:
-                value = selector.css(query).get()
+                value = css(selector, query).get()
             if value and value.strip():
                 found[name] = _unescaped(name, value)
                 break
