@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from lxml.etree import XPath
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
 from w3lib.url import safe_url_string
@@ -66,6 +67,9 @@ ARBITRATED = ("json-ld", "meta")
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The same characters one by one: looking for each with ``in`` (a memchr-like scan) is about
 # twice as fast as the class's search over a page's whole text (page_selector).
+# The page's own declarations, compiled once (parsel's xpath() costs as much again per call).
+BASE_HREF = XPath("//base[@href][1]/@href")
+CANONICAL_HREF = XPath("//link[@rel='canonical'][1]/@href")
 XML_FORBIDDEN_CHARS = tuple(
     chr(code) for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)
 )
@@ -156,7 +160,7 @@ def _holds_forbidden(text: str) -> bool:
 def base_url(selector: Selector, url: str) -> str:
     """The document's base URL: its first ``<base href>``, relative or absolute, resolved
     against the page's URL (HTML's rule); else the page's URL."""
-    href = selector.xpath("//base[@href][1]/@href").get()
+    href = _first(BASE_HREF(selector.root))
     joined = join_url(url, href) if href and href.strip() else None
     return safe_url_string(joined) if joined else url
 
@@ -370,11 +374,16 @@ def _uncut_title(title: Found, headline: str | None) -> Found:
     return title
 
 
+def _first(results: list) -> str | None:
+    """The first result of an XPath as a plain str (parsel's ``.get()``), or None."""
+    return str(results[0]) if results else None
+
+
 def declared_canonical(selector: Selector, options: ExtractOptions) -> str | None:
     """The page's ``<link rel="canonical">``, absolute, when it names a page of an allowed
     domain (of the page's own host without allowed domains): one article reached at two
     addresses is one article, keyed and exported under the address the page declares."""
-    href = selector.xpath("//link[@rel='canonical'][1]/@href").get()
+    href = _first(CANONICAL_HREF(selector.root))
     if not href or not href.strip():
         return None
     url = safe_url_string(join_url(options.base_url or options.url or "", href) or "")
