@@ -289,7 +289,13 @@ def html_text(body_html: str | None) -> str:
 
 def fold_spaces(text: str | None) -> str:
     """A text with each run of whitespace made one space, and none at its ends."""
-    return " ".join((text or "").split())
+    text = text or ""
+    # A text already folded, as most texts between two tags are, is given back unsplit:
+    # isprintable() is False for every whitespace character but the space, and stops at the
+    # first one; split() and join() cost a body's text several times as much.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:
@@ -336,9 +342,9 @@ def plain_text(root: lxml.html.HtmlElement) -> str:
             current.append(element.text)
         if event == "end":
             if element.tag in BLOCK_TAGS:
-                lines.append(" ".join("".join(current).split()))
+                lines.append(fold_spaces("".join(current)))
                 current = []
             if element.tail and element is not root:
                 current.append(element.tail)
-    lines.append(" ".join("".join(current).split()))
+    lines.append(fold_spaces("".join(current)))
     return "\n".join(line for line in lines if line)

@@ -1,7 +1,7 @@
 """The shortcuts extraction takes for speed give what their plain definitions give: readability's
 text cleaning, the innermost text blocks of a body, a body's word count, the order of a page's
 nodes, whether a text is long enough to be a post, whether a text is mostly CJK, whether a page
-holds a character XML forbids, a pager's rel=next anchors."""
+holds a character XML forbids, a pager's rel=next anchors, a text's folded spaces."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import readability.readability
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from crawler.cleaning import BLOCK_TAGS, element_text, has_text
+from crawler.cleaning import BLOCK_TAGS, element_text, fold_spaces, has_text
 from crawler.extract import XML_FORBIDDEN, page_selector
 from crawler.extract import _holds_forbidden as holds_forbidden
 from crawler.extract.body import CJK, CJK_SHARE, has_words, words
@@ -164,3 +164,17 @@ def test_rel_next_anchors_are_those_the_element_test_finds():
     assert [str(href) for href in NEXT_LINKS[1](selector.root)] == selector.xpath(plain).getall()
     assert selector.xpath(plain).getall() == ["/0", "/1", "/2"]
     assert [str(href) for href in NEXT_LINKS[0](selector.root)] == ["/l"]
+
+
+def test_a_text_is_folded_as_split_and_join_fold_it():
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    printable = ["a", "中", "-", "\u200b", "\ufeff", "\x00", "\x7f", "\u0378"]
+    draw = random.Random(8)
+    samples = texts(3000) + spaces + [s + s for s in spaces] + ["a" + s + "b" for s in spaces]
+    samples += [
+        "".join(draw.choices(spaces + printable, k=draw.randint(0, 40))) for _ in range(5000)
+    ]
+    samples += ["a b", "a  b", " a", "a ", "", "中文 text 中文"]
+    for text in samples:
+        assert fold_spaces(text) == " ".join(text.split()), repr(text)
+    assert fold_spaces(None) == ""
