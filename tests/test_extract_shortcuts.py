@@ -1,7 +1,8 @@
 """The shortcuts extraction takes for speed give what their plain definitions give: readability's
 text cleaning, the innermost text blocks of a body, a body's word count, the order of a page's
 nodes, whether a text is long enough to be a post, whether a text is mostly CJK, whether a page
-holds a character XML forbids, a pager's rel=next anchors, a text's folded spaces."""
+holds a character XML forbids, a pager's rel=next anchors, a text's folded spaces, a body's
+linked elements."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import readability.readability
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from crawler.cleaning import BLOCK_TAGS, element_text, fold_spaces, has_text
+from crawler.cleaning import BLOCK_TAGS, LINKED, element_text, fold_spaces, has_text
 from crawler.extract import XML_FORBIDDEN, page_selector
 from crawler.extract import _holds_forbidden as holds_forbidden
 from crawler.extract.body import CJK, CJK_SHARE, has_words, words
@@ -178,3 +179,15 @@ def test_a_text_is_folded_as_split_and_join_fold_it():
     for text in samples:
         assert fold_spaces(text) == " ".join(text.split()), repr(text)
     assert fold_spaces(None) == ""
+
+
+def test_linked_elements_are_those_with_a_href_or_a_src_in_document_order():
+    root = lxml.html.fragment_fromstring(
+        "<p href='x'><a href='/a'>a<img src='/i'></a><img src='/j' href='/k'>"
+        "<a name='n'>n</a><a href=''>e</a></p><p><b src='s'>b</b></p>",
+        create_parent="div",
+    )
+    root.set("src", "/root")
+    plain = root.xpath("descendant-or-self::*[@href or @src]")
+    assert LINKED(root) == plain
+    assert [element.tag for element in plain] == ["div", "p", "a", "img", "img", "a", "b"]
