@@ -2,7 +2,7 @@
 text cleaning, the innermost text blocks of a body, a body's word count, the order of a page's
 nodes, whether a text is long enough to be a post, whether a text is mostly CJK, whether a page
 holds a character XML forbids, a pager's rel=next anchors, a text's folded spaces, a body's
-linked elements."""
+linked elements, whether a page's links may read "next page"."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from crawler.extract.body import CJK, CJK_SHARE, has_words, words
 from crawler.extract.body import _mostly_cjk as mostly_cjk
 from crawler.extract.heuristics import document_order
 from crawler.extract.noise import text_blocks
-from crawler.extract.pages import NEXT_LINKS
+from crawler.extract.pages import NEXT_LINKS, NEXT_TEXT, may_name_next
 from crawler.extract.posts import text_reaches
 from crawler.extract.readable import clean, library_clean
 
@@ -191,3 +191,33 @@ def test_linked_elements_are_those_with_a_href_or_a_src_in_document_order():
     plain = root.xpath("descendant-or-self::*[@href or @src]")
     assert LINKED(root) == plain
     assert [element.tag for element in plain] == ["div", "p", "a", "img", "img", "a", "b"]
+
+
+def test_a_page_a_link_of_which_reads_next_is_never_passed_over():
+    # The pager's words in every case, with the characters re.I reads as their letters, split
+    # by tags and comments, between spaces and arrows, or mangled: whenever NEXT_TEXT reads a
+    # link's text, the pre-check lets the page be walked.
+    words = ["下一页", "下页", "下一頁", "next", "next page", "nächste seite", "weiter"]
+    words += ["page suivante", "siguiente"]
+    others = {"i": ["İ", "ı"], "s": ["ſ"]}
+    splits = ["", "", "", "<b>", "</b>", "<!-- c -->", "<span>"]
+    edges = ["", " ", "\u3000", "\xa0", "\n", "»", " →", "x", "中"]
+    draw = random.Random(21)
+    read = 0
+    for _ in range(5000):
+        chars = []
+        for char in draw.choice(words):
+            char = char.upper() if draw.random() < 0.3 else char
+            if char.lower() in others and draw.random() < 0.2:
+                char = draw.choice(others[char.lower()])
+            if draw.random() < 0.02:
+                char = draw.choice("xa中 ")
+            chars.append(char + draw.choice(splits))
+        text = draw.choice(edges) + "".join(chars) + draw.choice(edges)
+        html = f"<html><body><a href='/x'>Home</a><a href='/n'>{text}</a></body></html>"
+        root = lxml.html.fromstring(html)
+        anchor = root.findall(".//a")[1]
+        if NEXT_TEXT.match(element_text(anchor)):
+            read += 1
+            assert may_name_next(root), repr(text)
+    assert read > 1000

@@ -39,6 +39,14 @@ NEXT_TEXT = re.compile(
 # cannot be a "next page" link, and its whole text is not read.
 NEXT_START = re.compile(r"\s*[下nwps]", re.I)
 # A pager line: "Page 1 of 2 · 2 · Next page »", "上一页 1 2 3 下一页", "【1】【2】".
+# The words one of which a link's text holds when NEXT_TEXT matches it (whitespace folding
+# keeps a word whole), as lower() writes them: re.I reads no other character as one of their
+# letters, but for these three, which lower() does not make the letter ("İ" -> "i̇").
+NEXT_WORDS = ("下一页", "下页", "下一頁", "next", "nächste", "weiter", "suivante", "siguiente")
+OTHER_CASES = ("İ", "ı", "ſ")
+# The text inside the page's links that have an address, as plain strings (no element made
+# for Python), in document order: each link's text is one run of it.
+LINK_TEXTS = XPath("//a/@href[. != '']/..//text()", smart_strings=False)
 PAGER_LINE = re.compile(
     r"^(?:page \d+ of \d+|seite \d+ von \d+|第\s*\d+\s*页|共\s*\d+\s*页)"
     r"|(?:next|previous|prev) page|上一页|下一页|^(?:[«‹<]?\s*\d+\s*[»›>]?\s*)+$",
@@ -81,6 +89,18 @@ def may_say_next(anchor: lxml.html.HtmlElement) -> bool:
     return not text or text.isspace() or NEXT_START.match(text) is not None
 
 
+def may_name_next(root: lxml.html.HtmlElement) -> bool:
+    """False when no link of the page can read "next page" (NEXT_TEXT): none of NEXT_WORDS is
+    in the text of its links taken together, in any case. The pre-check that spares the
+    Python walk over every link of a page without a pager; a page where the words are
+    somewhere in its links' text is walked as before."""
+    text = "".join(LINK_TEXTS(root))
+    if any(other in text for other in OTHER_CASES):
+        return True
+    text = text.lower()
+    return any(word in text for word in NEXT_WORDS)
+
+
 def next_page(response: TextResponse, rules: ArticleRules, base_url: str) -> str | None:
     """The absolute URL of the article's next page, or None.
 
@@ -94,11 +114,12 @@ def next_page(response: TextResponse, rules: ArticleRules, base_url: str) -> str
             return join_url(base_url, found)
     root = response.selector.root
     candidates = [str(href) for query in NEXT_LINKS for href in query(root)]
-    candidates += [
-        anchor.attrib["href"]
-        for anchor in root.iter("a")
-        if anchor.get("href") and may_say_next(anchor) and NEXT_TEXT.match(element_text(anchor))
-    ]
+    if may_name_next(root):
+        candidates += [
+            anchor.attrib["href"]
+            for anchor in root.iter("a")
+            if anchor.get("href") and may_say_next(anchor) and NEXT_TEXT.match(element_text(anchor))
+        ]
     for href in candidates:
         url = join_url(base_url, href) or ""
         if url.startswith(("http://", "https://")) and continues(response.url, url):
