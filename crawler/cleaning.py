@@ -122,6 +122,19 @@ CLEANER = Cleaner(
 
 
 ELEMENT_STRING = lxml.etree.XPath("string()")
+# lxml.html's parser with its element classes chosen in C: lxml.html's own lookup calls Python
+# for each element a walk meets first (a hundred in a body, several walks). Every element is an
+# HtmlElement, a form's and its fields' too (lxml.html gives them FormElement & co, whose form
+# methods a body never uses: the cleaner removes forms and fields).
+BODY_PARSER = lxml.html.HTMLParser()
+BODY_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 
 class CleanBody(NamedTuple):
@@ -192,6 +205,18 @@ def noscript_images(root: lxml.html.HtmlElement) -> None:
         noscript.drop_tree()
 
 
+def body_fragment(body_html: str) -> lxml.html.HtmlElement:
+    """``lxml.html.fragment_fromstring(body_html, create_parent="div")``, the same tree, parsed
+    and held by BODY_PARSER (its <div> too: an element keeps the lookup of the document it is
+    moved into). Raises ParserError as lxml.html does."""
+    elements = lxml.html.fragments_fromstring(body_html, parser=BODY_PARSER, no_leading_text=False)
+    root = BODY_PARSER.makeelement("div")
+    if elements and isinstance(elements[0], str):
+        root.text = elements.pop(0)
+    root.extend(elements)
+    return root
+
+
 def clean_body(body_html: str, base_url: str) -> CleanBody:
     """Safe body HTML (inner HTML of one container), its plain text, and its image URLs.
 
@@ -199,7 +224,7 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     (its ``<base href>`` resolved against the page's URL, else the page's URL).
     """
     try:
-        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+        root = body_fragment(body_html)
     except ParserError:
         return CleanBody("", "", [])
     # Every element's Python proxy kept while the body is cleaned: lxml.html makes a proxy

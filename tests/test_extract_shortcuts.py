@@ -2,7 +2,7 @@
 text cleaning, the innermost text blocks of a body, a body's word count, the order of a page's
 nodes, whether a text is long enough to be a post, whether a text is mostly CJK, whether a page
 holds a character XML forbids, a pager's rel=next anchors, a text's folded spaces, a body's
-linked elements, whether a page's links may read "next page"."""
+linked elements, whether a page's links may read "next page", a body parsed for cleaning."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ import readability.readability
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from crawler.cleaning import BLOCK_TAGS, LINKED, element_text, fold_spaces, has_text
+from crawler.cleaning import (
+    BLOCK_TAGS,
+    CLEANER,
+    LINKED,
+    body_fragment,
+    element_text,
+    fold_spaces,
+    has_text,
+    inner_html,
+)
 from crawler.extract import XML_FORBIDDEN, page_selector
 from crawler.extract import _holds_forbidden as holds_forbidden
 from crawler.extract.body import CJK, CJK_SHARE, has_words, words
@@ -221,3 +230,23 @@ def test_a_page_a_link_of_which_reads_next_is_never_passed_over():
             read += 1
             assert may_name_next(root), repr(text)
     assert read > 1000
+
+
+def test_a_body_is_parsed_and_cleaned_as_lxml_html_parses_and_cleans_it():
+    bodies = [
+        "",
+        "  ",
+        "lead text<p>one</p> tail",
+        "<p>a</p><!-- c --><?pi x?><form action='/f'><label>L<input name=q></label>"
+        "<select><option>o</select><textarea>t</textarea><button>b</button></form>after",
+        "<html><head><title>t</title></head><body><div class=x>x</div></body></html>",
+        "<table><tr><td>1<td>2</table><ruby>子<rt>こ</rt></ruby><svg><a>s</a></svg>",
+        "&amp; &#19979; <br> <img src=a.png> <script>x()</script><noscript><img src=b></noscript>",
+    ]
+    for body in bodies:
+        ours, theirs = body_fragment(body), lxml.html.fragment_fromstring(body, create_parent="div")
+        assert inner_html(ours) == inner_html(theirs), body
+        CLEANER(ours)
+        CLEANER(theirs)
+        assert inner_html(ours) == inner_html(theirs), body
+        assert all(isinstance(e, lxml.html.HtmlMixin) for e in body_fragment(body).iter())
