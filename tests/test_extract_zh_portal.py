@@ -120,3 +120,40 @@ def test_a_paragraph_that_names_a_tool_in_its_text_stays():
     """Only a short closing line is a tool line: a sentence of the text naming one stays."""
     last = "记者看到，不少村民拿出手机扫码了解政策，并通过公众号反映问题，相关部门及时回应。"
     assert article(portal_page(text_of(*TEXT, last))).text.split("\n") == [*TEXT, last]
+
+
+SHORT_LINES = (
+    "清晨六点，菜市场已经热闹起来。",
+    "摊主老李把刚到的青菜码得整整齐齐。",
+    "他说，今年的菜价比去年稳定。",
+    "附近的居民大多是老顾客。",
+    "一位阿姨挑了两把菠菜和一块豆腐。",
+    "她笑着说，这里的菜新鲜又便宜。",
+    "市场管理处的工作人员正在巡查。",
+    "过去这里污水横流，气味难闻。",
+    "去年改造以后，地面铺上了防滑砖。",
+    "老李说，生意比以前好做了。",
+)
+TEASERS = "".join(
+    f"<div class='item'><p>{name}，记者从有关部门获悉，相关工作正在有序推进，预计年内全面完成。</p>"
+    "</div>"
+    for name in [
+        "多地推动农村厕所改造提质增效",
+        "乡村振兴看变化：垃圾分类进农家",
+        "农村污水治理如何走出困境",
+        "美丽乡村建设提速",
+    ]
+)
+
+
+def test_an_article_of_short_paragraphs_beats_a_box_of_longer_teasers():
+    """Sentences under readability's 25 characters, each a paragraph: on a Chinese page they
+    count as paragraphs all the same, and the article is not lost to the teasers beside it."""
+    html = (
+        f"<html><head><meta charset='utf-8'><title>菜市场的一天_滨江网</title></head><body>"
+        f"<div class='nav'>{NAV}</div><div class='main'><h1>菜市场的一天</h1>"
+        "<p>2024-03-05 10:21 来源：滨江网</p>"
+        f"<div class='article'>{text_of(*SHORT_LINES)}</div></div>"
+        f"<div class='box'><h3>热门推荐</h3>{TEASERS}</div></body></html>"
+    )
+    assert article(html).text.split("\n") == list(SHORT_LINES)
