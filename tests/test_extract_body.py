@@ -248,6 +248,17 @@ def test_an_english_byline_and_worded_dateline_are_trimmed(monkeypatch):
     assert body_of(html).startswith("New vehicle sales")
 
 
+@pytest.mark.parametrize(
+    "dateline", ["发表时间： 06/02/2022 - 13:48", "Posted 11/19/2019 08:30", "2022年2月6日 13:48"]
+)
+def test_a_dateline_opening_the_text_is_trimmed_in_each_date_form(dateline):
+    html = (
+        "<html><head><title>马里总理</title></head><body><div class='text'>"
+        f"<p>{dateline}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div></body></html>"
+    )
+    assert body_of(html) == f"{PARAGRAPH} {PARAGRAPH}"
+
+
 def teaser_page(extra: str) -> str:
     prose = "<p>The council met on Tuesday and voted to rebuild the harbour wall this year.</p>"
     return (

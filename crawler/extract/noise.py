@@ -15,6 +15,9 @@ from crawler.extract.dates import find_dates
 # Short lines above the text: "发布时间：2022-02-13 04:22:18 来源：云南日报", "分享到：",
 # "首页 > 科技", "澎湃新闻记者 贺梨萍", "By Paul Takahashi".
 DATELINE_LENGTH = 60
+# The date forms of a dateline: numeric ("2022-02-13"), slashed ("06/02/2022 - 13:48") and
+# worded ("November 20, 2019", "2022年2月13日").
+DATELINE_FORMS = ("numeric", "slashed", "worded")
 SHARE_LENGTH = 20
 # How many opening blocks may be the headline's lines (kicker, headline, deck, bylines).
 HEAD_BLOCKS = 6
@@ -139,7 +142,7 @@ def _heading_noise(text: str, title: str, tag: str = "p") -> bool:
         return True
     # A dateline: "November 20, 2019", "2022-02-13 04:22:18 来源：云南日报"; or breadcrumbs.
     if len(text) <= DATELINE_LENGTH and (
-        find_dates(text, ("numeric", "worded")) or BREADCRUMB.search(text)
+        find_dates(text, DATELINE_FORMS) or BREADCRUMB.search(text)
     ):
         return True
     if is_byline(text):
@@ -151,7 +154,7 @@ def _heading_noise(text: str, title: str, tag: str = "p") -> bool:
 
 def _dateline_or_byline(text: str) -> bool:
     return is_byline(text) or (
-        len(text) <= DATELINE_LENGTH and bool(find_dates(text, ("numeric", "worded")))
+        len(text) <= DATELINE_LENGTH and bool(find_dates(text, DATELINE_FORMS))
     )
 
 
