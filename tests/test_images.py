@@ -272,3 +272,30 @@ def test_image_results_kept_are_the_recent_ones():
     assert b"c" not in list(results)
     assert results[b"c"] == "C"
     assert not results.held
+
+
+# Bodies whose parse libxml2 does not give back as written, and the edges of
+# fragment_fromstring: leading blank or text, a whole document, entities, a comment, text
+# after the last element, an attribute quoted by the other quote, a NUL.
+BODIES = [
+    "<h2><a href='/a'><img src='/i.png'></a><p>A paragraph cleaning left in a heading.</p></h2>",
+    "<p><div>A block in a paragraph</div></p><p>after</p>",
+    "\n  <p>Leading blank</p>",
+    "Leading text <b>bold</b> tail<p>para</p> trailing",
+    "\xa0<p>Leading no-break space</p>",
+    "<html><body><p>A whole document</p></body></html>",
+    "<!-- note --><p>Q&amp;A &lt;tag&gt; &nbsp; 中文 “quotes”</p>",
+    "<p>x</p><img src='/a?b=1&amp;c=2' alt='say \"hi\"' referrerpolicy='no-referrer'>\n",
+    "<title>t</title><p>head content in a body</p><li>one<li>two",
+    "<p>a\x00b</p><table><td>cell</table>",
+    "",
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_body_parsed_as_fragment_fromstring_parses_it(body):
+    from crawler.cleaning import inner_html
+    from crawler.pipelines.images import parse_body
+
+    expected = inner_html(lxml.html.fragment_fromstring(body, create_parent="div"))
+    assert inner_html(parse_body(body)) == expected
