@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import OrderedDict
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -23,6 +25,7 @@ from crawler.seeds import host_in_domains
 if TYPE_CHECKING:
     from typing import Self
 
+    from PIL.Image import Image
     from scrapy.crawler import Crawler
     from scrapy.pipelines.media import FileInfoOrError, MediaPipeline
     from twisted.python.failure import Failure
@@ -191,9 +194,34 @@ class ArticleImagesPipeline(ImagesPipeline):
         self.referer = settings.get("IMAGES_REFERER")
         # Hosts images may be downloaded from (and their subdomains); empty: any host.
         self.domains = tuple(settings.getlist("IMAGES_DOMAINS"))
+        # The last full image encoded here and its JPEG, for its thumbnails (convert_image).
+        self.encoded: tuple[Image, BytesIO] | None = None
         files_logger = logging.getLogger("scrapy.pipelines.files")
         if not any(isinstance(f, WithoutTraceback) for f in files_logger.filters):
             files_logger.addFilter(WithoutTraceback())
+
+    def convert_image(
+        self, image: Image, size: tuple[int, int] | None = None, *, response_body: BytesIO
+    ) -> tuple[Image, BytesIO]:
+        """Scrapy's, but the thumbnail of an image that already fits in its size is the JPEG
+        just encoded for the full image: Pillow's ``thumbnail()`` leaves such an image as it
+        is, so Scrapy would encode the same pixels, with the same info and options, into the
+        same bytes a second time. (Not when the full image kept its downloaded JPEG bytes.)"""
+        encoded = self.encoded
+        if (
+            size
+            and encoded is not None
+            and encoded[0] is image
+            and encoded[1] is response_body
+            and image.mode == "RGB"
+            and image.width <= math.floor(size[0])
+            and image.height <= math.floor(size[1])
+        ):
+            return image, BytesIO(response_body.getvalue())
+        converted, buf = super().convert_image(image, size, response_body=response_body)
+        if not size:
+            self.encoded = (converted, buf) if buf is not response_body else None
+        return converted, buf
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         article = ItemAdapter(item)
