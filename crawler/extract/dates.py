@@ -5,7 +5,7 @@ reading of a whole page (``page_day``)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -16,7 +16,7 @@ import dateparser
 import lxml.etree
 import lxml.html
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format
+from babel.dates import format_date, get_date_format
 from dateparser.data.languages_info import language_order
 from htmldate import find_date
 
@@ -356,6 +356,31 @@ def parse_date(
     except (ValueError, OverflowError):
         # dateparser gives up on some texts ("year 99999") by raising: no date in them.
         return None
+
+
+@lru_cache(maxsize=256)
+def day_forms(day: date, language: str) -> re.Pattern[str]:
+    """How pages write ``day`` in ``language`` and in English (Babel's CLDR medium and long
+    formats: "12.01.2022" and "12. Januar 2022" in de, "Jan 12, 2022" and "January 12, 2022"
+    in en, "12 January 2022" in en-GB; and ISO 8601, "2022-01-12"), as one pattern that does
+    not match inside a longer number; an abbreviated month may take a dot ("Nov. 8, 2023")."""
+    forms = {day.isoformat()}
+    for locale in dict.fromkeys((language.replace("-", "_"), "en", "en_GB")):
+        try:
+            forms.update(format_date(day, width, locale=locale) for width in ("medium", "long"))
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+    # "Nov 8, 2023" is also written "Nov. 8, 2023".
+    alternatives = "|".join(
+        r"\.? ".join(re.escape(part) for part in re.split(r"(?<=[^\W\d_]) ", form))
+        for form in sorted(forms, key=len, reverse=True)
+    )
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?!\d)", re.I)
+
+
+def shows_day(text: str, day: date, language: str) -> bool:
+    """``text`` (a text of the page) writes ``day`` in one of the forms of ``day_forms``."""
+    return bool(day_forms(day, language).search(" ".join(text.split())))
 
 
 def htmldate_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
