@@ -260,7 +260,7 @@ def extract_fields(
             found["date"] = Found(in_url[0].text, "url")
     if "date" not in found or writes_month_and_day(found["date"].value):
         # The page only: its address is read above, by the stricter rule of whole segments.
-        day = page_day(selector.root, url)
+        day = page_day(selector.root)
         if day:
             found["day" if "date" in found else "date"] = Found(day, "htmldate")
     return found

@@ -81,8 +81,6 @@ URL_DATE = re.compile(
     r"|-(?P<m2>0[1-9]|1[0-2])-(?P<d2>0[1-9]|[12]\d|3[01])"
     r"|(?P<m3>0[1-9]|1[0-2])(?P<d3>0[1-9]|[12]\d|3[01]))(?=/)"
 )
-# A year and month as whole path segments, without a day: /2011/12/post-name/.
-URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>0?[1-9]|1[0-2])/(?!\d{1,2}/)")
 # Weibo's and Twitter's created_at (``%a %b %d %H:%M:%S %z %Y``) and C's asctime (no offset):
 # "Sat Mar 20 20:39:33 +0800 2021"; dateparser reads neither.
 ASCTIME = re.compile(
@@ -386,14 +384,11 @@ def shows_day(text: str, day: date, language: str) -> bool:
     return bool(day_forms(day, language).search(" ".join(text.split())))
 
 
-def htmldate_day(
-    root: lxml.etree._Element, url: str | None = None, month: str | None = None
-) -> str | None:
+def htmldate_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
     """The page's original publication day, ``YYYY-MM-DD``, as htmldate finds it (its
     extensive search: the address's date when ``url`` holds a whole one, then metadata, then
     the page's elements and text; the oldest of a page's dates when it gives several), or
-    None. A lone year comes back as its January 1st. ``month`` (``YYYY-MM``) keeps the search
-    to that month (htmldate's ``min_date`` and ``max_date``).
+    None. A lone year comes back as its January 1st.
 
     htmldate reads the page without its readers' comments (``without_comments``): it takes a
     comment's ``<time datetime>`` over the article's date written in text (htmldate's
@@ -408,14 +403,8 @@ def htmldate_day(
         if isinstance(root, lxml.html.HtmlElement)
         else lxml.etree.tostring(root)
     )
-    bounds = {}
-    if month:
-        first = date.fromisoformat(f"{month}-01")
-        following = (first + timedelta(days=31)).replace(day=1)
-        last = following - timedelta(days=1)
-        bounds = {"min_date": first.isoformat(), "max_date": last.isoformat()}
     try:
-        return find_date(page, url=url, original_date=True, extensive_search=True, **bounds)
+        return find_date(page, url=url, original_date=True, extensive_search=True)
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return None
 
@@ -439,20 +428,9 @@ def without_comments(page: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return copy
 
 
-def url_month(url: str | None) -> str | None:
-    """The year and month an address's path gives without a day, as whole segments
-    (``/2011/12/post/``: ``2011-12``), or None."""
-    match = URL_MONTH.search(urlsplit(url or "").path + "/")
-    return f"{match['y']}-{int(match['m']):02d}" if match else None
-
-
 def page_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
     """``htmldate_day``, never January 1st, which is how htmldate writes a year it found
     alone (its last resorts, a copyright year or a lone year: measured on the benchmarks,
-    never right where it decided). When the page's address gives a year and month without a
-    day (``/2011/12/post/``), htmldate looks for a day of that month first (htmldate's
-    benchmark, bench/extraction.py: +2 pages of the half tuned on, whose other dates were a
-    sidebar's or a copyright year's), and the whole page when it finds none."""
-    month = url_month(url)
-    day = (htmldate_day(root, None, month) if month else None) or htmldate_day(root, None)
+    never right where it decided)."""
+    day = htmldate_day(root, url)
     return None if day is None or day.endswith("-01-01") else day
