@@ -57,10 +57,11 @@ class ExportPipeline:
     Articles are exported in batches (a group commit): every article that arrives while a
     batch is being written waits for the next one, which takes them all (EXPORT_BATCH_MAX at
     most). A batch runs on the seen-store's worker thread (``SeenStoreExtension.run``), off the
-    reactor's, in order with the store's other calls: each article to every exporter, then
-    each exporter's ``flush`` (one fsync per file for the whole batch rather than per
-    article), then each exporter's writes recorded, then the articles that every exporter has
-    recorded as seen, in one store transaction. A write is thus recorded only once it is
+    reactor's, in order with the store's other calls: each article to every exporter (their
+    store calls in one transaction), then each exporter's ``flush`` (one fsync per file for
+    the whole batch rather than per article), then each exporter's writes recorded, then the
+    articles that every exporter has recorded as seen, in one store transaction (see
+    ``SeenStore.batch``). A write is thus recorded only once it is
     durable, and an article only once every exporter has it: a crawl killed at any moment
     loses none. ``open`` and ``close`` run on that thread too.
     """
@@ -143,44 +144,61 @@ class ExportPipeline:
     def export_batch(self, store: SeenStore, articles: list[ItemAdapter]) -> list[bool]:
         """Each article to every exporter that has not written this version of it, every
         exporter flushed, its writes recorded, then the articles every exporter has recorded
-        as seen; whether each article is complete."""
+        as seen; whether each article is complete.
+
+        The store's calls are grouped in two ``store.batch()``: the exports' (a post's name
+        reserved...), then the records; none is open during the flush, so no lock is held
+        while files are synced."""
         complete = [True] * len(articles)
         writes: dict[str, list[tuple[int, str, str]]] = {name: [] for name, _ in self.opened}
-        for i, article in enumerate(articles):
-            complete[i] = self.export(article, writes, i)
-        for name, exporter in self.opened:
-            flush = getattr(exporter, "flush", None)
-            try:
-                if flush is not None:
-                    flush()
-            except Exception as exc:
-                self.count_error(name, len(writes[name]))
-                logger.error(
-                    "Exporter %s failed to write %d articles: %s",
-                    exporter_label(name),
-                    len(writes[name]),
-                    one_line(exc),
+        with store.batch():
+            for i, article in enumerate(articles):
+                complete[i] = self.export(article, writes, i)
+        flushed = [
+            (name, self.flush(name, exporter, writes[name])) for name, exporter in self.opened
+        ]
+        with store.batch():
+            for name, ok in flushed:
+                if not ok:
+                    for i, _, _ in writes[name]:
+                        complete[i] = False
+                    continue
+                for i, version, location in writes[name]:
+                    self.ledgers[name].record(articles[i]["url"], version, location)
+                if writes[name]:
+                    label = exporter_label(name)
+                    self.stats.inc_value(f"export/written/{label}", len(writes[name]))
+            now = datetime.now(UTC)
+            store.record_many(
+                Record(
+                    self.seen.key(article["url"]),
+                    date=article["date"],
+                    updated=article.get("updated"),
+                    body_hash=article["body_hash"],
+                    exported_at=now,
                 )
-                for i, _, _ in writes[name]:
-                    complete[i] = False
-                continue
-            for i, version, location in writes[name]:
-                self.ledgers[name].record(articles[i]["url"], version, location)
-            if writes[name]:
-                self.stats.inc_value(f"export/written/{exporter_label(name)}", len(writes[name]))
-        now = datetime.now(UTC)
-        store.record_many(
-            Record(
-                self.seen.key(article["url"]),
-                date=article["date"],
-                updated=article.get("updated"),
-                body_hash=article["body_hash"],
-                exported_at=now,
+                for article, done in zip(articles, complete, strict=True)
+                if done
             )
-            for article, done in zip(articles, complete, strict=True)
-            if done
-        )
         return complete
+
+    def flush(self, name: str, exporter: Any, writes: list[tuple[int, str, str]]) -> bool:
+        """The exporter's ``flush`` (its writes made durable); False, logged and counted, when
+        it fails."""
+        flush = getattr(exporter, "flush", None)
+        try:
+            if flush is not None:
+                flush()
+        except Exception as exc:
+            self.count_error(name, len(writes))
+            logger.error(
+                "Exporter %s failed to write %d articles: %s",
+                exporter_label(name),
+                len(writes),
+                one_line(exc),
+            )
+            return False
+        return True
 
     def export(
         self, article: ItemAdapter, writes: dict[str, list[tuple[int, str, str]]], i: int
