@@ -289,8 +289,11 @@ class SqliteStore(SeenStore):
 
     def reserve_location(self, exporter: str, location: str, url: str, at: datetime) -> str | None:
         with self._writing():
+            # "location != ''", as location_owner's: the partial index written_location is
+            # searched instead of the whole table (every article of every run).
             row = self.db.execute(
-                "SELECT url FROM written WHERE exporter = ? AND location = ? AND url != ?",
+                "SELECT url FROM written WHERE exporter = ? AND location = ? AND location != ''"
+                " AND url != ?",
                 (exporter, location, url),
             ).fetchone()
             if row:
