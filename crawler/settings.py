@@ -38,7 +38,7 @@ EXPORTERS = {
 EXPORT_BATCH_MAX = 100
 # Seconds the first article of a batch waits for more before the batch is written (unless
 # EXPORT_BATCH_MAX wait already): fewer, larger batches, so fewer fsyncs and store transactions.
-EXPORT_BATCH_WAIT = 0.1
+EXPORT_BATCH_WAIT = 0.02
 # Also enable every exporter that an installed package declares in the crawler.exporters
 # entry-point group (EXPORTERS = {name: None} disables one).
 EXPORTERS_ENTRY_POINTS = True
