@@ -29,6 +29,7 @@ from crawler.extract.dates import (
     is_relative,
     page_day,
     parse_date,
+    shows_day,
     writes_month_and_day,
     writes_time,
 )
@@ -266,6 +267,7 @@ def extract_fields(
         ]
         candidates += [Found(day.text, "url") for day in find_dates(url or "", ("url",))[:1]]
         found["date"] = _arbitrated(found["date"], candidates, selector, url)
+        found["date"] = _shown(found["date"], jsonld, meta, heuristics, language)
     if "date" not in found:
         in_url = find_dates(url or "", ("url",))
         if in_url:
@@ -321,6 +323,67 @@ def _arbitrated(date: Found, candidates: list[Found], selector: Selector, url: s
     if not days:
         return date
     return days.get(htmldate_day(selector.root, url) or "", date)
+
+
+def _shown(
+    date: Found,
+    jsonld: Callable[[], Mapping],
+    meta: Callable[[tuple[str, ...]], Mapping],
+    heuristics: Callable[[], HeuristicFields],
+    language: str,
+) -> Found:
+    """The declared publication date, or a later modification date the page declares with it
+    (JSON-LD ``dateModified``, ``article:modified_time``...) when the page's visible text
+    writes the latter's day and nowhere the former's: the day its readers see. A day shown
+    only in an element marked as a modification date (class, id or itemprop "updated",
+    "dateModified", "lastmod") does not count: that page says which of its dates it shows.
+
+    Days are found in the forms Babel's CLDR data gives the page's language and English
+    (``crawler.extract.dates.day_forms``). Pages declare as published a first draft's or a
+    template's date and show the day they were last changed; measured on htmldate's benchmark
+    (bench/extraction.py): accuracy +3 pages on the half tuned on (0.897 -> 0.909), +2 on the
+    other (0.897 -> 0.905), no page lost; news dates unchanged (one aeb page, whose visible day
+    is marked ``dateUpdated``, keeps its declared publication date).
+    """
+    own = _written(date.value)
+    if own is None:
+        return date
+    updates = [
+        Found(value, rule)
+        for rule, fields in (("json-ld", jsonld), ("meta", lambda: meta(DATES)))
+        if (value := fields().get("updated"))
+    ]
+    for update in updates:
+        changed = _written(update.value)
+        if changed is None or changed.astimezone(own.tzinfo).date() <= own.date():
+            continue
+        changed = changed.astimezone(own.tzinfo)
+        nodes = heuristics().text_nodes
+        showing = [node for node in nodes if shows_day(node, changed.date(), language)]
+        if not any(node.getparent() is not None and not _marked_modified(node) for node in showing):
+            continue
+        if not any(shows_day(node, own.date(), language) for node in nodes):
+            return update
+    return date
+
+
+# An element that says it holds a modification date: microformats' "updated", schema.org's
+# dateModified, a "last modified" footer.
+MARKED_MODIFIED = re.compile(r"updat|modif|lastmod|edited", re.I)
+
+
+def _marked_modified(node: str) -> bool:
+    """A text node written in an element that says, or whose parents say, in its class, id or
+    itemprop, that it holds a modification date."""
+    element = node.getparent()  # type: ignore[attr-defined]
+    for _ in range(3):
+        if element is None:
+            return False
+        marks = " ".join(element.get(name, "") for name in ("class", "id", "itemprop"))
+        if MARKED_MODIFIED.search(marks):
+            return True
+        element = element.getparent()
+    return False
 
 
 def _naive_declaration(date: Found | None) -> bool:
