@@ -122,6 +122,19 @@ CLEANER = Cleaner(
 
 
 ELEMENT_STRING = lxml.etree.XPath("string()")
+# lxml.html's parser with its element classes chosen in C: lxml.html's own lookup calls Python
+# for each element a walk meets first (a hundred in a body, several walks). Every element is an
+# HtmlElement, a form's and its fields' too (lxml.html gives them FormElement & co, whose form
+# methods a body never uses: the cleaner removes forms and fields).
+BODY_PARSER = lxml.html.HTMLParser()
+BODY_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 
 class CleanBody(NamedTuple):
@@ -192,6 +205,18 @@ def noscript_images(root: lxml.html.HtmlElement) -> None:
         noscript.drop_tree()
 
 
+def body_fragment(body_html: str) -> lxml.html.HtmlElement:
+    """``lxml.html.fragment_fromstring(body_html, create_parent="div")``, the same tree, parsed
+    and held by BODY_PARSER (its <div> too: an element keeps the lookup of the document it is
+    moved into). Raises ParserError as lxml.html does."""
+    elements = lxml.html.fragments_fromstring(body_html, parser=BODY_PARSER, no_leading_text=False)
+    root = BODY_PARSER.makeelement("div")
+    if elements and isinstance(elements[0], str):
+        root.text = elements.pop(0)
+    root.extend(elements)
+    return root
+
+
 def clean_body(body_html: str, base_url: str) -> CleanBody:
     """Safe body HTML (inner HTML of one container), its plain text, and its image URLs.
 
@@ -199,7 +224,7 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     (its ``<base href>`` resolved against the page's URL, else the page's URL).
     """
     try:
-        root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+        root = body_fragment(body_html)
     except ParserError:
         return CleanBody("", "", [])
     # Every element's Python proxy kept while the body is cleaned: lxml.html makes a proxy
@@ -235,7 +260,9 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
 
 
 # Elements that hold a link once a body is cleaned: SAFE_ATTRS keeps no other link attribute.
-LINKED = lxml.etree.XPath("descendant-or-self::*[@href or @src]")
+# Reached from the attributes (a union is in document order, each element once): the same
+# elements as ``descendant-or-self::*[@href or @src]``, without a predicate on every element.
+LINKED = lxml.etree.XPath("descendant-or-self::*/@href/.. | descendant-or-self::*/@src/..")
 
 
 def no_javascript_links(root: lxml.html.HtmlElement) -> None:
@@ -289,7 +316,13 @@ def html_text(body_html: str | None) -> str:
 
 def fold_spaces(text: str | None) -> str:
     """A text with each run of whitespace made one space, and none at its ends."""
-    return " ".join((text or "").split())
+    text = text or ""
+    # A text already folded, as most texts between two tags are, is given back unsplit:
+    # isprintable() is False for every whitespace character but the space, and stops at the
+    # first one; split() and join() cost a body's text several times as much.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def element_text(element: lxml.html.HtmlElement) -> str:
@@ -336,9 +369,9 @@ def plain_text(root: lxml.html.HtmlElement) -> str:
             current.append(element.text)
         if event == "end":
             if element.tag in BLOCK_TAGS:
-                lines.append(" ".join("".join(current).split()))
+                lines.append(fold_spaces("".join(current)))
                 current = []
             if element.tail and element is not root:
                 current.append(element.tail)
-    lines.append(" ".join("".join(current).split()))
+    lines.append(fold_spaces("".join(current)))
     return "\n".join(line for line in lines if line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -22,6 +23,18 @@ UMASK = _umask()
 # together in one go (ext4 here: 100 small files in 10-30 ms, against 200-300 ms one after
 # another).
 SYNC_THREADS = 8
+_sync_pool: ThreadPoolExecutor | None = None
+_sync_pool_lock = threading.Lock()
+
+
+def _syncing() -> ThreadPoolExecutor:
+    """The process's threads that fsync for put_all_in_place, started at its first call and
+    kept: starting SYNC_THREADS threads for every batch cost more than their fsyncs' waiting."""
+    global _sync_pool
+    with _sync_pool_lock:
+        if _sync_pool is None:
+            _sync_pool = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="fsync")
+        return _sync_pool
 
 
 class TemporaryFile(NamedTuple):
@@ -36,9 +49,12 @@ def write_temporary(path: Path, data: bytes, temp_prefix: str | None = None) -> 
     """``data`` written to a temporary file beside ``path``, named ``<temp_prefix>*.tmp`` (by
     default ``.<name>.*.tmp``) so that whoever owns the folder can clear what a killed run
     left; ``put_in_place`` makes it durable and renames it to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     prefix = temp_prefix if temp_prefix is not None else f".{path.name}."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    except FileNotFoundError:  # its folder is made once, not checked for every file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         view = memoryview(data)
         while view:
@@ -81,8 +97,7 @@ def put_all_in_place(files: list[TemporaryFile]) -> None:
     first that cannot be fsynced or renamed raises, once every file before it is in place;
     it and those after it are discarded."""
     if len(files) > 1:
-        with ThreadPoolExecutor(min(SYNC_THREADS, len(files))) as pool:
-            errors = list(pool.map(_fsync, (written.fd for written in files)))
+        errors = list(_syncing().map(_fsync, (written.fd for written in files)))
     else:
         errors = [_fsync(written.fd) for written in files]
     for done, (written, error) in enumerate(zip(files, errors, strict=True)):

@@ -16,6 +16,7 @@ from w3lib.url import safe_url_string
 
 from crawler.health import COVERAGE_FIELDS
 from crawler.seed_settings import SettingError, check_settings
+from crawler.selectors import css
 
 # How pages are fetched: as sent, or rendered by Splash or by Chromium through Playwright.
 RENDER_MODES = ("none", "splash", "playwright")
@@ -60,7 +61,7 @@ def select(selector: Selector, query: Query) -> Any:
             if result:
                 return result
         return result if result is not None else selector.xpath("/..")
-    return selector.xpath(query) if is_xpath(query) else selector.css(query)
+    return selector.xpath(query) if is_xpath(query) else css(selector, query)
 
 
 @dataclass(frozen=True)

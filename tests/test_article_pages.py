@@ -171,6 +171,10 @@ def test_pager_links_are_read_by_their_text_in_any_case_and_wrapping():
         "ſiguiente",  # re.I reads the long s as an s
         "\u3000weiter →",
         "<img src='x.png'>下页",
+        "weİter",  # and the dotted capital I as an i
+        "下<b>一</b>页",
+        "&#19979;&#19968;&#39029;",
+        "Ne<!-- x -->xt",
     ]
     for number, text in enumerate(links, start=2):
         html = (
@@ -188,3 +192,23 @@ def test_pager_links_are_read_by_their_text_in_any_case_and_wrapping():
     for anchor in response.selector.root.iter("a"):
         assert not may_say_next(anchor)
         assert not NEXT_TEXT.match(anchor.text)
+
+
+def test_a_page_whose_links_cannot_read_next_is_not_walked_and_gives_none():
+    from scrapy.http import HtmlResponse
+
+    from crawler.extract.pages import may_name_next, next_page
+    from crawler.seeds import ArticleRules
+
+    url = "https://news.example/a/story.html"
+    # Words of "next page" outside links, in a link without an address, or in a link to
+    # another article: the page has no next page, whatever the pre-check says.
+    pages = {
+        "<p>下一页 Next page</p><a href='/'>Home</a><a>Next</a><a href=''>下一页</a>": False,
+        "<a href='/b/other.html'>Next story</a><a href='/'>Home</a>": True,
+        "<a href='story_2.html'>Read on</a><script>next()</script>": False,
+    }
+    for html, walked in pages.items():
+        response = HtmlResponse(url, body=html.encode(), encoding="utf-8")
+        assert may_name_next(response.selector.root) == walked, html
+        assert next_page(response, ArticleRules(), url) is None, html

@@ -53,3 +53,39 @@ def test_scrapy_feed_exports_work_beside_ours(tmp_path, news_site):
     ours = {line["url"] for line in result.feed_lines("news")}
     theirs = {line["url"] for line in read_jsonl(scrapy_feed)}
     assert ours == theirs and len(ours) == len(news.EXPORTED)
+
+
+def test_article_lines_are_scrapys_to_the_byte():
+    """The exporter reads an Article's fields directly: the very bytes of Scrapy's own
+    JsonLinesItemExporter (with ISO dates), whatever the fields hold."""
+    import io
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from scrapy.exporters import BaseItemExporter
+
+    from crawler.exporters.jsonl import IsoDateJsonLinesItemExporter
+    from crawler.items import Article
+
+    class Scrapys(IsoDateJsonLinesItemExporter):
+        get_serialized_fields = BaseItemExporter.get_serialized_fields
+
+    shanghai = timezone(timedelta(hours=8))
+    full = Article(
+        url="https://news.example/a.html?x=1&y=\u2028",
+        title='A "quoted" title \\ with \x00 controls\n and 中文 \U0001f600',
+        date=datetime(2022, 4, 9, 17, 56, 37, tzinfo=shanghai),
+        updated=datetime(2022, 4, 10, 1, 2, 3, 456789, tzinfo=UTC),
+        categories=["新媒体", "观察者网"],
+        images=[{"url": "https://news.example/i.png", "path": "full/x.png", "checksum": None}],
+        extracted_by={"title": "seed"},
+        seed_fields={"title": {"selector": ["h1", "h2"], "outcome": "matched"}},
+        date_relative=True,
+    )
+    missing = Article(url="https://news.example/b.html")
+    del missing.categories  # a field the item does not have is left out, as Scrapy leaves it out
+    ours, theirs = (
+        cls(io.BytesIO(), encoding="utf-8") for cls in (IsoDateJsonLinesItemExporter, Scrapys)
+    )
+    for article in (full, Article(), missing):
+        assert ours.line(article) == theirs.line(article)
+    assert b'"categories"' not in ours.line(missing)

@@ -164,3 +164,20 @@ def test_declared_site_name_before_the_headline_of_a_title_alone():
     assert title_of("<title>时评 - 我市老旧小区改造惠及三万多户</title>") == (
         "时评 - 我市老旧小区改造惠及三万多户"
     )
+
+
+@pytest.mark.parametrize(
+    ("page_title", "title"),
+    [
+        # A column between two bare hyphens goes with the site's name after it.
+        (f"{ZH_HEADLINE}-国内新闻-滨江新闻网", ZH_HEADLINE),
+        (f"{ZH_HEADLINE}－国内－滨江新闻网", ZH_HEADLINE),
+        # A run of hyphens is one separator.
+        (f"{ZH_HEADLINE}--滨江新闻网", ZH_HEADLINE),
+        # A hyphen in the headline stays when the part before it is too short to be all of it.
+        ("中国-东盟博览会在南宁开幕-滨江新闻网", "中国-东盟博览会在南宁开幕"),
+    ],
+)
+def test_chinese_titles_with_several_hyphens(page_title, title):
+    """A <title> alone (no heading, no metadata) written with bare hyphens."""
+    assert title_of(f"<title>{page_title}</title>") == title

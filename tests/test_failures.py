@@ -189,3 +189,23 @@ def test_a_body_larger_than_article_max_bytes_is_dropped(tmp_path, serve):
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.report("down")["dropped"] == {"too_large": 1}
     assert "0 articles exported from 1 article page and 2 listing pages" in result.stderr
+
+
+@pytest.mark.parametrize(("chars", "dropped"), [(250, False), (338, False), (339, True)])
+def test_article_max_bytes_counts_utf8_bytes_not_characters(chars, dropped):
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import Article
+    from crawler.pipelines.validate import ValidatePipeline
+
+    crawler = get_crawler(settings_dict={"ARTICLE_MAX_BYTES": 1000, "DATE_FALLBACK": "listing"})
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    body = "<p>" + "新" * (chars - 7) + "</p>"  # 3 bytes a character: 3 * chars - 14 bytes in all
+    article = Article(url="https://news.example/a.html", title="T", source="s", body_html=body)
+    article.text = "新闻"
+    if dropped:
+        with pytest.raises(DropItem):
+            pipeline.process_item(article)
+    else:
+        assert pipeline.process_item(article) is article

@@ -31,3 +31,13 @@ def test_the_first_file_that_fails_stops_the_rest(tmp_path):
     assert [path.exists() for path in paths] == [True, True, True, False, False, False]
     # No temporary file is left behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in paths[:3]]
+
+
+def test_a_missing_folder_is_made_and_batches_follow_one_another(tmp_path):
+    for batch in range(3):  # the fsync threads of one batch serve the next
+        paths = [tmp_path / "posts" / f"{batch}" / f"post-{n}.md" for n in range(5)]
+        put_all_in_place(
+            [write_temporary(path, f"{batch} {n}".encode()) for n, path in enumerate(paths)]
+        )
+        assert [path.read_text() for path in paths] == [f"{batch} {n}" for n in range(5)]
+    assert not list(tmp_path.glob("posts/*/.*.tmp"))

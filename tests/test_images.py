@@ -170,6 +170,63 @@ def test_images_on_another_host_are_downloaded(tmp_path, serve):
     assert result.report("cdn")["offsite_filtered"] == 0
 
 
+def test_thumbnails_are_scrapys_own_bytes(tmp_path, serve):
+    """Each full image and thumbnail in IMAGES_STORE is the file Scrapy's ImagesPipeline makes
+    of the same download, byte for byte: images smaller than the thumbnail (whose thumbnail is
+    the full image's JPEG, encoded once), larger, in other modes, and a JPEG kept as it came."""
+    from scrapy.http import Request, Response
+    from scrapy.pipelines.images import ImagesPipeline
+    from scrapy.utils.test import get_crawler
+
+    root = tmp_path / "site"
+    (root / "img").mkdir(parents=True)
+    server = serve(root)
+    images = {
+        "small.png": image_bytes((120, 80), "PNG", noise=True),
+        "edge.png": image_bytes((300, 300), "PNG", noise=True),
+        "large.png": image_bytes((500, 200), "PNG", noise=True),
+        "small.gif": image_bytes((90, 60), "GIF"),
+        "small.jpg": image_bytes((100, 100), "JPEG", noise=True),
+    }
+    for name, data in images.items():
+        (root / "img" / name).write_bytes(data)
+    (root / "list.html").write_text("<h2><a href='/story.html'>A story with images</a></h2>")
+    (root / "story.html").write_text(
+        "<html><body><h1>A story with images</h1><div class='c'><p>Text.</p>"
+        + "".join(f"<p><img src='/img/{name}'></p>" for name in images)
+        + "</div></body></html>"
+    )
+    seeds = one_channel_seed(
+        tmp_path, "thumbs", f"{server.base_url}/list.html", '"h2 a::attr(href)"', 'body = ".c"'
+    )
+    result = crawl("thumbs", seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    (line,) = result.feed_lines("thumbs")
+    assert len(line["images"]) == len(images)
+
+    scrapys = ImagesPipeline.from_crawler(
+        get_crawler(
+            settings_dict={
+                "IMAGES_STORE": str(tmp_path / "unused"),
+                "IMAGES_THUMBS": {"small": (300, 300)},
+            }
+        )
+    )
+    store = result.output / "images"
+    for name, data in images.items():
+        url = f"{server.base_url}/img/{name}"
+        request = Request(url)
+        files = {
+            path: buf.getvalue()
+            for path, _, buf in scrapys.get_images(
+                Response(url, body=data, request=request), request, None
+            )
+        }
+        assert set(files) == {f"full/{sha1(url)}.jpg", f"thumbs/small/{sha1(url)}.jpg"}
+        for path, expected in files.items():
+            assert (store / path).read_bytes() == expected, path
+
+
 def test_a_seed_restricts_image_hosts(tmp_path, serve):
     """`image_domains` in a seed: images on other hosts are not asked, and counted; and
     IMAGES_ENABLED = False asks none."""
@@ -272,3 +329,30 @@ def test_image_results_kept_are_the_recent_ones():
     assert b"c" not in list(results)
     assert results[b"c"] == "C"
     assert not results.held
+
+
+# Bodies whose parse libxml2 does not give back as written, and the edges of
+# fragment_fromstring: leading blank or text, a whole document, entities, a comment, text
+# after the last element, an attribute quoted by the other quote, a NUL.
+BODIES = [
+    "<h2><a href='/a'><img src='/i.png'></a><p>A paragraph cleaning left in a heading.</p></h2>",
+    "<p><div>A block in a paragraph</div></p><p>after</p>",
+    "\n  <p>Leading blank</p>",
+    "Leading text <b>bold</b> tail<p>para</p> trailing",
+    "\xa0<p>Leading no-break space</p>",
+    "<html><body><p>A whole document</p></body></html>",
+    "<!-- note --><p>Q&amp;A &lt;tag&gt; &nbsp; 中文 “quotes”</p>",
+    "<p>x</p><img src='/a?b=1&amp;c=2' alt='say \"hi\"' referrerpolicy='no-referrer'>\n",
+    "<title>t</title><p>head content in a body</p><li>one<li>two",
+    "<p>a\x00b</p><table><td>cell</table>",
+    "",
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_body_parsed_as_fragment_fromstring_parses_it(body):
+    from crawler.cleaning import inner_html
+    from crawler.pipelines.images import parse_body
+
+    expected = inner_html(lxml.html.fragment_fromstring(body, create_parent="div"))
+    assert inner_html(parse_body(body)) == expected

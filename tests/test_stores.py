@@ -3,6 +3,9 @@ records; a crawl on Redis does not export twice, nor read again the pages anothe
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -144,3 +147,62 @@ def test_what_each_exporter_wrote_is_kept_apart(store):
     store.record_written("posts.Hexo", url, version="v2", location=post, at=later)
     assert store.written(url)["posts.Hexo"] == Written("posts.Hexo", url, "v2", post, later)
     assert store.written(url)["feed.Jsonl"].version == "v1"
+
+
+def test_writes_in_a_batch_are_kept_after_it_even_when_it_raises(store):
+    base = f"https://news.example/batch/{time.time_ns()}"
+    at = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
+    with store.batch():
+        store.record_written("posts.Hexo", f"{base}/1.html", version="v1", location="", at=at)
+        with store.batch():  # nested: part of the outer one
+            store.record(
+                f"{base}/1.html", date=at, updated=None, body_hash="d" * 40, exported_at=at
+            )
+        # Read back inside the block.
+        assert store.written(f"{base}/1.html")["posts.Hexo"].version == "v1"
+        assert store.get(f"{base}/1.html").body_hash == "d" * 40
+    with pytest.raises(RuntimeError), store.batch():
+        store.record_failure(f"{base}/2.html", "no_body", at)
+        raise RuntimeError("an exporter failed")
+    assert store.get(f"{base}/1.html").body_hash == "d" * 40
+    assert store.failure(f"{base}/2.html").reason == "no_body"
+
+
+# A process that writes two batches into a SQLite store, then is killed: before the second
+# ends (KILL_IN), or once it has ended (KILL_AFTER).
+BATCHES_THEN_KILLED = """
+import os, signal, sys
+from datetime import UTC, datetime
+from crawler.stores import open_store
+
+store = open_store(sys.argv[1])
+at = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
+for batch in range(2):
+    with store.batch():
+        for i in range(50):
+            url = f"https://news.example/{batch}/{i}.html"
+            store.reserve_location("posts.Hexo", f"{batch}-{i}.md", url, at)
+            store.record(url, date=at, updated=None, body_hash="e" * 40, exported_at=at)
+        if batch == 1 and sys.argv[2] == "KILL_IN":
+            os.kill(os.getpid(), signal.SIGKILL)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("moment", ["KILL_IN", "KILL_AFTER"])
+def test_a_sqlite_batch_is_whole_or_absent_after_a_kill(tmp_path, moment):
+    uri = f"sqlite:///{tmp_path}/seen.sqlite"
+    proc = subprocess.run([sys.executable, "-c", BATCHES_THEN_KILLED, uri, moment], check=False)
+    assert proc.returncode == -signal.SIGKILL
+    store = open_store(uri)
+    try:
+        urls = [f"https://news.example/{b}/{i}.html" for b in range(2) for i in range(50)]
+        seen = store.get_many(urls)
+        owners = [
+            store.location_owner("posts.Hexo", f"{b}-{i}.md") for b in range(2) for i in range(50)
+        ]
+    finally:
+        store.close()
+    kept = urls[:50] if moment == "KILL_IN" else urls
+    assert sorted(seen) == sorted(kept)
+    assert [o for o in owners if o] == kept

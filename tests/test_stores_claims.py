@@ -122,3 +122,26 @@ def test_post_names_are_reserved_atomically_between_connections(kind, request, t
     for thread in threads:
         thread.join()
     assert all(len(urls) == 1 for urls in won.values()), won
+
+
+def test_sqlite_reads_of_an_export_search_indexes_not_whole_tables(tmp_path):
+    """Every SELECT that exporting an article makes of the SQLite store finds its rows through
+    an index: the store keeps every article of every run, so a scan would grow with it."""
+    store = open_store(f"sqlite:///{tmp_path}/seen.sqlite")
+    now = datetime.now(UTC)
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    url = unique_url()
+    with store.batch():
+        store.written(url)
+        store.location_owner("HexoExporter", "post.md")
+        assert store.reserve_location("HexoExporter", "post.md", url, now) is None
+    store.get_many([url])
+    store.failures([url])
+    store.db.set_trace_callback(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) >= 5
+    for select in selects:
+        plan = " ".join(row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {select}"))
+        assert "SCAN" not in plan, (select, plan)
+    store.close()

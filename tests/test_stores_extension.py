@@ -231,3 +231,33 @@ def test_dedupe_stores_can_disable_a_scheme(news_site, tmp_path):
     assert result.returncode == 1
     assert "the scheme must be one of sqlite, redis" in result.stderr
     assert server.hits == []
+
+
+class BatchSizes(SpyStore):
+    """``batches:///path``: the spy, logging how many articles each export batch recorded."""
+
+    @classmethod
+    def from_uri(cls, uri: str) -> BatchSizes:
+        return cls(uri.removeprefix("batches:///"))
+
+    def record_many(self, records):
+        records = list(records)
+        self.log(f"record_many {len(records)}")
+        return SqliteStore.record_many(self, records)
+
+
+def test_an_export_batch_waits_for_more_articles(news_site, tmp_path):
+    _, _, seeds = news_site
+    store = tmp_path / "batches" / "seen.sqlite"
+    stores = json.dumps({"batches": "test_stores_extension.BatchSizes"})
+    settings = ["-s", f"DEDUPE_STORES={stores}", "-s", f"DEDUPE_STORE=batches:///{store}"]
+    settings += ["-s", "EXPORT_BATCH_MAX=4", "-s", "EXPORT_BATCH_WAIT=5"]
+    result = crawl("news", seeds, tmp_path / "out", *settings, path=(HERE,))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.report("news")["exported"] == len(news.EXPORTED)
+    calls = [json.loads(line)["method"] for line in Path(f"{store}.calls").read_text().splitlines()]
+    sizes = [int(call.split()[1]) for call in calls if call.startswith("record_many")]
+    # Every batch waited until it was full, but the last, written once its first article had
+    # waited EXPORT_BATCH_WAIT.
+    assert sum(sizes) == len(news.EXPORTED)
+    assert sizes[:-1] == [4] * (len(sizes) - 1), sizes

@@ -81,6 +81,14 @@ LEAD_WORDS = 10
 LEAD_PROBE = 30
 LEAD_SPAN = 1.3
 ELLIPSIS = ".…· "
+# readability scores only paragraphs of 25 characters or more (its min_text_length), some five
+# English words; a CJK character is a word by itself (the news benchmark's tokens), so on a page
+# whose <title> is mostly CJK (a cheap sign of the page's language: reading the page's whole
+# text for it cost 5 ms a page) a paragraph counts from CJK_MIN_TEXT characters, as many words.
+# With 25, an article of one short sentence a paragraph lost to a box of four longer teasers
+# beside it (tests/test_extract_zh_portal.py); on the news pages of bench/extraction.py every
+# value from 6 to 20 gave the same figures on both halves (cwced, gne).
+CJK_MIN_TEXT = 10
 # The page's text that trafilatura may keep: outside scripts and styles, the page's navigation,
 # header, footer, asides and forms, and the links of lists and menus, which it drops as
 # boilerplate. On the corpus every page where the LARGER_RATIO rule chose trafilatura held
@@ -319,13 +327,19 @@ def _headings(html: str | None) -> int:
 
 def readability_body(selector: Selector) -> str | None:
     """The inner HTML of the main content readability finds in the page, or None (a page
-    without text, or one readability cannot read: logged, never raised)."""
+    without text, or one readability cannot read: logged, never raised).
+
+    On a page whose <title> is mostly CJK, readability counts paragraphs from CJK_MIN_TEXT
+    characters rather than its 25: see CJK_MIN_TEXT."""
     if not has_text(selector.root):
         return None
     # Links are left relative (clean_body makes them absolute): rewriting them all costs
     # readability a third of its time.
+    page = selector.root
+    cjk = _mostly_cjk(fold_spaces(" ".join(selector.css("title::text").getall())))
+    options = {"min_text_length": CJK_MIN_TEXT} if cjk else {}
     try:
-        summary = Document(readable_copy(selector.root)).summary(html_partial=True)
+        summary = Document(readable_copy(page), **options).summary(html_partial=True)
         root = lxml.html.fragment_fromstring(summary, create_parent="div")
     except (Unparseable, ParserError, ValueError) as exc:
         logger.warning("No body: readability could not read the page (%r)", exc)

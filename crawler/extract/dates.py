@@ -5,7 +5,8 @@ reading of a whole page (``page_day``)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from copy import deepcopy
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -16,7 +17,7 @@ import dateparser
 import lxml.etree
 import lxml.html
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format
+from babel.dates import format_date, get_date_format
 from dateparser.data.languages_info import language_order
 from htmldate import find_date
 
@@ -358,20 +359,73 @@ def parse_date(
         return None
 
 
+@lru_cache(maxsize=256)
+def day_forms(day: date, language: str) -> re.Pattern[str]:
+    """How pages write ``day`` in ``language`` and in English (Babel's CLDR medium and long
+    formats: "12.01.2022" and "12. Januar 2022" in de, "Jan 12, 2022" and "January 12, 2022"
+    in en, "12 January 2022" in en-GB; and ISO 8601, "2022-01-12"), as one pattern that does
+    not match inside a longer number; an abbreviated month may take a dot ("Nov. 8, 2023")."""
+    forms = {day.isoformat()}
+    for locale in dict.fromkeys((language.replace("-", "_"), "en", "en_GB")):
+        try:
+            forms.update(format_date(day, width, locale=locale) for width in ("medium", "long"))
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+    # "Nov 8, 2023" is also written "Nov. 8, 2023".
+    alternatives = "|".join(
+        r"\.? ".join(re.escape(part) for part in re.split(r"(?<=[^\W\d_]) ", form))
+        for form in sorted(forms, key=len, reverse=True)
+    )
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?!\d)", re.I)
+
+
+def shows_day(text: str, day: date, language: str) -> bool:
+    """``text`` (a text of the page) writes ``day`` in one of the forms of ``day_forms``."""
+    return bool(day_forms(day, language).search(" ".join(text.split())))
+
+
 def htmldate_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
     """The page's original publication day, ``YYYY-MM-DD``, as htmldate finds it (its
     extensive search: the address's date when ``url`` holds a whole one, then metadata, then
     the page's elements and text; the oldest of a page's dates when it gives several), or
     None. A lone year comes back as its January 1st.
 
+    htmldate reads the page without its readers' comments (``without_comments``): it takes a
+    comment's ``<time datetime>`` over the article's date written in text (htmldate's
+    benchmark, bench/extraction.py: half A +2 pages -1, the one lost a page whose only dates
+    are its comments'; half B +1; news dates unchanged).
+
     htmldate copies a tree it is given rather than parse the page again; a page parsed into
     plain ``etree`` elements (one that opens with an XML declaration) is given as text.
     """
-    page = root if isinstance(root, lxml.html.HtmlElement) else lxml.etree.tostring(root)
+    page = (
+        without_comments(root)
+        if isinstance(root, lxml.html.HtmlElement)
+        else lxml.etree.tostring(root)
+    )
     try:
         return find_date(page, url=url, original_date=True, extensive_search=True)
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return None
+
+
+# Readers' comments (an element whose class or id says so, holding no headline): their dates
+# are not the article's.
+COMMENTS = lxml.etree.XPath(
+    "//body//*[contains(@class, 'comment') or contains(@id, 'comment')][not(.//h1)]"
+)
+
+
+def without_comments(page: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the page without its readers' comments (``COMMENTS``); the page itself when it
+    has none."""
+    if not COMMENTS(page):
+        return page
+    copy = deepcopy(page)
+    for element in COMMENTS(copy):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return copy
 
 
 def page_day(root: lxml.etree._Element, url: str | None = None) -> str | None:

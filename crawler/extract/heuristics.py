@@ -23,11 +23,13 @@ from crawler.extract.rules import selection_text
 
 # Between a headline and a site or column name in <title> and og:title: "_", "|" and their
 # full-width forms "＿", "｜", the stroke "丨" of Chinese titles ("标题丨新京报"), a spaced dash or
-# bullet, the last bare hyphen (or full-width "－") unless a word or number goes on through it
-# ("新闻-某网" but not "9-4" or "well-being"), and a last single em dash between Chinese words
-# ("标题—新华网"; a doubled "——" is Chinese punctuation, the dash of a subtitle).
+# bullet, the last run of hyphens ("标题--某网"), the last bare hyphen (or full-width "－") unless
+# a word or number goes on through it ("新闻-某网" but not "9-4" or "well-being"), and a last
+# single em dash between Chinese words ("标题—新华网"; a doubled "——" is Chinese punctuation, the
+# dash of a subtitle).
 TITLE_SEPARATOR = re.compile(
-    r"\s*(?:_|＿|\||｜|丨|\s[-–—·•»]\s|\s::\s|-(?<![0-9A-Za-z]-)(?=[^-]+$)|-(?![0-9A-Za-z])(?=[^-]+$)"
+    r"\s*(?:_|＿|\||｜|丨|\s[-–—·•»]\s|\s::\s|-{2,}(?=[^-]+$)"
+    r"|-(?<![0-9A-Za-z]-)(?=[^-]+$)|-(?![0-9A-Za-z])(?=[^-]+$)"
     r"|－(?=[^－]+$)|(?<=[\u4e00-\u9fff])(?<!—)—(?!—)(?=[\u4e00-\u9fff][^—]*$))\s*"
 )
 # How much text after the headline is read for its date and author.
@@ -59,8 +61,10 @@ HEADLINE_CANDIDATES = (
     "//body//*[not(self::script or self::style or self::a or self::option)]"
     "[normalize-space(text())]"
 )
-# A heading shorter than this share of the <title>'s headline is the site's name, not it.
+# A heading shorter than this share of the <title>'s headline is the site's name, not it; a
+# <title>'s headline is at least this share of the <title>.
 HEADLINE_SHARE = 0.4
+HYPHENS = ("-", "－")
 
 
 def strip_site_name(title: str, declared: tuple[str, ...] = ()) -> str:
@@ -70,7 +74,16 @@ def strip_site_name(title: str, declared: tuple[str, ...] = ()) -> str:
     if len(parts) == 2 and parts[1].strip() and title_key(parts[0]) in declared:
         return strip_site_name(parts[1].strip(), declared)
     head = parts[0].strip()
-    return head if len(head) >= 0.4 * len(title) else title
+    if len(head) < HEADLINE_SHARE * len(title):
+        return title
+    # Only the last bare hyphen separates, so a column name between two is left ("标题-国内新闻-
+    # 某网"): it goes too when what stays is still the headline's share of the whole.
+    last, inner = TITLE_SEPARATOR.search(title), TITLE_SEPARATOR.search(head)
+    if last and inner and last.group().strip() in HYPHENS and inner.group().strip() in HYPHENS:
+        shorter = head[: inner.start()].strip()
+        if len(shorter) >= HEADLINE_SHARE * len(title):
+            return shorter
+    return head
 
 
 # Forms of one character that titles and headings of a page write differently.

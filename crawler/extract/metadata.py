@@ -7,10 +7,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from lxml.etree import XPath
 from parsel import Selector
 from w3lib.html import replace_entities
 
 from crawler.extract.authors import not_a_person
+from crawler.selectors import css
 
 ARTICLE_TYPES = {
     "Article",
@@ -115,11 +117,15 @@ def _decode_all(text: str) -> list[Any]:
     return values
 
 
+# Compiled once: parsel's xpath() costs as much again per call.
+JSONLD_SCRIPTS = XPath("//script[@type='application/ld+json']/text()")
+
+
 def jsonld_objects(selector: Selector) -> list[dict[str, Any]]:
     """Every JSON-LD object of the page, from every block, in document order."""
     return [
         obj
-        for script in selector.xpath("//script[@type='application/ld+json']/text()").getall()
+        for script in map(str, JSONLD_SCRIPTS(selector.root))
         for obj in _objects(loads_lenient(script))
     ]
 
@@ -206,22 +212,25 @@ def meta_fields(selector: Selector, names: Iterable[str] = tuple(META_QUERIES)) 
         queries = META_QUERIES[name]
         for query in queries:
             if name == "author":
-                values = [" ".join(v.split()) for v in selector.css(query).getall()]
+                values = [" ".join(v.split()) for v in css(selector, query).getall()]
                 people = [v for v in dict.fromkeys(values) if v and not not_a_person(v)]
                 value = ", ".join(people)
             else:
-                value = selector.css(query).get()
+                value = css(selector, query).get()
             if value and value.strip():
                 found[name] = _unescaped(name, value)
                 break
     return found
 
 
-LANGUAGE_QUERIES = (
-    "/html/@lang",
-    "/html/@*[name()='xml:lang']",
-    "//meta[@property='og:locale']/@content",
-    "//meta[translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')='content-language']/@content",
+LANGUAGE_QUERIES = tuple(
+    XPath(query)
+    for query in (
+        "/html/@lang",
+        "/html/@*[name()='xml:lang']",
+        "//meta[@property='og:locale']/@content",
+        "//meta[translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')='content-language']/@content",
+    )
 )
 
 
@@ -229,7 +238,8 @@ def declared_language(selector: Selector) -> str | None:
     """The language tag the page declares (``<html lang>``, ``xml:lang``, ``og:locale``,
     ``Content-Language``), as written ("en-GB", "de_AT"), or None."""
     for query in LANGUAGE_QUERIES:
-        value = selector.xpath(query).get()
+        values = query(selector.root)
+        value = str(values[0]) if values else None
         if value and value.strip():
             return value.strip().split(",")[0].strip()
     return None

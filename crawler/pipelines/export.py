@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -56,13 +57,16 @@ class ExportPipeline:
 
     Articles are exported in batches (a group commit): every article that arrives while a
     batch is being written waits for the next one, which takes them all (EXPORT_BATCH_MAX at
-    most). A batch runs on the seen-store's worker thread (``SeenStoreExtension.run``), off the
-    reactor's, in order with the store's other calls: each article to every exporter, then
-    each exporter's ``flush`` (one fsync per file for the whole batch rather than per
-    article), then each exporter's writes recorded, then the articles that every exporter has
-    recorded as seen, in one store transaction. A write is thus recorded only once it is
-    durable, and an article only once every exporter has it: a crawl killed at any moment
-    loses none. ``open`` and ``close`` run on that thread too.
+    most); a batch is written once EXPORT_BATCH_MAX articles wait, or once the first of them
+    has waited EXPORT_BATCH_WAIT seconds (fewer, larger batches). A batch runs on the
+    seen-store's worker thread (``SeenStoreExtension.run``), off the reactor's, in order with
+    the store's other calls: each article to every exporter (their store calls in one
+    transaction), then each exporter's ``flush`` (one fsync per file for the whole batch
+    rather than per article), then each exporter's writes recorded, then the articles that
+    every exporter has recorded as seen, in one store transaction (see ``SeenStore.batch``).
+    A write is thus recorded only once it is durable, and an article only once every exporter
+    has it: a crawl killed at any moment loses none. ``open`` and ``close`` run on that
+    thread too.
     """
 
     def __init__(self, crawler: Crawler):
@@ -79,10 +83,16 @@ class ExportPipeline:
             if hasattr(exporter, "ledger"):  # an exporter that asks for its records
                 exporter.ledger = self.ledgers[name]
         self.opened: list[tuple[str, Any]] = []
-        # Articles waiting for the next batch, each with the Deferred its process_item awaits.
-        self.waiting: list[tuple[ItemAdapter, Deferred[bool]]] = []
+        # Articles waiting for the next batch, each with the Deferred its process_item awaits
+        # and when it came (time.monotonic()).
+        self.waiting: list[tuple[ItemAdapter, Deferred[bool], float]] = []
         self.writing = False
         self.batch_max = max(1, crawler.settings.getint("EXPORT_BATCH_MAX"))
+        # Without a reactor (store calls in the caller's thread) a batch never waits.
+        self.batch_wait = crawler.settings.getfloat("EXPORT_BATCH_WAIT") if seen.threaded else 0
+        # The call that writes the waiting articles once the first of them has waited
+        # EXPORT_BATCH_WAIT seconds.
+        self.timer: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -114,25 +124,46 @@ class ExportPipeline:
 
     async def process_item(self, item: object) -> object:
         done: Deferred[bool] = Deferred()
-        self.waiting.append((ItemAdapter(item), done))
-        if not self.writing:
-            self.write_next_batch()
+        self.waiting.append((ItemAdapter(item), done, time.monotonic()))
+        self.next_batch()
         if await maybe_deferred_to_future(done):
             self.stats.inc_value("articles/exported")
         return item
 
+    def next_batch(self) -> None:
+        """The waiting articles written once no batch is being written and they are
+        EXPORT_BATCH_MAX, or the first of them has waited EXPORT_BATCH_WAIT seconds."""
+        if self.writing or not self.waiting:
+            return
+        if self.batch_wait <= 0 or len(self.waiting) >= self.batch_max:
+            self.write_next_batch()
+            return
+        left = self.waiting[0][2] + self.batch_wait - time.monotonic()
+        if left <= 0:
+            self.write_next_batch()
+        elif self.timer is None:
+            from twisted.internet import reactor
+
+            self.timer = reactor.callLater(left, self.waited)
+
+    def waited(self) -> None:
+        self.timer = None
+        self.next_batch()
+
     def write_next_batch(self) -> None:
         """The waiting articles exported and recorded on the store's thread; then the next
         batch, if articles arrived meanwhile."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
         batch, self.waiting = self.waiting[: self.batch_max], self.waiting[self.batch_max :]
         self.writing = True
-        d = self.seen.call(self.export_batch, [article for article, _ in batch])
+        d = self.seen.call(self.export_batch, [article for article, _, _ in batch])
 
         def written(complete: list[bool] | Failure) -> None:
             self.writing = False
-            if self.waiting:
-                self.write_next_batch()
-            for i, (_, done) in enumerate(batch):
+            self.next_batch()
+            for i, (_, done, _) in enumerate(batch):
                 if isinstance(complete, Failure):
                     done.errback(complete)
                 else:
@@ -143,44 +174,61 @@ class ExportPipeline:
     def export_batch(self, store: SeenStore, articles: list[ItemAdapter]) -> list[bool]:
         """Each article to every exporter that has not written this version of it, every
         exporter flushed, its writes recorded, then the articles every exporter has recorded
-        as seen; whether each article is complete."""
+        as seen; whether each article is complete.
+
+        The store's calls are grouped in two ``store.batch()``: the exports' (a post's name
+        reserved...), then the records; none is open during the flush, so no lock is held
+        while files are synced."""
         complete = [True] * len(articles)
         writes: dict[str, list[tuple[int, str, str]]] = {name: [] for name, _ in self.opened}
-        for i, article in enumerate(articles):
-            complete[i] = self.export(article, writes, i)
-        for name, exporter in self.opened:
-            flush = getattr(exporter, "flush", None)
-            try:
-                if flush is not None:
-                    flush()
-            except Exception as exc:
-                self.count_error(name, len(writes[name]))
-                logger.error(
-                    "Exporter %s failed to write %d articles: %s",
-                    exporter_label(name),
-                    len(writes[name]),
-                    one_line(exc),
+        with store.batch():
+            for i, article in enumerate(articles):
+                complete[i] = self.export(article, writes, i)
+        flushed = [
+            (name, self.flush(name, exporter, writes[name])) for name, exporter in self.opened
+        ]
+        with store.batch():
+            for name, ok in flushed:
+                if not ok:
+                    for i, _, _ in writes[name]:
+                        complete[i] = False
+                    continue
+                for i, version, location in writes[name]:
+                    self.ledgers[name].record(articles[i]["url"], version, location)
+                if writes[name]:
+                    label = exporter_label(name)
+                    self.stats.inc_value(f"export/written/{label}", len(writes[name]))
+            now = datetime.now(UTC)
+            store.record_many(
+                Record(
+                    self.seen.key(article["url"]),
+                    date=article["date"],
+                    updated=article.get("updated"),
+                    body_hash=article["body_hash"],
+                    exported_at=now,
                 )
-                for i, _, _ in writes[name]:
-                    complete[i] = False
-                continue
-            for i, version, location in writes[name]:
-                self.ledgers[name].record(articles[i]["url"], version, location)
-            if writes[name]:
-                self.stats.inc_value(f"export/written/{exporter_label(name)}", len(writes[name]))
-        now = datetime.now(UTC)
-        store.record_many(
-            Record(
-                self.seen.key(article["url"]),
-                date=article["date"],
-                updated=article.get("updated"),
-                body_hash=article["body_hash"],
-                exported_at=now,
+                for article, done in zip(articles, complete, strict=True)
+                if done
             )
-            for article, done in zip(articles, complete, strict=True)
-            if done
-        )
         return complete
+
+    def flush(self, name: str, exporter: Any, writes: list[tuple[int, str, str]]) -> bool:
+        """The exporter's ``flush`` (its writes made durable); False, logged and counted, when
+        it fails."""
+        flush = getattr(exporter, "flush", None)
+        try:
+            if flush is not None:
+                flush()
+        except Exception as exc:
+            self.count_error(name, len(writes))
+            logger.error(
+                "Exporter %s failed to write %d articles: %s",
+                exporter_label(name),
+                len(writes),
+                one_line(exc),
+            )
+            return False
+        return True
 
     def export(
         self, article: ItemAdapter, writes: dict[str, list[tuple[int, str, str]]], i: int

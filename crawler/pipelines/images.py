@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections import OrderedDict
+from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+import lxml.etree
 import lxml.html
 from itemadapter import ItemAdapter
 from scrapy import Request
@@ -21,6 +25,7 @@ from crawler.seeds import host_in_domains
 if TYPE_CHECKING:
     from typing import Self
 
+    from PIL.Image import Image
     from scrapy.crawler import Crawler
     from scrapy.pipelines.media import FileInfoOrError, MediaPipeline
     from twisted.python.failure import Failure
@@ -32,6 +37,37 @@ logger = logging.getLogger(__name__)
 # Failures that say the image is not there or is no picture: removed from the article. Others
 # (too large, a network error, a host not asked) keep the image at its remote address.
 BROKEN = frozenset({"http_error", "too_small", "not_an_image", "empty"})
+
+
+# The parse of lxml.html.fragment_fromstring(body, create_parent="div"), which wraps a body
+# in "<html><body>...</body></html>" unless it looks like a whole document: here from UTF-8
+# bytes (libxml2 reads no str converted to UTF-32), into plain elements (no Python class
+# looked up for each element), the body's children left under <body>.
+BODY_PARSER = lxml.etree.HTMLParser(encoding="utf-8")
+WHOLE_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)
+
+
+def parse_body(body_html: str) -> lxml.etree._Element:
+    """A body's HTML parsed as ``lxml.html.fragment_fromstring(body_html, create_parent="div")``
+    parses it (its children, its leading text unless blank), under ``<body>`` rather than a
+    new ``<div>``: ``inner_html`` of either gives the same string. ``body_html`` is the inner
+    HTML that ``clean_body`` made; libxml2's parse of it is what it always was, for a
+    serialized tree is not always parsed back into the same one (a ``<p>`` that cleaning left
+    inside an ``<h2>`` closes it)."""
+    if not WHOLE_DOCUMENT.match(body_html):
+        try:
+            data = body_html.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: fragment_fromstring's own way
+            data = None
+        if data is not None:
+            doc = lxml.etree.fromstring(b"<html><body>" + data + b"</body></html>", BODY_PARSER)
+            bodies = [child for child in doc if child.tag == "body"]
+            if doc.tag == "html" and len(bodies) == 1:
+                body = bodies[0]
+                if body.text and not body.text.strip():
+                    body.text = None
+                return body
+    return lxml.html.fragment_fromstring(body_html, create_parent="div")
 
 
 class ImageNotKept(_MediaRequestFiltered):
@@ -158,9 +194,34 @@ class ArticleImagesPipeline(ImagesPipeline):
         self.referer = settings.get("IMAGES_REFERER")
         # Hosts images may be downloaded from (and their subdomains); empty: any host.
         self.domains = tuple(settings.getlist("IMAGES_DOMAINS"))
+        # The last full image encoded here and its JPEG, for its thumbnails (convert_image).
+        self.encoded: tuple[Image, BytesIO] | None = None
         files_logger = logging.getLogger("scrapy.pipelines.files")
         if not any(isinstance(f, WithoutTraceback) for f in files_logger.filters):
             files_logger.addFilter(WithoutTraceback())
+
+    def convert_image(
+        self, image: Image, size: tuple[int, int] | None = None, *, response_body: BytesIO
+    ) -> tuple[Image, BytesIO]:
+        """Scrapy's, but the thumbnail of an image that already fits in its size is the JPEG
+        just encoded for the full image: Pillow's ``thumbnail()`` leaves such an image as it
+        is, so Scrapy would encode the same pixels, with the same info and options, into the
+        same bytes a second time. (Not when the full image kept its downloaded JPEG bytes.)"""
+        encoded = self.encoded
+        if (
+            size
+            and encoded is not None
+            and encoded[0] is image
+            and encoded[1] is response_body
+            and image.mode == "RGB"
+            and image.width <= math.floor(size[0])
+            and image.height <= math.floor(size[1])
+        ):
+            return image, BytesIO(response_body.getvalue())
+        converted, buf = super().convert_image(image, size, response_body=response_body)
+        if not size:
+            self.encoded = (converted, buf) if buf is not response_body else None
+        return converted, buf
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         article = ItemAdapter(item)
@@ -230,7 +291,7 @@ class ArticleImagesPipeline(ImagesPipeline):
 
     def point_at_copies(self, article: ItemAdapter, paths: dict[str, str]) -> None:
         """Body images, headimg and thumbnail rewritten to the local copies that exist."""
-        root = lxml.html.fragment_fromstring(article["body_html"], create_parent="div")
+        root = parse_body(article["body_html"])
         for img in root.iter("img"):
             path = paths.get(img.get("src"))
             if path:

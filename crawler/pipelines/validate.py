@@ -53,7 +53,10 @@ class ValidatePipeline:
                 raise drop(self.stats, f"no_{name}", url)
         if not exported_text(article).strip():
             raise drop(self.stats, "no_body", url)
-        if len((article.get("body_html") or "").encode("utf-8")) > self.max_bytes:
+        body = article.get("body_html") or ""
+        # UTF-8 takes at most 4 bytes a character: a body of max_bytes / 4 characters or fewer
+        # is not encoded to be measured.
+        if len(body) * 4 > self.max_bytes and len(body.encode("utf-8")) > self.max_bytes:
             raise drop(self.stats, "too_large", url)
 
         if article.get("date"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import time
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
@@ -14,7 +15,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from typing import Self
 
 
@@ -165,6 +166,15 @@ class SeenStore(ABC):
         """A finished crawl of seed ``source`` read channel URL ``channel`` down to ``depth``
         listing pages (its ``max_pages``, which it counts as reached when the listing ended
         before it); replaces what was recorded of that channel."""
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The calls made inside the block grouped into one unit of work where the back end
+        can (SqliteStore: one transaction): a write made inside it is durable when the block
+        ends rather than when it returns, and is kept even when the block raises, as it would
+        have been outside. Blocks may nest (the outer one counts). This default, for a back
+        end that cannot group, runs each call as it comes."""
+        yield
 
     @abstractmethod
     def close(self) -> None:

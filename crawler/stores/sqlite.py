@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -129,6 +130,47 @@ class SqliteStore(SeenStore):
                     raise
                 time.sleep(0.05)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One write transaction for the block (``BEGIN IMMEDIATE``: the write lock is waited
+        for and taken at once, so a read in the block never meets a newer snapshot when it
+        writes), committed when the block ends, even when it raises: what it wrote is kept as
+        autocommitted calls would have kept it. Inside an open transaction, it joins it."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            self._commit()
+
+    def _commit(self) -> None:
+        try:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+        finally:
+            if self.db.in_transaction:  # the COMMIT failed
+                self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write transaction of its own, or inside ``batch`` a savepoint of the batch's:
+        either way what the block wrote is undone if it raises."""
+        if self.db.in_transaction:
+            self.db.execute("SAVEPOINT writing")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK TO writing")
+                raise
+            finally:
+                self.db.execute("RELEASE writing")
+            return
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield
+
     @classmethod
     def from_uri(cls, uri: str) -> SqliteStore:
         return cls(uri.removeprefix("sqlite:///"))
@@ -161,8 +203,7 @@ class SqliteStore(SeenStore):
             "body_hash": body_hash,
             "exported": _stamp(exported_at),
         }
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self._writing():
             self.db.execute(UPSERT, row)
             self.db.execute("DELETE FROM failed WHERE url = ?", (url,))
 
@@ -180,8 +221,7 @@ class SqliteStore(SeenStore):
         ]
         if not rows:
             return
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self._writing():
             self.db.executemany(UPSERT, rows)
             self.db.executemany("DELETE FROM failed WHERE url = ?", [(r["url"],) for r in rows])
 
@@ -248,10 +288,12 @@ class SqliteStore(SeenStore):
         return row[0] if row else None
 
     def reserve_location(self, exporter: str, location: str, url: str, at: datetime) -> str | None:
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self._writing():
+            # "location != ''", as location_owner's: the partial index written_location is
+            # searched instead of the whole table (every article of every run).
             row = self.db.execute(
-                "SELECT url FROM written WHERE exporter = ? AND location = ? AND url != ?",
+                "SELECT url FROM written WHERE exporter = ? AND location = ? AND location != ''"
+                " AND url != ?",
                 (exporter, location, url),
             ).fetchone()
             if row:
@@ -269,16 +311,14 @@ class SqliteStore(SeenStore):
     def _claims_ready(self) -> None:
         if not getattr(self, "_claims_made", False):
             self.db.executescript(CLAIMS_SCHEMA)
-            with self.db:
-                self.db.execute("BEGIN IMMEDIATE")
+            with self._writing():
                 self.db.execute("DELETE FROM let_through WHERE at < ?", (time.time() - RUN_KEEP,))
             self._claims_made = True
 
     def claim(self, url: str, run: str, owner: str, lease: float) -> bool:
         self._claims_ready()
         now = time.time()
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self._writing():
             done = self.db.execute(
                 "SELECT 1 FROM let_through WHERE run = ? AND url = ?", (run, url)
             ).fetchone()
@@ -295,8 +335,7 @@ class SqliteStore(SeenStore):
 
     def release(self, url: str, run: str, owner: str) -> None:
         self._claims_ready()
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
+        with self._writing():
             self.db.execute(
                 "INSERT OR IGNORE INTO let_through (run, url, at) VALUES (?, ?, ?)",
                 (run, url, time.time()),
