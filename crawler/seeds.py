@@ -14,9 +14,9 @@ from croniter import croniter
 from parsel import Selector
 from w3lib.url import safe_url_string
 
+from crawler.css import css
 from crawler.health import COVERAGE_FIELDS
 from crawler.seed_settings import SettingError, check_settings
-from crawler.selectors import css
 
 # How pages are fetched: as sent, or rendered by Splash or by Chromium through Playwright.
 RENDER_MODES = ("none", "splash", "playwright")

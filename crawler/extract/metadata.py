@@ -11,8 +11,8 @@ from lxml.etree import XPath
 from parsel import Selector
 from w3lib.html import replace_entities
 
+from crawler.css import css
 from crawler.extract.authors import not_a_person
-from crawler.selectors import css
 
 ARTICLE_TYPES = {
     "Article",

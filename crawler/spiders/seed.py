@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
-    from twisted.internet.defer import Deferred
     from twisted.python.failure import Failure
 
     from crawler.render import Renderer
@@ -167,14 +166,14 @@ class SeedSpider(ArticlePages, Spider):
                     else "no finished crawl has read it to the end yet",
                 )
 
-    def closed(self, reason: str) -> Deferred[None] | None:
+    async def closed(self, reason: str) -> None:
         """A crawl that finished records in the seen-store the channels it read down to the
         end; an interrupted one (killed, closed early) or one with ``-a since`` (which skips
         older articles) records nothing."""
         seen = self.crawler.get_extension(SeenStoreExtension)
         if reason != "finished" or self.since or not self.depths.done or seen is None:
-            return None
-        return seen.record_channel_depths(self.name, self.depths.done)
+            return
+        await maybe_deferred_to_future(seen.record_channel_depths(self.name, self.depths.done))
 
     def parse_listing(self, response: Response, channel: Channel, page: int) -> Iterator[Request]:
         self.crawler.stats.inc_value("listing/pages")

@@ -8,8 +8,8 @@ from pathlib import Path
 from parsel import Selector, css2xpath
 from scrapy.http import HtmlResponse, XmlResponse
 
+from crawler.css import css, css_xpath, on_attributes
 from crawler.extract.metadata import META_QUERIES
-from crawler.selectors import css, css_xpath, on_attributes
 
 PAGE = """<html lang="en"><head><meta property="og:image" content="/a.png">
 <meta property='og:title' content="It's a title"><meta name="author" content="A">
