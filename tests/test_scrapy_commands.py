@@ -1,5 +1,6 @@
 """Scrapy's own commands work in this project as in any Scrapy project: shell, fetch, bench,
-runspider, parse (showing the article a seed would export, writing no report), genspider
+runspider, parse (showing the article a seed would export, writing no report; parse and shell
+refuse a bad seed in one line), genspider
 (whose spider can be crawled) and check (which checks the seeds)."""
 
 from __future__ import annotations
@@ -47,6 +48,29 @@ def test_parse_shows_the_article_a_seed_exports(news_site, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "日期格式一：标准时间" in proc.stdout and "'author': '张三'" in proc.stdout
     assert not (tmp_path / "out" / "reports").exists()
+
+
+def test_parse_and_shell_refuse_a_bad_or_unknown_seed_in_one_line(news_site, tmp_path):
+    seeds = news_site.seeds
+    (seeds / "typo.toml").write_text(
+        (seeds / "news.toml").read_text("utf-8") + 'languag = "zh"\n', "utf-8"
+    )
+    url = f"{news_site.server.base_url}/a/a01.html"
+    settings = ("-s", f"SEEDS_DIR={seeds}", "-s", f"OUTPUT_DIR={tmp_path}")
+    try:
+        for command in (("parse", "--spider", "typo", url), ("shell", "--spider", "typo", url)):
+            proc = scrapy(*command, *settings)
+            assert proc.returncode == 1, proc.stderr[-2000:]
+            lines = proc.stderr.splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: bad seed: "), lines[-5:]
+            assert "typo.toml: " in lines[0] and "languag: unknown key" in lines[0]
+        proc = scrapy("parse", "--spider", "nothere", url, *settings)
+        assert proc.returncode == 1
+        assert proc.stderr.splitlines() == [
+            f"error: Spider not found: nothere (no such seed in {seeds}/)"
+        ]
+    finally:
+        (seeds / "typo.toml").unlink()
 
 
 def test_genspider_writes_a_spider_that_can_be_crawled(tmp_path):

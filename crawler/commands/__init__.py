@@ -1,5 +1,5 @@
-"""Custom `scrapy` commands (COMMANDS_MODULE): demo, and crawl/list that report bad input in
-one line; the helpers they share."""
+"""Custom `scrapy` commands (COMMANDS_MODULE): demo, and crawl/list/parse/shell that report bad
+input in one line; the helpers they share."""
 
 from __future__ import annotations
 
@@ -10,17 +10,22 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
+from scrapy.spiderloader import get_spider_loader
 
 from crawler.distributed import distributed_error, is_distributed
 from crawler.exporters import check_exporters
 from crawler.health import health_error
 from crawler.runs import run_id_error
+from crawler.seeds import SeedError
 from crawler.spiders.seed import SeedSpider
 from crawler.stores import default_uri, store_error
 
 if TYPE_CHECKING:
+    import argparse
+
     from scrapy.crawler import CrawlerProcessBase
     from scrapy.settings import BaseSettings, Settings
+    from scrapy.spiderloader import SpiderLoaderProtocol
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
@@ -41,6 +46,37 @@ def crawler_process(settings: Settings) -> CrawlerProcessBase:
     ) or not settings.getbool("TWISTED_REACTOR_ENABLED", True):
         return AsyncCrawlerProcess(settings)
     return CrawlerProcess(settings)
+
+
+def seed_error(
+    settings: BaseSettings, name: str, loader: SpiderLoaderProtocol | None = None
+) -> str | None:
+    """Why spider ``name`` cannot be made, in one line (a bad seed file, or no such seed);
+    None when it can. ``loader``: the project's spider loader, if one is at hand."""
+    try:
+        (loader or get_spider_loader(settings)).load(name)
+    except SeedError as exc:
+        return f"bad seed: {exc}"
+    except KeyError as exc:
+        return f"{exc.args[0]} (no such seed in {settings.get('SEEDS_DIR')}/)"
+    return None
+
+
+class SpiderOptionChecked:
+    """A mixin for Scrapy's commands that take ``--spider NAME`` (parse, shell): a bad or
+    unknown seed is refused in one line, exit status 1, before the crawler process (and its
+    start-up banner) is made; otherwise the command runs as Scrapy's."""
+
+    requires_crawler_process = False
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        name = getattr(opts, "spider", None)
+        error = seed_error(self.settings, name) if name else None
+        if error:
+            self.exitcode = refuse(error)
+            return
+        self.crawler_process = crawler_process(self.settings)
+        super().run(args, opts)
 
 
 class SourceLock:

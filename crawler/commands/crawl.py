@@ -20,10 +20,10 @@ from crawler.commands import (
     crawler_process,
     preflight_error,
     refuse,
+    seed_error,
 )
 from crawler.render import renderer_error
 from crawler.report import CrawlReport
-from crawler.seeds import SeedError
 from crawler.spiders.seed import SeedSpider
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class Command(ScrapyCrawlCommand):
         error = preflight_error(self.settings, opts.spargs)
         if not error:
             error = (
-                self.seed_error(args[0])
+                seed_error(self.settings, args[0], self.spider_loader)
                 or self.arguments_error(args[0], opts.spargs)
                 or self.renderer_error(args[0])
             )
@@ -88,12 +88,3 @@ class Command(ScrapyCrawlCommand):
         if not issubclass(spider, SeedSpider):
             return None
         return renderer_error(spider.source, self.settings)
-
-    def seed_error(self, name: str) -> str | None:
-        try:
-            self.spider_loader.load(name)
-        except SeedError as exc:
-            return f"bad seed: {exc}"
-        except KeyError as exc:
-            return f"{exc.args[0]} (no such seed in {self.settings.get('SEEDS_DIR')}/)"
-        return None

@@ -1,0 +1,12 @@
+"""`scrapy shell --spider NAME URL`: Scrapy's command, with a bad or unknown seed refused in one
+line (see SpiderOptionChecked)."""
+
+from __future__ import annotations
+
+from scrapy.commands.shell import Command as ScrapyShellCommand
+
+from crawler.commands import SpiderOptionChecked
+
+
+class Command(SpiderOptionChecked, ScrapyShellCommand):
+    pass
