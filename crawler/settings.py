@@ -79,6 +79,8 @@ EXTENSIONS = {
     "crawler.progress.Progress": 520,
     # Warns while USER_AGENT is the default, which names no contact.
     "crawler.useragent.ContactCheck": 530,
+    # A robots.txt that could not be fetched is logged in one line, not with a traceback.
+    "crawler.logfilters.OneLineFailures": 540,
     "scrapy.extensions.logstats.LogStats": None,
 }
 

@@ -57,6 +57,16 @@ def test_nothing_listening(tmp_path):
     assert_failed_run(result, "connection_refused")
 
 
+def test_nothing_listening_robots_txt_included(tmp_path):
+    """Scrapy's robots.txt middleware logs a robots.txt it could not fetch with a traceback:
+    here that is one line (crawler.logfilters)."""
+    base = f"http://127.0.0.1:{free_port()}"
+    result = crawl("down", seeds_for(tmp_path, base), tmp_path / "out")
+    assert_failed_run(result, "connection_refused")
+    robots = [line for line in result.stderr.splitlines() if ".robotstxt] ERROR" in line]
+    assert robots and all("Connection was refused" in line for line in robots), robots
+
+
 def test_500_on_every_page(tmp_path):
     server = AlwaysFails().start()
     try:

@@ -20,6 +20,7 @@ from scrapy.pipelines.images import ImagesPipeline
 from scrapy.pipelines.media import _MediaRequestFiltered
 
 from crawler.cleaning import inner_html
+from crawler.logfilters import without_tracebacks
 from crawler.seeds import host_in_domains
 
 if TYPE_CHECKING:
@@ -75,14 +76,6 @@ class ImageNotKept(_MediaRequestFiltered):
 
     Scrapy logs any other media failure with a full traceback; a failed image is routine.
     """
-
-
-class WithoutTraceback(logging.Filter):
-    """Scrapy's files pipeline logs each image it cannot read with a traceback: keep the line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.exc_info = record.exc_text = None
-        return True
 
 
 def failure_reason(failure: Failure) -> str:
@@ -196,9 +189,8 @@ class ArticleImagesPipeline(ImagesPipeline):
         self.domains = tuple(settings.getlist("IMAGES_DOMAINS"))
         # The last full image encoded here and its JPEG, for its thumbnails (convert_image).
         self.encoded: tuple[Image, BytesIO] | None = None
-        files_logger = logging.getLogger("scrapy.pipelines.files")
-        if not any(isinstance(f, WithoutTraceback) for f in files_logger.filters):
-            files_logger.addFilter(WithoutTraceback())
+        # Scrapy's files pipeline logs each image it cannot read with a traceback.
+        without_tracebacks("scrapy.pipelines.files")
 
     def convert_image(
         self, image: Image, size: tuple[int, int] | None = None, *, response_body: BytesIO

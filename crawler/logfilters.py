@@ -1,0 +1,42 @@
+"""One line, no traceback, where Scrapy logs a routine network failure with a traceback: the
+filter, and the extension that sets it on those loggers."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+# Scrapy's loggers that log an expected failure (a refused connection, a timeout) with its
+# traceback. RobotsTxtMiddleware: "Error downloading <GET …>: <the error>" for a robots.txt that
+# could not be fetched; the line says all (its count: robotstxt/exception_count/<type>).
+ROUTINE_FAILURE_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt",)
+
+
+class WithoutTraceback(logging.Filter):
+    """Keeps a record's line and drops its traceback (``exc_info``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = record.exc_text = None
+        return True
+
+
+def without_tracebacks(name: str) -> None:
+    """Set WithoutTraceback on logger ``name``, once however often it is asked."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, WithoutTraceback) for f in logger.filters):
+        logger.addFilter(WithoutTraceback())
+
+
+class OneLineFailures:
+    """An extension (EXTENSIONS): ROUTINE_FAILURE_LOGGERS log their failures in one line."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        for name in ROUTINE_FAILURE_LOGGERS:
+            without_tracebacks(name)
+        return cls()
