@@ -123,7 +123,8 @@ def arguments_error(spider: type, arguments: dict[str, str]) -> str | None:
         return None
     unknown = sorted(set(arguments) - set(SeedSpider.ARGUMENTS))
     if unknown:
-        known = ", ".join(sorted(SeedSpider.ARGUMENTS))
+        # Scrapyd's own arguments (_job, _version) are taken but not the user's to give.
+        known = ", ".join(sorted(a for a in SeedSpider.ARGUMENTS if not a.startswith("_")))
         return f"-a {unknown[0]}: no such argument of a seed's crawl (arguments: {known})"
     return None
 
