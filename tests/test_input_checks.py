@@ -22,8 +22,7 @@ def test_an_unknown_spider_argument_is_refused(news_site, tmp_path):
     assert proc.returncode == 1
     # The one line alone, as the user sees it: Scrapy's start-up banner does not come first.
     assert proc.stderr.splitlines() == [
-        "error: -a sinse: no such argument of a seed's crawl "
-        "(arguments: refresh, since)"
+        "error: -a sinse: no such argument of a seed's crawl (arguments: refresh, since)"
     ]
     assert news_site.server.paths() == []
 
@@ -43,8 +42,7 @@ def test_the_demo_refuses_an_unknown_argument_alone(tmp_path, serve):
     )  # fmt: skip
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
-        "error: -a sinse: no such argument of a seed's crawl "
-        "(arguments: refresh, since)"
+        "error: -a sinse: no such argument of a seed's crawl (arguments: refresh, since)"
     ]
     assert server.hits == []
 
