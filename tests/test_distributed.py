@@ -345,5 +345,5 @@ def test_seed_frontier_needs_redis_and_a_seed(site, redis_url, tmp_path):
     assert without.stderr == "error: seed-frontier needs REDIS_URL: the Redis of the frontier\n"
     unknown = scrapy("seed-frontier", "nosuch", *output, "-s", f"REDIS_URL={redis_url}")
     assert unknown.returncode == 1
-    assert unknown.stderr.startswith("error: Spider not found: nosuch")
+    assert unknown.stderr.startswith("error: no such spider: nosuch (no seed nosuch.toml")
     assert unknown.stderr.count("\n") == 1

@@ -67,7 +67,7 @@ def test_parse_and_shell_refuse_a_bad_or_unknown_seed_in_one_line(news_site, tmp
         proc = scrapy("parse", "--spider", "nothere", url, *settings)
         assert proc.returncode == 1
         assert proc.stderr.splitlines() == [
-            f"error: Spider not found: nothere (no such seed in {seeds}/)"
+            f"error: no such spider: nothere (no seed nothere.toml in {seeds}/)"
         ]
     finally:
         (seeds / "typo.toml").unlink()

@@ -168,7 +168,7 @@ def test_unknown_seed_name(tmp_path):
     proc = scrapy("crawl", "nothere", "-s", f"SEEDS_DIR={tmp_path}")
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
-        f"error: Spider not found: nothere (no such seed in {tmp_path}/)"
+        f"error: no such spider: nothere (no seed nothere.toml in {tmp_path}/)"
     ]
 
 

@@ -57,9 +57,14 @@ def seed_error(
         (loader or get_spider_loader(settings)).load(name)
     except SeedError as exc:
         return f"bad seed: {exc}"
-    except KeyError as exc:
-        return f"{exc.args[0]} (no such seed in {settings.get('SEEDS_DIR')}/)"
+    except KeyError:
+        return no_such_spider(settings, name)
     return None
+
+
+def no_such_spider(settings: BaseSettings, name: str) -> str:
+    """The one line for a spider name that no seed file (and no spider of one's own) has."""
+    return f"no such spider: {name} (no seed {name}.toml in {settings.get('SEEDS_DIR')}/)"
 
 
 class SpiderOptionChecked:

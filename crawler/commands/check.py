@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.commands.check import Command as ScrapyCheckCommand
 
-from crawler.commands import refuse
+from crawler.commands import no_such_spider, refuse
 
 if TYPE_CHECKING:
     import argparse
@@ -25,7 +25,7 @@ class Command(ScrapyCheckCommand):
                 refuse(f"bad seed: {error}")
         unknown = [a for a in args if a not in errors and a not in spider_loader.list()]
         for name in unknown:
-            refuse(f"no such spider: {name} (no seed {name}.toml in {self.settings['SEEDS_DIR']}/)")
+            refuse(no_such_spider(self.settings, name))
         print(f"{len(spider_loader.list())} spiders load; {len(errors)} seed files refused")
         rest = [a for a in args if a not in errors and a not in unknown]
         if rest or not args:  # none left of those named: not every spider instead

@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.spiderloader import get_spider_loader
 
-from crawler.commands import crawler_process, refuse
+from crawler.commands import crawler_process, refuse, seed_error
 from crawler.distributed import distributed_error, is_distributed
 from crawler.report import counted
 from crawler.runs import Run
-from crawler.seeds import SeedError
 
 if TYPE_CHECKING:
     import argparse
@@ -50,7 +48,7 @@ class Command(ScrapyCommand):
         if not is_distributed(self.settings):
             self.exitcode = refuse("seed-frontier needs REDIS_URL: the Redis of the frontier")
             return
-        error = distributed_error(self.settings) or self.seed_error(name)
+        error = distributed_error(self.settings) or seed_error(self.settings, name)
         if error:
             self.exitcode = refuse(error)
             return
@@ -75,12 +73,3 @@ class Command(ScrapyCommand):
             + (f", {there} already there" if there else ""),
             file=sys.stdout,
         )
-
-    def seed_error(self, name: str) -> str | None:
-        try:
-            get_spider_loader(self.settings).load(name)
-        except SeedError as exc:
-            return f"bad seed: {exc}"
-        except KeyError as exc:
-            return f"{exc.args[0]} (no such seed in {self.settings.get('SEEDS_DIR')}/)"
-        return None
