@@ -179,9 +179,16 @@ class Scheduler:
                 logger.error("Seed not scheduled: %s", error)
         self.sources, self.errors = sources, errors
         scheduled = sorted(name for name, source in sources.items() if source.schedule)
-        logger.info(
-            "Scheduled seeds: %s", ", ".join(scheduled) if scheduled else "none (no schedule)"
-        )
+        if self.only:
+            logger.info(
+                "Seed asked by --seed: %s, run now%s",
+                self.only,
+                ", then on its schedule" if scheduled else "",
+            )
+        else:
+            logger.info(
+                "Scheduled seeds: %s", ", ".join(scheduled) if scheduled else "none (no schedule)"
+            )
 
     # What is due
 

@@ -200,6 +200,9 @@ def test_state_survives_a_restart(tmp_path, serve):
     forced = scrapy(*schedule_args(seeds, output, "--once", "--seed", "yearly"))
     assert forced.returncode == 0, forced.stderr[-3000:]
     assert len(logs(output, "yearly")) == 2
+    said = forced.stderr + forced.stdout
+    assert "Seed asked by --seed: yearly, run now, then on its schedule" in said, said[-2000:]
+    assert "Scheduled seeds:" not in said
 
 
 def test_a_crawl_running_elsewhere_is_not_doubled_and_a_dead_one_does_not_block(tmp_path, serve):
@@ -249,7 +252,9 @@ def test_bad_input_is_one_line(tmp_path, serve):
     output = tmp_path / "out"
     unknown = scrapy(*schedule_args(seeds, output, "--once", "--seed", "nothere"))
     assert unknown.returncode == 1
-    assert unknown.stderr.strip().splitlines() == [f"error: nothere: no such seed in {seeds}/"]
+    assert unknown.stderr.strip().splitlines() == [
+        f"error: no such spider: nothere (no seed nothere.toml in {seeds}/)"
+    ]
 
     (seeds / "bad.toml").write_text('site = "x"\nschedule = "every hour"\n', "utf-8")
     refused = scrapy(*schedule_args(seeds, output, "--seed", "bad"))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.utils.log import configure_logging
 
-from crawler.commands import refuse
+from crawler.commands import no_such_spider, refuse
 from crawler.schedule import Scheduler
 from crawler.seeds import SeedError, load_seed
 
@@ -53,7 +53,7 @@ class Command(ScrapyCommand):
             seeds_dir = Path(self.settings.get("SEEDS_DIR"))
             path = seeds_dir / f"{opts.seed}.toml"
             if "/" in opts.seed or not path.is_file():
-                self.exitcode = refuse(f"{opts.seed}: no such seed in {seeds_dir}/")
+                self.exitcode = refuse(no_such_spider(self.settings, opts.seed))
                 return
             try:
                 load_seed(path)
