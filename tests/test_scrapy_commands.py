@@ -92,6 +92,14 @@ def test_check_checks_the_seeds(tmp_path, news_site):
     (seeds / "broken.toml").unlink()
     good = scrapy("check", "-s", f"SEEDS_DIR={seeds}")
     assert good.returncode == 0, good.stderr[-2000:]
+    (seeds / "other.toml").write_text((seeds / "news.toml").read_text("utf-8"), "utf-8")
+    try:
+        both = scrapy("check", "-s", f"SEEDS_DIR={seeds}")
+        assert "2 spiders load; 0 seed files refused" in both.stdout, both.stdout
+        one = scrapy("check", "news", "-s", f"SEEDS_DIR={seeds}")
+        assert one.returncode == 0 and "1 spiders load; 0 seed files refused" in one.stdout
+    finally:
+        (seeds / "other.toml").unlink()
     unknown = scrapy("check", "nothere", "-s", f"SEEDS_DIR={seeds}")
     assert unknown.returncode == 1
     assert unknown.stderr.splitlines() == [

@@ -26,7 +26,10 @@ class Command(ScrapyCheckCommand):
         unknown = [a for a in args if a not in errors and a not in spider_loader.list()]
         for name in unknown:
             refuse(no_such_spider(self.settings, name))
-        print(f"{len(spider_loader.list())} spiders load; {len(errors)} seed files refused")
+        # Counted over the spiders named, when some are.
+        loaded = [n for n in spider_loader.list() if not args or n in args]
+        refused = [n for n in errors if not args or n in args]
+        print(f"{len(loaded)} spiders load; {len(refused)} seed files refused")
         rest = [a for a in args if a not in errors and a not in unknown]
         if rest or not args:  # none left of those named: not every spider instead
             super().run(rest, opts)
