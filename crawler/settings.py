@@ -38,7 +38,10 @@ EXPORTERS = {
 EXPORT_BATCH_MAX = 100
 # Seconds the first article of a batch waits for more before the batch is written (unless
 # EXPORT_BATCH_MAX wait already): fewer, larger batches, so fewer fsyncs and store transactions.
-EXPORT_BATCH_WAIT = 0.02
+# Off by default: the articles of a batch written but not yet recorded when a worker of a
+# distributed crawl is killed are written again by the worker that takes their requests back,
+# and a waiting batch is larger (tests/test_distributed.py allows one such duplicate).
+EXPORT_BATCH_WAIT = 0.0
 # Also enable every exporter that an installed package declares in the crawler.exporters
 # entry-point group (EXPORTERS = {name: None} disables one).
 EXPORTERS_ENTRY_POINTS = True
