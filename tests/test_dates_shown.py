@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from scrapy.http import HtmlResponse
 
-from conftest import crawl
+from conftest import crawl, one_channel_seed
 from crawler.extract import ExtractOptions, extract_article
 from crawler.extract.dates import shows_day
 
@@ -113,15 +113,10 @@ def test_the_shown_day_in_a_crawl(tmp_path, serve):
     links = "".join(f"<li><a class='story' href='{name}'>{name}</a></li>" for name in pages)
     (site / "index.html").write_text(f"<ul>{links}</ul>", "utf-8")
     server = serve(site)
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "hafen.toml").write_text(
-        'site = "Hafen"\ngroup = "Tests"\nallowed_domains = ["127.0.0.1"]\n'
-        'timezone = "Europe/Berlin"\nlanguage = "de"\n'
-        f'[[channels]]\nname = "Start"\nurl = "{server.base_url}/index.html"\n'
-        '[listing]\nlink = "a.story::attr(href)"\n',
-        "utf-8",
-    )
+    seeds = one_channel_seed(
+        tmp_path, "hafen", f"{server.base_url}/index.html", '"a.story::attr(href)"',
+        timezone='"Europe/Berlin"', language='"de"',
+    )  # fmt: skip
     result = crawl("hafen", seeds, tmp_path / "out", "-s", "IMAGES_ENABLED=False")
     assert result.returncode == 0, result.stderr[-3000:]
     got = {
