@@ -32,6 +32,9 @@ FRONT_MATTER = ("title", "categories", "headimg", "author", "comments", "date", 
 # Keys written after the seed post's: the article's own URL, and its update date when it has one.
 ADDED_FRONT_MATTER = ("source_url", "updated")
 
+# A post's file name that ends as a suffixed one does ("-2.md"): ``post_path`` may give it to
+# an article whose name is taken.
+SUFFIXED = re.compile(r"-[0-9]+\.md$")
 # Names the writer of a temporary post file, with its process id; "~" is in no slug-safe name.
 HOST = socket.gethostname().replace("~", "-")
 
@@ -220,6 +223,33 @@ class HexoExporter(Exporter):
         self.pending: list[TemporaryFile] = []
         # File names of the posts not yet put in place, and their articles' URLs.
         self.pending_names: dict[str, str] = {}
+        # URL -> the file name ``prepare`` reserved for its post.
+        self.reserved: dict[str, str] = {}
+
+    def prepare(self, articles: list[ItemAdapter]) -> None:
+        """The pattern's names of a batch's new posts reserved in one store call, in order,
+        where ``post_path`` would have given them one by one: a post the ledger places
+        already, a name another post of the batch wants, a name ending as a suffix does
+        ("-2", which an earlier post of the batch may take as its own) or a file holding
+        another article's post is left to ``post_path``, as is a name the store refuses."""
+        if self.ledger is None:
+            return
+        wanted: dict[str, str] = {}
+        asked: set[str] = set()
+        for article in articles:
+            url = article["url"]
+            if self.ledger.location(url):
+                continue
+            name = f"{self.file_name(article)}.md"
+            if name in asked:  # the first that asks has it, if free: this one's is not
+                continue
+            asked.add(name)
+            if SUFFIXED.search(name) is None and self.owner(name, url, ledger=False) is None:
+                wanted[name] = url
+        owners = self.ledger.reserve_many(wanted.items())
+        for (name, url), owner in zip(wanted.items(), owners, strict=True):
+            if owner is None:
+                self.reserved[url] = name
 
     def temp_prefix(self, article: ItemAdapter) -> str:
         """Temporary files are named after the source and the writing process
@@ -270,6 +300,9 @@ class HexoExporter(Exporter):
         """The post's file: the one it was first written to (an updated article keeps it),
         else the pattern's name, with a suffix when another article's post holds it."""
         url = article["url"]
+        reserved = self.reserved.pop(url, None)
+        if reserved is not None:
+            return self.posts_dir / reserved
         known = self.ledger.location(url) if self.ledger is not None else None
         if known:
             return self.posts_dir / known
@@ -291,19 +324,20 @@ class HexoExporter(Exporter):
             )
         return self.posts_dir / name
 
-    def owner(self, name: str, url: str) -> str | None:
-        """The URL of another article whose post is file ``name``, or None: by the ledger,
-        else by the ``source_url`` in the file's front matter (a post without one, written
-        before there was one, is taken to be this article's)."""
+    def owner(self, name: str, url: str, ledger: bool = True) -> str | None:
+        """The URL of another article whose post is file ``name``, or None: by the ledger
+        (unless not ``ledger``), else by the ``source_url`` in the file's front matter (a post
+        without one, written before there was one, is taken to be this article's)."""
         pending = self.pending_names.get(name)
         if pending is not None and pending != url:
             return pending  # a post of this batch, not yet in place
-        if self.ledger is not None:
+        if ledger and self.ledger is not None:
             owner = self.ledger.taken(name, url)
             if owner is not None:
                 return owner
         try:
-            text = (self.posts_dir / name).read_text("utf-8")
+            with open(os.path.join(self.posts_dir, name), encoding="utf-8") as file:
+                text = file.read()
         except FileNotFoundError:
             return None
         key = self.options["rename"].get("source_url", "source_url")
@@ -354,6 +388,7 @@ class HexoExporter(Exporter):
         first that fails raises, and the posts after it are discarded."""
         pending, self.pending = self.pending, []
         self.pending_names = {}
+        self.reserved = {}
         put_all_in_place(pending)
 
     def close(self) -> None:
@@ -361,3 +396,4 @@ class HexoExporter(Exporter):
             discard(written)
         self.pending = []
         self.pending_names = {}
+        self.reserved = {}

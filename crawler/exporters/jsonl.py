@@ -83,6 +83,8 @@ class JsonLinesExporter(Exporter):
 
     def open(self) -> None:
         self.files: dict[Path, int] = {}
+        # The feed file of each source: the run's values do not change during the run.
+        self.paths: dict[str, Path] = {}
         # Files written since the last flush.
         self.unsynced: set[int] = set()
         # Its lines are written by ``export`` itself, each in one os.write.
@@ -90,7 +92,11 @@ class JsonLinesExporter(Exporter):
 
     def feed_path(self, article: ItemAdapter) -> Path:
         """The file of the article's source in this run."""
-        return self.run.fill(self.options["path"], source=article["source"])
+        source = article["source"]
+        path = self.paths.get(source)
+        if path is None:
+            path = self.paths[source] = self.run.fill(self.options["path"], source=source)
+        return path
 
     def export(self, article: ItemAdapter) -> None:
         line = self.writer.line(article.item)

@@ -176,14 +176,42 @@ class ExportPipeline:
         exporter flushed, its writes recorded, then the articles every exporter has recorded
         as seen; whether each article is complete.
 
-        The store's calls are grouped in two ``store.batch()``: the exports' (a post's name
-        reserved...), then the records; none is open during the flush, so no lock is held
-        while files are synced."""
+        The store's calls are grouped in two ``store.batch()``: the exports' (what each
+        exporter wrote of the articles, read in one query and lent to the ledgers; each
+        exporter's ``prepare``, then the exports: a post's name reserved...), then the
+        records; none is open during the flush, so no lock is held while files are synced."""
         complete = [True] * len(articles)
         writes: dict[str, list[tuple[int, str, str]]] = {name: [] for name, _ in self.opened}
+        keys = [self.seen.key(article["url"]) for article in articles]
         with store.batch():
-            for i, article in enumerate(articles):
-                complete[i] = self.export(article, writes, i)
+            found = store.written_many(keys)
+            known = {key: found.get(key, {}) for key in keys}
+            versions = [export_version(article) for article in articles]
+            # Per article, the exporters that write it: those without this version yet.
+            todo: list[dict[str, Any]] = []
+            for key, version in zip(keys, versions, strict=True):
+                written = known[key]
+                todo.append({})
+                for name, exporter in self.opened:
+                    done = written.get(name)
+                    if done is not None and done.version == version:
+                        # written by an earlier run
+                        self.stats.inc_value(f"export/skipped/{exporter_label(name)}")
+                    else:
+                        todo[-1][name] = exporter
+            for ledger in self.ledgers.values():
+                ledger.known = known
+            try:
+                for name, exporter in self.opened:
+                    asked = [a for a, to in zip(articles, todo, strict=True) if name in to]
+                    self.prepare(name, exporter, asked)
+                for i, article in enumerate(articles):
+                    for name, exporter in todo[i].items():
+                        if not self.export(name, exporter, article, versions[i], i, writes):
+                            complete[i] = False
+            finally:
+                for ledger in self.ledgers.values():
+                    ledger.known = None
         flushed = [
             (name, self.flush(name, exporter, writes[name])) for name, exporter in self.opened
         ]
@@ -193,24 +221,41 @@ class ExportPipeline:
                     for i, _, _ in writes[name]:
                         complete[i] = False
                     continue
-                for i, version, location in writes[name]:
-                    self.ledgers[name].record(articles[i]["url"], version, location)
+                self.ledgers[name].record_many(
+                    (articles[i]["url"], version, location) for i, version, location in writes[name]
+                )
                 if writes[name]:
                     label = exporter_label(name)
                     self.stats.inc_value(f"export/written/{label}", len(writes[name]))
             now = datetime.now(UTC)
             store.record_many(
                 Record(
-                    self.seen.key(article["url"]),
+                    key,
                     date=article["date"],
                     updated=article.get("updated"),
                     body_hash=article["body_hash"],
                     exported_at=now,
                 )
-                for article, done in zip(articles, complete, strict=True)
+                for article, key, done in zip(articles, keys, complete, strict=True)
                 if done
             )
         return complete
+
+    def prepare(self, name: str, exporter: Any, articles: list[ItemAdapter]) -> None:
+        """The exporter's ``prepare`` with the articles it is about to write, if it has one and
+        there are some. What it raises is logged: its exports then go their own way."""
+        prepare = getattr(exporter, "prepare", None)
+        if prepare is None or not articles:
+            return
+        try:
+            prepare(articles)
+        except Exception as exc:
+            logger.error(
+                "Exporter %s failed to prepare %d articles: %s",
+                exporter_label(name),
+                len(articles),
+                one_line(exc),
+            )
 
     def flush(self, name: str, exporter: Any, writes: list[tuple[int, str, str]]) -> bool:
         """The exporter's ``flush`` (its writes made durable); False, logged and counted, when
@@ -231,28 +276,25 @@ class ExportPipeline:
         return True
 
     def export(
-        self, article: ItemAdapter, writes: dict[str, list[tuple[int, str, str]]], i: int
+        self,
+        name: str,
+        exporter: Any,
+        article: ItemAdapter,
+        version: str,
+        i: int,
+        writes: dict[str, list[tuple[int, str, str]]],
     ) -> bool:
-        """The article to every exporter that has not written this version of it, each write
-        noted in ``writes`` (recorded once flushed); whether no exporter failed on it."""
-        version = export_version(article)
-        written = self.seen.opened().written(self.seen.key(article["url"]))
-        complete = True
-        for name, exporter in self.opened:
+        """The article to the exporter, the write noted in ``writes`` (recorded once flushed);
+        whether it did not fail, logged and counted when it did."""
+        try:
+            location = exporter.export(article)
+        except Exception as exc:
+            self.count_error(name)
             label = exporter_label(name)
-            done = written.get(name)
-            if done is not None and done.version == version:
-                self.stats.inc_value(f"export/skipped/{label}")  # written by an earlier run
-                continue
-            try:
-                location = exporter.export(article)
-            except Exception as exc:
-                complete = False
-                self.count_error(name)
-                logger.error("Exporter %s failed on %s: %s", label, article["url"], one_line(exc))
-                continue
-            writes[name].append((i, version, location if isinstance(location, str) else ""))
-        return complete
+            logger.error("Exporter %s failed on %s: %s", label, article["url"], one_line(exc))
+            return False
+        writes[name].append((i, version, location if isinstance(location, str) else ""))
+        return True
 
     async def close_spider(self) -> None:
         await maybe_deferred_to_future(self.seen.run(self.close_exporters))

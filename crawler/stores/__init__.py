@@ -187,6 +187,13 @@ class SeenStore(ABC):
     def written(self, url: str) -> dict[str, Written]:
         """``{exporter: Written}``: what each exporter (its EXPORTERS name) wrote of ``url``."""
 
+    def written_many(self, urls: Iterable[str]) -> dict[str, dict[str, Written]]:
+        """``{url: {exporter: Written}}`` for those of ``urls`` that some exporter wrote; the
+        others are absent. A batch of articles asks for all of them at once: override this
+        for one round trip."""
+        found = {url: self.written(url) for url in urls}
+        return {url: written for url, written in found.items() if written}
+
     @abstractmethod
     def record_written(
         self, exporter: str, url: str, *, version: str, location: str, at: datetime
@@ -194,6 +201,14 @@ class SeenStore(ABC):
         """``exporter`` wrote this ``version`` of ``url`` at ``at``, to ``location`` (or "");
         it replaces what that exporter wrote of ``url`` before, and is durable when it
         returns."""
+
+    def record_written_many(
+        self, exporter: str, writes: Iterable[tuple[str, str, str]], at: datetime
+    ) -> None:
+        """``record_written`` of each ``(url, version, location)`` of ``writes``, in order, all
+        at ``at``; durable when it returns. Override this for one transaction or round trip."""
+        for url, version, location in writes:
+            self.record_written(exporter, url, version=version, location=location, at=at)
 
     @abstractmethod
     def location_owner(self, exporter: str, location: str) -> str | None:
@@ -213,6 +228,15 @@ class SeenStore(ABC):
         if not self.written(url).get(exporter):
             self.record_written(exporter, url, version="", location=location, at=at)
         return None
+
+    def reserve_locations(
+        self, exporter: str, wanted: Iterable[tuple[str, str]], at: datetime
+    ) -> list[str | None]:
+        """``reserve_location`` of each ``(location, url)`` of ``wanted``, in order (a location
+        two of them want is the first's): for each, the URL of another article that holds
+        it, or None once it is that URL's. Each reservation is atomic as
+        ``reserve_location``'s; override this for one round trip."""
+        return [self.reserve_location(exporter, location, url, at) for location, url in wanted]
 
     # Claims of the workers of a distributed run (crawler.distributed.dedupe): one worker at a
     # time handles an article, and one only lets it through in a run. The defaults below keep

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -17,16 +18,26 @@ class ExportLedger:
     each write here; an exporter that names its own files (HexoExporter) asks which name an
     article was given and whether a name is another article's. URLs are keyed as the store
     keys them. Every method calls the store directly: call them only on the store's thread,
-    that is from an exporter's ``open``, ``export`` or ``close``.
+    that is from an exporter's ``open``, ``prepare``, ``export`` or ``close``.
     """
 
     def __init__(self, seen: SeenStoreExtension, exporter: str):
         self.seen = seen
         self.exporter = exporter
+        # What the store held of the articles of the batch being exported, read in one query
+        # by ExportPipeline ({key: {exporter: Written}}, every article of the batch present),
+        # and None between batches. A URL whose location is reserved meanwhile is dropped from
+        # it: the store answers for it again.
+        self.known: dict[str, dict[str, Written]] | None = None
 
     def get(self, url: str) -> Written | None:
         """What this exporter wrote of ``url``, or None."""
-        return self.seen.opened().written(self.seen.key(url)).get(self.exporter)
+        key = self.seen.key(url)
+        if self.known is not None:
+            written = self.known.get(key)
+            if written is not None:
+                return written.get(self.exporter)
+        return self.seen.opened().written(key).get(self.exporter)
 
     def location(self, url: str) -> str | None:
         """Where this exporter wrote ``url`` (a file name): it keeps it for good; or None."""
@@ -41,16 +52,28 @@ class ExportLedger:
     def reserve(self, location: str, url: str) -> str | None:
         """Take ``location`` for ``url`` before writing it (atomically, in a shared store):
         the URL of another article that holds it, or None once it is ``url``'s."""
-        return self.seen.opened().reserve_location(
-            self.exporter, location, self.seen.key(url), datetime.now(UTC)
-        )
+        return self.reserve_many([(location, url)])[0]
+
+    def reserve_many(self, wanted: Iterable[tuple[str, str]]) -> list[str | None]:
+        """``reserve`` of each ``(location, url)`` of ``wanted``, in order, in one store call
+        (``SeenStore.reserve_locations``): for each, the URL of another article that holds
+        the location, or None once it is that URL's."""
+        pairs = [(location, self.seen.key(url)) for location, url in wanted]
+        owners = self.seen.opened().reserve_locations(self.exporter, pairs, datetime.now(UTC))
+        if self.known is not None:
+            for (_, key), owner in zip(pairs, owners, strict=True):
+                if owner is None:
+                    self.known.pop(key, None)
+        return owners
 
     def record(self, url: str, version: str, location: str = "") -> None:
         """This exporter wrote ``version`` of ``url`` to ``location`` (or ""), now."""
-        self.seen.opened().record_written(
+        self.record_many([(url, version, location)])
+
+    def record_many(self, writes: Iterable[tuple[str, str, str]]) -> None:
+        """``record`` of each ``(url, version, location)`` of ``writes``, in one store call."""
+        self.seen.opened().record_written_many(
             self.exporter,
-            self.seen.key(url),
-            version=version,
-            location=location,
-            at=datetime.now(UTC),
+            [(self.seen.key(url), version, location) for url, version, location in writes],
+            datetime.now(UTC),
         )

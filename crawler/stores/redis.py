@@ -173,6 +173,13 @@ class RedisStore(SeenStore):
         found = self.redis.hgetall(f"{PREFIX}written:{url}")
         return {name.decode(): _written(url, name, value) for name, value in found.items()}
 
+    def written_many(self, urls: Iterable[str]) -> dict[str, dict[str, Written]]:
+        found = {
+            url: {name.decode(): _written(url, name, value) for name, value in row.items()}
+            for url, row in self._hashes("written", urls)
+        }
+        return {url: written for url, written in found.items() if written}
+
     def record_written(
         self, exporter: str, url: str, *, version: str, location: str, at: datetime
     ) -> None:
@@ -194,12 +201,24 @@ class RedisStore(SeenStore):
         return owner.decode() if owner is not None else None
 
     def reserve_location(self, exporter: str, location: str, url: str, at: datetime) -> str | None:
+        return self.reserve_locations(exporter, [(location, url)], at)[0]
+
+    def reserve_locations(
+        self, exporter: str, wanted: Iterable[tuple[str, str]], at: datetime
+    ) -> list[str | None]:
+        """One round trip: a pipeline of the RESERVE script, each call atomic on the server."""
+        wanted = list(wanted)
+        if not wanted:
+            return []
         if not hasattr(self, "_reserve"):
             self._reserve = self.redis.register_script(RESERVE)
-        keys = [f"{PREFIX}locations:{exporter}", f"{PREFIX}written:{url}"]
-        record = json.dumps({"version": "", "location": location, "at": _stamp(at)})
-        owner = self._reserve(keys=keys, args=[location, url, exporter, record])
-        return owner.decode() if owner else None
+        with self.redis.pipeline(transaction=False) as pipe:
+            for location, url in wanted:
+                keys = [f"{PREFIX}locations:{exporter}", f"{PREFIX}written:{url}"]
+                record = json.dumps({"version": "", "location": location, "at": _stamp(at)})
+                self._reserve(keys=keys, args=[location, url, exporter, record], client=pipe)
+            owners = pipe.execute()
+        return [owner.decode() if owner else None for owner in owners]
 
     # Claims of a distributed run's workers: ``crawler:claim:<url>`` (the owner, expiring with
     # its lease) and ``crawler:run:<run>`` (the URLs let through in the run, kept

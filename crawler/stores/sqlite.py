@@ -55,6 +55,17 @@ CREATE TABLE IF NOT EXISTS written (
 CREATE INDEX IF NOT EXISTS written_location ON written (exporter, location) WHERE location != ''
 """
 
+RECORD_WRITTEN = (
+    "INSERT OR REPLACE INTO written (exporter, url, version, location, at) VALUES (?, ?, ?, ?, ?)"
+)
+# A location reserved (exporter, url, location, at): an article reserves a name once (a post
+# keeps its file for good): a row of it without a location (none was kept then) takes this one.
+RESERVE = (
+    "INSERT INTO written (exporter, url, version, location, at) "
+    "VALUES (?, ?, '', ?, ?) ON CONFLICT (url, exporter) DO UPDATE "
+    "SET location = excluded.location WHERE written.location = ''"
+)
+
 # Claims of a distributed run's workers (SeenStore.claim), made when first asked for.
 CLAIMS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS claims (
@@ -271,14 +282,34 @@ class SqliteStore(SeenStore):
             for exporter, version, location, at in rows
         }
 
+    def written_many(self, urls: Iterable[str]) -> dict[str, dict[str, Written]]:
+        found: dict[str, dict[str, Written]] = {}
+        for batch in _batches(urls):
+            marks = ", ".join("?" * len(batch))
+            rows = self.db.execute(
+                f"SELECT url, exporter, version, location, at FROM written WHERE url IN ({marks})",
+                batch,
+            )
+            for url, exporter, version, location, at in rows:
+                found.setdefault(url, {})[exporter] = Written(
+                    exporter, url, version, location, _datetime(at)
+                )
+        return found
+
     def record_written(
         self, exporter: str, url: str, *, version: str, location: str, at: datetime
     ) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO written (exporter, url, version, location, at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (exporter, url, version, location, _stamp(at)),
-        )
+        self.db.execute(RECORD_WRITTEN, (exporter, url, version, location, _stamp(at)))
+
+    def record_written_many(
+        self, exporter: str, writes: Iterable[tuple[str, str, str]], at: datetime
+    ) -> None:
+        """Every write in one transaction."""
+        stamp = _stamp(at)
+        rows = [(exporter, url, version, location, stamp) for url, version, location in writes]
+        if rows:
+            with self._writing():
+                self.db.executemany(RECORD_WRITTEN, rows)
 
     def location_owner(self, exporter: str, location: str) -> str | None:
         row = self.db.execute(
@@ -298,15 +329,56 @@ class SqliteStore(SeenStore):
             ).fetchone()
             if row:
                 return row[0]
-            # An article reserves a name once (a post keeps its file for good): a row of it
-            # without a location (none was kept then) takes this one.
-            self.db.execute(
-                "INSERT INTO written (exporter, url, version, location, at) "
-                "VALUES (?, ?, '', ?, ?) ON CONFLICT (url, exporter) DO UPDATE "
-                "SET location = excluded.location WHERE written.location = ''",
-                (exporter, url, location, _stamp(at)),
-            )
+            self.db.execute(RESERVE, (exporter, url, location, _stamp(at)))
             return None
+
+    def reserve_locations(
+        self, exporter: str, wanted: Iterable[tuple[str, str]], at: datetime
+    ) -> list[str | None]:
+        """One transaction, two queries and one statement for them all: who holds each
+        location and where each URL's post is, read first; then each reservation decided in
+        order as ``reserve_location`` would decide it, the later ones seeing the earlier."""
+        wanted = list(wanted)
+        if not wanted:
+            return []
+        stamp = _stamp(at)
+        with self._writing():
+            holders: dict[str, set[str]] = {}
+            for batch in _batches(location for location, _ in wanted):
+                marks = ", ".join("?" * len(batch))
+                rows = self.db.execute(
+                    "SELECT location, url FROM written WHERE exporter = ? AND location != ''"
+                    f" AND location IN ({marks})",
+                    [exporter, *batch],
+                )
+                for location, url in rows:
+                    holders.setdefault(location, set()).add(url)
+            # Each URL's location ("" when it has a row without one).
+            kept: dict[str, str] = {}
+            for batch in _batches(url for _, url in wanted):
+                marks = ", ".join("?" * len(batch))
+                kept.update(
+                    self.db.execute(
+                        "SELECT url, location FROM written"
+                        f" WHERE exporter = ? AND url IN ({marks})",
+                        [exporter, *batch],
+                    )
+                )
+            owners: list[str | None] = []
+            rows = []
+            for location, url in wanted:
+                others = holders.get(location, set()) - {url}
+                if others:
+                    # reserve_location's query: the first by the index, that is by URL.
+                    owners.append(min(others))
+                    continue
+                owners.append(None)
+                rows.append((exporter, url, location, stamp))
+                if not kept.get(url) and location:  # RESERVE gives it this location
+                    kept[url] = location
+                    holders.setdefault(location, set()).add(url)
+            self.db.executemany(RESERVE, rows)
+        return owners
 
     def _claims_ready(self) -> None:
         if not getattr(self, "_claims_made", False):
