@@ -237,6 +237,31 @@ def make_article(n: int, source: Source, **fields) -> Article:
 
 def export_run(output: Path, source: Source, articles: list, **settings) -> Crawler:
     """One run of the real ExportPipeline, with its configured exporters, outside the engine."""
+    crawler, pipeline = export_pipeline(output, source, **settings)
+    asyncio.run(pipeline.open_spider())
+    for article in articles:
+        asyncio.run(pipeline.process_item(article))
+    asyncio.run(pipeline.close_spider())
+    return crawler
+
+
+def export_batches(output: Path, source: Source, batches: list[list], **settings) -> Crawler:
+    """``export_run`` where each list of ``batches`` is exported as one batch, as articles
+    that reach the pipeline together are (ExportPipeline.export_batch)."""
+    from itemadapter import ItemAdapter
+
+    crawler, pipeline = export_pipeline(output, source, **settings)
+    asyncio.run(pipeline.open_spider())
+    for batch in batches:
+        pipeline.export_batch(pipeline.seen.opened(), [ItemAdapter(a) for a in batch])
+    asyncio.run(pipeline.close_spider())
+    asyncio.run(pipeline.seen.engine_stopped())  # the store closed
+    return crawler
+
+
+def export_pipeline(output: Path, source: Source, **settings) -> tuple[Crawler, ExportPipeline]:
+    """A crawler of ``source`` and its real ExportPipeline, outside the engine (no reactor:
+    the store's calls run in the caller's thread)."""
     values = Settings()
     values.setmodule("crawler.settings", priority="project")
     # No engine runs here, so no Twisted reactor is needed.
@@ -250,12 +275,7 @@ def export_run(output: Path, source: Source, articles: list, **settings) -> Craw
     )
     crawler = get_crawler(spider_class(source), values.copy_to_dict())
     crawler.spider = crawler._create_spider()
-    pipeline = ExportPipeline.from_crawler(crawler)
-    asyncio.run(pipeline.open_spider())
-    for article in articles:
-        asyncio.run(pipeline.process_item(article))
-    asyncio.run(pipeline.close_spider())
-    return crawler
+    return crawler, ExportPipeline.from_crawler(crawler)
 
 
 def require(condition: bool, reason: str) -> None:

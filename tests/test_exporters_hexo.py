@@ -3,8 +3,10 @@ keep their article's URL and update date, and two articles never share a file.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +15,16 @@ import pytest
 import yaml
 from hostile import HOSTILE_TEXTS
 
-from conftest import crawl, next_second, one_channel_seed, split_post
+from conftest import (
+    crawl,
+    export_batches,
+    export_pipeline,
+    make_article,
+    make_source,
+    next_second,
+    one_channel_seed,
+    split_post,
+)
 from crawler.exporters.hexo import (
     FrontMatterDumper,
     Quoted,
@@ -259,3 +270,108 @@ def test_front_matter_keeps_source_url_and_updated(tmp_path, serve):
         2022, 4, 9, 22, 30, tzinfo=UTC
     )
     assert lines[fresh]["updated"] is None
+
+
+def posts_in(posts: Path) -> dict[str, str]:
+    """{source URL: file name} of the posts in ``posts``, each URL's one post."""
+    found = {}
+    for path in sorted(posts.glob("*.md")):
+        url = split_post(path.read_text("utf-8"))[0]["source_url"]
+        assert url not in found, f"two posts of {url}: {found[url]}, {path.name}"
+        found[url] = path.name
+    return found
+
+
+@pytest.mark.parametrize("store", ["sqlite", "memory", "redis"])
+def test_a_batch_names_its_posts_as_one_article_at_a_time_does(tmp_path, request, store):
+    """A batch's post names are reserved together (HexoExporter.prepare): each post gets the
+    name it gets when the articles come one by one. Of two equal titles in one batch the
+    first has the name and the second "-2"; a title whose name is that "-2" then "-2-2"; a
+    file that holds another article's post is not taken; a later batch's equal title gets
+    "-3", and an updated article keeps its file."""
+    source = make_source("batch")
+    titles = {1: "Same title", 2: "Same title", 3: "Same title 2", 4: "Old post", 5: "Fresh"}
+    first = [make_article(n, source, title=title) for n, title in titles.items()]
+    later = [
+        make_article(6, source, title="Same title"),
+        make_article(2, source, title="Same title", text="Corrected.", body_hash="f" * 40),
+    ]
+    expected = {
+        f"https://news.example/a/{n}.html": name
+        for n, name in {
+            1: "Same-title.md",
+            2: "Same-title-2.md",
+            3: "Same-title-2-2.md",
+            4: "Old-post-2.md",
+            5: "Fresh.md",
+            6: "Same-title-3.md",
+        }.items()
+    }
+    old = "https://news.example/old.html"
+    exporters = {"crawler.exporters.hexo.HexoExporter": {"filename": "{slug}"}}
+    for db, batches in enumerate([[first, later], [[a] for a in first + later]], start=2):
+        output = tmp_path / f"{db}"
+        (output / "posts").mkdir(parents=True)
+        (output / "posts" / "Old-post.md").write_text(
+            f'---\ntitle: "Old post"\nsource_url: "{old}"\n---\nold\n'
+        )
+        uri = {
+            "sqlite": f"sqlite:///{output}/state/seen.sqlite",
+            "memory": "memory://",
+            # A Redis database of its own for each way.
+            "redis": store == "redis" and f"{request.getfixturevalue('redis_url')[:-2]}/{db}",
+        }[store]
+        crawler = export_batches(output, source, batches, EXPORTERS=exporters, DEDUPE_STORE=uri)
+        stats = crawler.stats.get_stats()
+        assert not [key for key in stats if key.startswith("export/errors")], stats
+        assert stats["hexo/renamed"] == 4  # articles 2, 3, 4 and 6
+        assert stats["export/written/HexoExporter"] == 7
+        assert posts_in(output / "posts") == {**expected, old: "Old-post.md"}
+        assert "Corrected." in (output / "posts" / "Same-title-2.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_two_workers_batches_never_share_a_name(tmp_path, request, store):
+    """Two workers of a distributed run (two pipelines, each its store connection and its
+    own output folder, on other machines) export batches of articles of few titles at once:
+    the store alone knows the other's names. Every article gets a post of its own, and the
+    posts of one title are named base, base-2, base-3... without a gap."""
+    from itemadapter import ItemAdapter
+
+    source = make_source("workers")
+    uri = {
+        "sqlite": f"sqlite:///{tmp_path}/state/seen.sqlite",
+        "redis": store == "redis" and f"{request.getfixturevalue('redis_url')[:-2]}/4",
+    }[store]
+    exporters = {"crawler.exporters.hexo.HexoExporter": {"filename": "{slug}"}}
+    # Each worker has articles of every title.
+    articles = [make_article(n, source, title=f"Title {'ABC'[n % 3]}") for n in range(48)]
+    workers = [
+        export_pipeline(tmp_path / f"{w}", source, EXPORTERS=exporters, DEDUPE_STORE=uri)[1]
+        for w in range(2)
+    ]
+
+    def work(pipeline, mine):
+        """One worker's crawl, on a thread of its own, as its store connection."""
+        asyncio.run(pipeline.open_spider())
+        for start in range(0, len(mine), 6):
+            batch = [ItemAdapter(a) for a in mine[start : start + 6]]
+            done.extend(pipeline.export_batch(pipeline.seen.opened(), batch))
+        asyncio.run(pipeline.close_spider())
+        asyncio.run(pipeline.seen.engine_stopped())
+
+    done: list[bool] = []
+    threads = [
+        threading.Thread(target=work, args=(pipeline, articles[w::2]))
+        for w, pipeline in enumerate(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert done == [True] * len(articles)
+    posts = {**posts_in(tmp_path / "0" / "posts"), **posts_in(tmp_path / "1" / "posts")}
+    assert set(posts) == {a.url for a in articles}
+    for t in "ABC":
+        names = sorted(posts[a.url] for a in articles if a.title == f"Title {t}")
+        assert names == sorted([f"Title-{t}.md"] + [f"Title-{t}-{n}.md" for n in range(2, 17)])

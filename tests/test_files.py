@@ -4,10 +4,13 @@ order, and the first that fails stops the rest without leaving temporary files b
 from __future__ import annotations
 
 import os
+import random
+import stat
+from pathlib import Path
 
 import pytest
 
-from crawler.files import put_all_in_place, write_temporary
+from crawler.files import discard, put_all_in_place, write_temporary
 
 
 def test_files_are_put_in_place_together_in_order(tmp_path):
@@ -41,3 +44,24 @@ def test_a_missing_folder_is_made_and_batches_follow_one_another(tmp_path):
         )
         assert [path.read_text() for path in paths] == [f"{batch} {n}" for n in range(5)]
     assert not list(tmp_path.glob("posts/*/.*.tmp"))
+
+
+def test_a_temporary_file_never_takes_an_existing_name_and_is_made_as_open_makes_it(tmp_path):
+    """The random name a temporary file would get is taken (another process's file): the
+    file gets another, the taken one is untouched; the file in place has open()'s mode,
+    0666 less the umask."""
+    path = tmp_path / "post.md"
+    random.seed(12)
+    first = write_temporary(path, b"first")
+    taken = Path(first.tmp)
+    discard(first)
+    taken.write_bytes(b"another process's")
+    random.seed(12)  # the same name comes first again
+    written = write_temporary(path, b"new")
+    assert written.tmp != str(taken) and written.tmp.endswith(".tmp")
+    assert Path(written.tmp).name.startswith(".post.md.")
+    put_all_in_place([written])
+    assert path.read_bytes() == b"new" and taken.read_bytes() == b"another process's"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask

@@ -149,6 +149,43 @@ def test_what_each_exporter_wrote_is_kept_apart(store):
     assert store.written(url)["feed.Jsonl"].version == "v1"
 
 
+def test_reserving_many_locations_is_reserving_each_in_turn(store):
+    """reserve_locations (one call for a batch of posts) answers and records what
+    reserve_location called for each in turn does: a name another URL holds is refused, a
+    name two URLs of the batch want is the first's; and the records written are the same.
+    written_many reads what written reads."""
+    base = f"https://news.example/r/{time.time_ns()}"
+    at = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
+    many, each = f"posts.Many{time.time_ns()}", f"posts.Each{time.time_ns()}"
+    for exporter in (many, each):
+        store.record_written(exporter, f"{base}/1", version="v1", location="x.md", at=at)
+        store.record_written(exporter, f"{base}/2", version="v1", location="", at=at)
+    wanted = [
+        ("x.md", f"{base}/3"),  # held by 1
+        ("y.md", f"{base}/2"),  # 2's row had no location: now y.md
+        ("y.md", f"{base}/4"),  # held by 2 since the previous line
+        ("x.md", f"{base}/1"),  # its own
+        ("w.md", f"{base}/5"),
+        ("z.md", f"{base}/1"),  # 1 holds x.md already
+        ("z.md", f"{base}/6"),
+        ("w.md", f"{base}/6"),  # held by 5
+    ]
+    answers = store.reserve_locations(many, wanted, at)
+    assert answers == [store.reserve_location(each, loc, url, at) for loc, url in wanted]
+    # (Whether a row without a location takes one is the back end's own rule.)
+    assert [answers[i] for i in (0, 3, 4, 7)] == [f"{base}/1", None, None, f"{base}/5"]
+    assert store.reserve_locations(many, [], at) == []
+    for n in range(1, 7):
+        by = {name: (w.version, w.location) for name, w in store.written(f"{base}/{n}").items()}
+        assert by.get(many) == by.get(each)
+    for location in ("x.md", "y.md", "w.md", "z.md"):
+        owner = store.location_owner(many, location)
+        assert owner == store.location_owner(each, location)
+    assert store.written_many([f"{base}/2", f"{base}/9"]) == {
+        f"{base}/2": store.written(f"{base}/2")
+    }
+
+
 def test_writes_in_a_batch_are_kept_after_it_even_when_it_raises(store):
     base = f"https://news.example/batch/{time.time_ns()}"
     at = datetime(2022, 4, 9, 10, 0, tzinfo=UTC)
