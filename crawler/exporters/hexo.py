@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import socket
+import string
 import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -21,13 +22,25 @@ from crawler.exporters import Exporter, ExporterError
 from crawler.files import TemporaryFile, discard, put_all_in_place, write_temporary
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from itemadapter import ItemAdapter
 
 # A raw/endraw tag inside a body would end our raw block early: its % become entities.
 RAW_TAG = re.compile(r"\{%(-?\s*(?:end)?raw\s*-?)%\}")
 # What a file name may hold: word characters (any script) and hyphens.
 UNSAFE_IN_NAME = re.compile(r"[^\w-]+")
-FILENAME_FIELDS = ("date", "year", "month", "day", "source", "hash", "slug")
+# Each field of the ``filename`` pattern, of the article and its first publication date.
+FILENAME_VALUES: dict[str, Callable[[ItemAdapter, datetime], str]] = {
+    "date": lambda article, first: first.strftime("%Y-%m-%d"),
+    "year": lambda article, first: first.strftime("%Y"),
+    "month": lambda article, first: first.strftime("%m"),
+    "day": lambda article, first: first.strftime("%d"),
+    "source": lambda article, first: article["source"],
+    "hash": lambda article, first: hashlib.sha1(article["url"].encode("utf-8")).hexdigest()[:12],
+    "slug": lambda article, first: slug_safe(article["title"], 60),
+}
+FILENAME_FIELDS = tuple(FILENAME_VALUES)
 FRONT_MATTER = ("title", "categories", "headimg", "author", "comments", "date", "thumbnail")
 # Keys written after the seed post's: the article's own URL, and its update date when it has one.
 ADDED_FRONT_MATTER = ("source_url", "updated")
@@ -217,6 +230,12 @@ class HexoExporter(Exporter):
         return options
 
     def open(self) -> None:
+        # The fields the pattern names: only they are computed for each post.
+        self.filename_fields = [
+            field
+            for _, field, _, _ in string.Formatter().parse(self.options["filename"])
+            if field in FILENAME_VALUES
+        ]
         self.posts_dir = Path(self.options["posts_dir"] or self.output_dir / "posts")
         self.posts_dir.mkdir(parents=True, exist_ok=True)
         self.cleared: set[str] = set()
@@ -285,16 +304,8 @@ class HexoExporter(Exporter):
         """The ``filename`` pattern filled for the article, slug-safe, without ``.md``: the
         first publication date (in the seed's timezone, which Normalize gave the dates)."""
         first = article.get("first_date") or article["date"]
-        name = self.options["filename"].format(
-            date=first.strftime("%Y-%m-%d"),
-            year=first.strftime("%Y"),
-            month=first.strftime("%m"),
-            day=first.strftime("%d"),
-            source=article["source"],
-            hash=hashlib.sha1(article["url"].encode("utf-8")).hexdigest()[:12],
-            slug=slug_safe(article["title"], 60),
-        )
-        return slug_safe(name)
+        values = {field: FILENAME_VALUES[field](article, first) for field in self.filename_fields}
+        return slug_safe(self.options["filename"].format(**values))
 
     def post_path(self, article: ItemAdapter) -> Path:
         """The post's file: the one it was first written to (an updated article keeps it),
