@@ -4,9 +4,11 @@ An exporter is any class with ``from_crawler(crawler, **options)``, ``open()``,
 ``export(article)`` and ``close()``, and optionally ``flush()``: ``export`` must have written
 the article durably when it returns, unless the exporter has ``flush``, which then makes
 durable everything exported since the last call (ExportPipeline calls it once per batch of
-articles, before they are recorded as seen). It is enabled by its dotted path in EXPORTERS
-(``{path: {options}}``, None disables one), or by installing a package that declares it in
-the ``crawler.exporters`` entry-point group. Optional: a classmethod
+articles, before they are recorded as seen); and optionally ``prepare(articles)``, called once
+per batch before its exports with the articles the exporter is about to be asked to export,
+in order, to look up or reserve what they need in one go. It is enabled by its dotted path
+in EXPORTERS (``{path: {options}}``, None disables one), or by installing a package that
+declares it in the ``crawler.exporters`` entry-point group. Optional: a classmethod
 ``check_target(settings, options)`` that the crawl command calls before any request (raise
 ExporterError when the target cannot be reached), and a ``ledger`` attribute, which
 ExportPipeline sets to the exporter's ExportLedger (what it wrote of each article).
@@ -116,6 +118,11 @@ class Exporter:
     def export(self, article: ItemAdapter) -> str | None:
         """Write the article durably; where it went (a file name), or None."""
         raise NotImplementedError
+
+    def prepare(self, articles: list[ItemAdapter]) -> None:
+        """Called once per batch before its exports, with the articles (in order) that
+        ``export`` is about to be given: what they need looked up or reserved in one go.
+        What it raises is logged, and the exports go on without it."""
 
     def flush(self) -> None:
         """Make durable what ``export`` wrote since the last call; called after each batch of

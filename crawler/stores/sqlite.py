@@ -182,6 +182,19 @@ class SqliteStore(SeenStore):
             self.db.execute("BEGIN IMMEDIATE")
             yield
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A write transaction of its own, or inside ``batch`` the batch's, without the
+        savepoint of ``_writing`` (two statements fewer): for the calls made on every batch
+        of exports, whose writes are each true on their own (records of durable writes,
+        reservations), so that those made before one that raises may be kept."""
+        if self.db.in_transaction:
+            yield
+            return
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            yield
+
     @classmethod
     def from_uri(cls, uri: str) -> SqliteStore:
         return cls(uri.removeprefix("sqlite:///"))
@@ -232,7 +245,7 @@ class SqliteStore(SeenStore):
         ]
         if not rows:
             return
-        with self._writing():
+        with self._transaction():
             self.db.executemany(UPSERT, rows)
             self.db.executemany("DELETE FROM failed WHERE url = ?", [(r["url"],) for r in rows])
 
@@ -308,7 +321,7 @@ class SqliteStore(SeenStore):
         stamp = _stamp(at)
         rows = [(exporter, url, version, location, stamp) for url, version, location in writes]
         if rows:
-            with self._writing():
+            with self._transaction():
                 self.db.executemany(RECORD_WRITTEN, rows)
 
     def location_owner(self, exporter: str, location: str) -> str | None:
@@ -335,35 +348,31 @@ class SqliteStore(SeenStore):
     def reserve_locations(
         self, exporter: str, wanted: Iterable[tuple[str, str]], at: datetime
     ) -> list[str | None]:
-        """One transaction, two queries and one statement for them all: who holds each
+        """One transaction, one query and one statement for them all: who holds each
         location and where each URL's post is, read first; then each reservation decided in
         order as ``reserve_location`` would decide it, the later ones seeing the earlier."""
         wanted = list(wanted)
         if not wanted:
             return []
         stamp = _stamp(at)
-        with self._writing():
+        with self._transaction():
             holders: dict[str, set[str]] = {}
-            for batch in _batches(location for location, _ in wanted):
-                marks = ", ".join("?" * len(batch))
-                rows = self.db.execute(
-                    "SELECT location, url FROM written WHERE exporter = ? AND location != ''"
-                    f" AND location IN ({marks})",
-                    [exporter, *batch],
-                )
-                for location, url in rows:
-                    holders.setdefault(location, set()).add(url)
             # Each URL's location ("" when it has a row without one).
             kept: dict[str, str] = {}
-            for batch in _batches(url for _, url in wanted):
-                marks = ", ".join("?" * len(batch))
-                kept.update(
-                    self.db.execute(
-                        "SELECT url, location FROM written"
-                        f" WHERE exporter = ? AND url IN ({marks})",
-                        [exporter, *batch],
-                    )
+            for start in range(0, len(wanted), BATCH // 2):
+                part = wanted[start : start + BATCH // 2]
+                marks = ", ".join("?" * len(part))
+                rows = self.db.execute(
+                    "SELECT 1, url, location FROM written WHERE exporter = ? AND location != ''"
+                    f" AND location IN ({marks}) UNION ALL SELECT 0, url, location FROM written"
+                    f" WHERE exporter = ? AND url IN ({marks})",
+                    [exporter, *(loc for loc, _ in part), exporter, *(url for _, url in part)],
                 )
+                for holds, url, location in rows:
+                    if holds:
+                        holders.setdefault(location, set()).add(url)
+                    else:
+                        kept[url] = location
             owners: list[str | None] = []
             rows = []
             for location, url in wanted:
