@@ -563,7 +563,8 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
 
     date_text = value("date")
     # Dates are read in the page's own locale when it refines the seed's language (en-GB).
-    dating = replace(options, language=dates_language(options.language, declared_language(page)))
+    language = dates_language(options.language, declared_language(page))
+    dating = options if language == options.language else replace(options, language=language)
     published = read_date(date_text, dating, page_url, value("day"))
     body = clean_body(value("body") or "", options.base_url)
     image = value("image")
