@@ -71,12 +71,13 @@ XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 XML_FORBIDDEN_CHARS = tuple(
     chr(code) for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)
 )
-# The same characters as UTF-8 writes them: a C0 control is its own byte, which is no byte of
-# any other character's UTF-8 (those are all 0x80 and above), and a decoder that replaces what
-# it cannot read keeps it; U+FFFE and U+FFFF are three bytes, which only they write. Looked
-# for in a UTF-8 page's bytes, with ``bytes``' memchr, a third of the time of the text's
-# 2-byte characters.
-XML_FORBIDDEN_UTF8 = tuple(char.encode("utf-8") for char in XML_FORBIDDEN_CHARS)
+# The C0 controls of them as UTF-8 writes them: each is its own byte, which is no byte of any
+# other character's UTF-8 (those are all 0x80 and above), and a decoder that replaces what it
+# cannot read keeps it. Looked for in a UTF-8 page's bytes, with ``bytes``' memchr, in a third
+# of the time of its text's 2-byte characters; U+FFFE and U+FFFF in its text (their bytes'
+# first two are frequent in Chinese text: fullwidth punctuation).
+XML_FORBIDDEN_BYTES = tuple(char.encode("utf-8") for char in XML_FORBIDDEN_CHARS if char < " ")
+NONCHARACTERS = tuple(char for char in XML_FORBIDDEN_CHARS if char > " ")
 
 
 class Found(NamedTuple):
@@ -157,11 +158,15 @@ def page_selector(response: Response) -> Selector:
 
 
 def _page_holds_forbidden(response: HtmlResponse) -> bool:
-    """Whether the page's text holds a character XML forbids: read in its bytes when its text
-    is their UTF-8 (no byte order mark says otherwise), else in its text."""
+    """Whether the page's text holds a character XML forbids: its C0 controls looked for in its
+    bytes when its text is their UTF-8 (no byte order mark says otherwise), else in its
+    text."""
     body = response.body
     if read_bom(body)[0] is None and _is_utf8(response.encoding):
-        return any(char in body for char in XML_FORBIDDEN_UTF8)
+        text = response.text
+        return any(byte in body for byte in XML_FORBIDDEN_BYTES) or any(
+            char in text for char in NONCHARACTERS
+        )
     return _holds_forbidden(response.text)
 
 

@@ -45,21 +45,9 @@ NEXT_START = re.compile(r"\s*[下nwps]", re.I)
 # letters, but for these three, which lower() does not make the letter ("İ" -> "i̇").
 NEXT_WORDS = ("下一页", "下页", "下一頁", "next", "nächste", "weiter", "suivante", "siguiente")
 OTHER_CASES = ("İ", "ı", "ſ")
-# Whether a link of the page (an <a> with an address) may read "next page": its text holds one
-# of NEXT_WORDS, its capitals (the letters re.I reads as the words' letters: A-Z, Ä) made
-# small by translate(), or one of OTHER_CASES. One XPath, each link's text read in libxml2.
-MAY_NAME_NEXT = XPath(
-    "boolean(//a/@href[. != '']/parent::*[{}])".format(
-        " or ".join(
-            [
-                f"contains(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZÄ', "
-                f"'abcdefghijklmnopqrstuvwxyzä'), '{word}')"
-                for word in NEXT_WORDS
-            ]
-            + [f"contains(., '{other}')" for other in OTHER_CASES]
-        )
-    )
-)
+# The text inside the page's links that have an address, as plain strings (no element made
+# for Python), in document order: each link's text is one run of it.
+LINK_TEXTS = XPath("//a/@href[. != '']/..//text()", smart_strings=False)
 PAGER_LINE = re.compile(
     r"^(?:page \d+ of \d+|seite \d+ von \d+|第\s*\d+\s*页|共\s*\d+\s*页)"
     r"|(?:next|previous|prev) page|上一页|下一页|^(?:[«‹<]?\s*\d+\s*[»›>]?\s*)+$",
@@ -113,12 +101,15 @@ def _next_links(root: lxml.html.HtmlElement) -> list[str]:
 
 
 def may_name_next(root: lxml.html.HtmlElement) -> bool:
-    """False when no link of the page can read "next page" (NEXT_TEXT): none of the page's
-    links with an address (``anchor.get("href")``, as next_page reads them) holds one of
-    NEXT_WORDS in its text, in any case (MAY_NAME_NEXT). The pre-check that spares the Python
-    walk over every link of a page without a pager; a page where a link's text holds one of the
-    words is walked as before."""
-    return bool(MAY_NAME_NEXT(root))
+    """False when no link of the page can read "next page" (NEXT_TEXT): none of NEXT_WORDS is
+    in the text of its links taken together, in any case. The pre-check that spares the
+    Python walk over every link of a page without a pager; a page where the words are
+    somewhere in its links' text is walked as before."""
+    text = "".join(LINK_TEXTS(root))
+    if any(other in text for other in OTHER_CASES):
+        return True
+    text = text.lower()
+    return any(word in text for word in NEXT_WORDS)
 
 
 def next_page(response: TextResponse, rules: ArticleRules, base_url: str) -> str | None:
