@@ -611,3 +611,47 @@ def test_a_subheadline_repeating_the_description_stays_out():
     text = html_text(main_body(Selector(text=page))[0])
     assert text.startswith(STORY[0])
     assert "raised by two metres" not in text
+
+
+VISIBLE_STORY = (
+    "The ferry to the outer islands will run twice a day from May, the harbour board said, "
+    "after a winter in which storms cancelled one crossing in three."
+)
+HIDDEN_STORY = (
+    "A second version of another story, kept in the page for a layout the reader never sees, "
+    "with more paragraphs and longer ones than the story shown, and commas, many commas, too."
+)
+
+
+@pytest.mark.parametrize(
+    "hiding",
+    ["style='display: none'", "style='visibility:hidden'", "hidden", "aria-hidden='true'"],
+)
+def test_text_a_reader_is_not_shown_is_not_the_body(hiding):
+    """A block the page hides (display: none, visibility: hidden, the hidden attribute,
+    aria-hidden) is not read: readability would choose it for its longer paragraphs."""
+    hidden = "".join(f"<p>{HIDDEN_STORY} {HIDDEN_STORY}</p>" for _ in range(6))
+    html = (
+        "<html><head><title>Ferry timetable</title></head><body>"
+        f"<div class='mobile-story' {hiding}>{hidden}</div>"
+        f"<div class='story'><p>{VISIBLE_STORY}</p><p>{VISIBLE_STORY}</p>"
+        f"<p>{VISIBLE_STORY}</p></div></body></html>"
+    )
+    text = body_of(html)
+    assert VISIBLE_STORY in text
+    assert "second version" not in text
+
+
+@pytest.mark.parametrize("hiding", ["hidden", "style='visibility: hidden'", "aria-hidden='true'"])
+def test_text_hidden_inside_the_article_is_not_in_trafilaturas_body(hiding):
+    sections = "".join(
+        f"<h2>Part {word}</h2><p>{VISIBLE_STORY} {VISIBLE_STORY}</p>" for word in ORDINALS
+    )
+    html = (
+        "<html><head><title>Ferry timetable</title></head><body><article>"
+        f"{sections}<div {hiding}><p>{HIDDEN_STORY}</p></div></article>"
+        "</body></html>"
+    )
+    text = html_text(body_module.trafilatura_body(Selector(text=html).root, "Ferry timetable"))
+    assert "Part third" in text
+    assert "second version" not in text

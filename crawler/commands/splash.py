@@ -4,7 +4,7 @@ render = "splash", without Docker (crawler.render.splash_server)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -20,6 +20,8 @@ ACTIONS = ("install", "start", "stop", "status")
 
 class Command(ScrapyCommand):
     requires_project = True
+    # It says what it did in one printed line: Scrapy's start-up banner would only bury it.
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
         return "install|start|stop|status [options]"
