@@ -1,5 +1,6 @@
-"""Log messages below LOG_LEVEL are not built (crawler.loglevel), and every line asked is still
-written: the crawl's LOG_LEVEL, a seed's own, and a handler of one's own that keeps every level."""
+"""Log messages below LOG_LEVEL are not built (crawler.loglevel, crawler.logformatter), and every
+line asked is still written: the crawl's LOG_LEVEL, a seed's own, and a handler of one's own that
+keeps every level."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ def test_lines_below_the_level_only_where_asked(tmp_path, serve):
     debug = crawl("story", seeds, tmp_path / "debug")
     assert debug.returncode == 0, debug.stderr[-3000:]
     assert f"[scrapy.core.engine] DEBUG: Crawled (200) <GET {image}>" in debug.stderr
+    story = f"{server.base_url}/story.html"
+    assert f"[scrapy.core.scraper] DEBUG: Scraped from <200 {story}>" in debug.stderr
     assert f"DEBUG: File (downloaded): Downloaded file from <GET {image}>" in debug.stderr
     assert "[PIL.PngImagePlugin] DEBUG: STREAM b'IHDR'" in debug.stderr
     assert "'log_count/DEBUG':" in debug.stderr
