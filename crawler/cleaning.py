@@ -126,15 +126,20 @@ ELEMENT_STRING = lxml.etree.XPath("string()")
 # for each element a walk meets first (a hundred in a body, several walks). Every element is an
 # HtmlElement, a form's and its fields' too (lxml.html gives them FormElement & co, whose form
 # methods a body never uses: the cleaner removes forms and fields).
-BODY_PARSER = lxml.html.HTMLParser()
-BODY_PARSER.set_element_class_lookup(
-    lxml.etree.ElementDefaultClassLookup(
-        element=lxml.html.HtmlElement,
-        comment=lxml.html.HtmlComment,
-        pi=lxml.html.HtmlProcessingInstruction,
-        entity=lxml.html.HtmlEntity,
-    )
+BODY_CLASSES = lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
 )
+BODY_PARSER = lxml.html.HTMLParser()
+BODY_PARSER.set_element_class_lookup(BODY_CLASSES)
+# The same parser reading UTF-8 bytes (body_fragment): lxml hands libxml2 a str as UTF-32,
+# which it reads slower than the str's UTF-8, made in C.
+UTF8_BODY_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+UTF8_BODY_PARSER.set_element_class_lookup(BODY_CLASSES)
+# What lxml.html.fragments_fromstring takes for a whole document, which it does not wrap.
+WHOLE_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
 
 class CleanBody(NamedTuple):
@@ -207,8 +212,30 @@ def noscript_images(root: lxml.html.HtmlElement) -> None:
 
 def body_fragment(body_html: str) -> lxml.html.HtmlElement:
     """``lxml.html.fragment_fromstring(body_html, create_parent="div")``, the same tree, parsed
-    and held by BODY_PARSER (its <div> too: an element keeps the lookup of the document it is
-    moved into). Raises ParserError as lxml.html does."""
+    and held by BODY_PARSER's classes. Its parse, ``<html><body>...</body></html>`` around
+    the body, is read from UTF-8 bytes (UTF8_BODY_PARSER), and its ``<body>`` made the
+    ``<div>`` (no attributes; its leading text only when more than whitespace, as
+    fragments_fromstring keeps it) rather than its children moved into a new one: the same
+    elements, in the same order, under a ``<div>``; a walk down from it meets no other. A
+    whole document, and a str UTF-8 cannot write (a lone surrogate), are parsed by lxml.html's
+    own functions. Raises ParserError as lxml.html does."""
+    if not WHOLE_DOCUMENT.match(body_html):
+        try:
+            data = body_html.encode("utf-8")
+        except UnicodeEncodeError:
+            data = None
+        if data is not None:
+            doc = lxml.etree.fromstring(
+                b"<html><body>" + data + b"</body></html>", UTF8_BODY_PARSER
+            )
+            bodies = [child for child in doc if child.tag == "body"] if doc is not None else []
+            if len(bodies) == 1 and doc.tag == "html":
+                root = bodies[0]
+                root.tag = "div"
+                root.attrib.clear()
+                if root.text and not root.text.strip():
+                    root.text = None
+                return root
     elements = lxml.html.fragments_fromstring(body_html, parser=BODY_PARSER, no_leading_text=False)
     root = BODY_PARSER.makeelement("div")
     if elements and isinstance(elements[0], str):
@@ -340,21 +367,77 @@ def has_text(element: lxml.html.HtmlElement) -> bool:
 
 def inner_html(element: lxml.html.HtmlElement) -> str:
     """The HTML inside an element: its text (escaped, as text inside a tag is) and its children,
-    without its own tag. The element is serialized once, and its tag cut off."""
-    html = lxml.html.tostring(element, encoding="unicode", with_tail=False)
+    without its own tag. The element is serialized once (``html_string``), and its tag cut
+    off."""
+    html = html_string(element, with_tail=False)
     tag = element.tag if isinstance(element.tag, str) else ""
     end = f"</{tag}>"
     # libxml2 writes ">" inside an attribute as "&gt;": the first ">" ends the start tag.
     if tag and html.startswith(f"<{tag}") and html.endswith(end):
         return html[html.index(">") + 1 : -len(end)]
     return escape(element.text or "", quote=False) + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in element
+        html_string(child) for child in element
     )
+
+
+# What lxml.html.tostring removes from the HTML it writes (the <meta> declaring a charset
+# that libxml2 may write into a <head>), unless asked to keep it.
+META_CONTENT_TYPE = '<meta http-equiv="Content-Type"'
+META_CONTENT_TYPE_TAG = re.compile(r'<meta http-equiv="Content-Type"[^>]*>')
+
+
+def html_string(element: lxml.html.HtmlElement, with_tail: bool = True) -> str:
+    """``lxml.html.tostring(element, encoding="unicode", with_tail=with_tail)``, the same
+    string: lxml's serialization, whose content-type <meta> tags lxml.html removes by a
+    regular expression over the whole string, which is run only when one is there."""
+    html = lxml.etree.tostring(element, method="html", encoding="unicode", with_tail=with_tail)
+    return META_CONTENT_TYPE_TAG.sub("", html) if META_CONTENT_TYPE in html else html
 
 
 def plain_text(root: lxml.html.HtmlElement) -> str:
     """The text of a cleaned body, one line per block, whitespace folded; ruby annotations
-    (``<rt>``, ``<rp>``: furigana, pinyin) left out, as a reader reads the text."""
+    (``<rt>``, ``<rp>``: furigana, pinyin) left out, as a reader reads the text.
+
+    As ``iterwalk``'s events over the elements give it (``_plain_text_events``): each
+    element's text, then its children's, each followed by its tail; a block's line ends after
+    its last child, before its tail; an annotation's text and its children's left out, not its
+    tail; comments and processing instructions left out with their tails. Walked by recursion,
+    which a parsed body's depth (libxml2's limit: 256 elements without ``huge_tree``) keeps
+    within Python's; a deeper tree, and a root that is no element or an annotation, by the
+    events."""
+    if root.tag in ANNOTATION_TAGS or not isinstance(root.tag, str):
+        return _plain_text_events(root)
+    lines: list[str] = []
+    current: list[str] = []
+
+    def walk(element: lxml.html.HtmlElement) -> None:
+        tag = element.tag
+        if tag in ANNOTATION_TAGS:
+            return
+        # Each text read once: lxml makes a new str of it at each read.
+        text = element.text
+        if text:
+            current.append(text)
+        for child in element:
+            if child.tag.__class__ is str:  # an element: not a comment, not a PI
+                walk(child)
+                tail = child.tail
+                if tail:
+                    current.append(tail)
+        if tag in BLOCK_TAGS and current:
+            lines.append(fold_spaces("".join(current)))
+            current.clear()
+
+    try:
+        walk(root)
+    except RecursionError:
+        return _plain_text_events(root)
+    lines.append(fold_spaces("".join(current)))
+    return "\n".join(line for line in lines if line)
+
+
+def _plain_text_events(root: lxml.html.HtmlElement) -> str:
+    """``plain_text`` of a tree too deep for its recursion, from ``iterwalk``'s events."""
     lines, current = [], []
     annotation = 0
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):

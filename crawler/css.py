@@ -1,5 +1,7 @@
 """CSS selectors evaluated as the XPath parsel translates them to, with each test of an
-attribute's value made on the attribute axis, where libxml2 evaluates it several times faster."""
+attribute's value made on the attribute axis, where libxml2 evaluates it several times faster;
+a seed's queries compiled once, as parsel compiles them, for extraction to evaluate on lxml
+elements without a parsel Selector for each result."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from lxml.etree import XPath
 from parsel import css2xpath
 from scrapy.http import TextResponse
 
@@ -27,6 +30,32 @@ STEP = re.compile(
 JOINS = ("/descendant-or-self::*/", "/")
 END = re.compile(r"/text\(\)|/@[a-zA-Z][\w-]*")
 PREFIX = "descendant-or-self::"
+# The namespaces parsel maps in every XPath it evaluates: EXSLT's regular expressions always
+# (``re:test``); its sets only in a query that names them (``set:``), which parsel then
+# compiles again on every call (lxml registers their functions per evaluator).
+REGEXP_NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
+PER_CALL_PREFIXES = ("set:",)
+
+
+def _steps(xpath: str) -> list[re.Match[str]] | None:
+    """The location steps of a translated CSS selector that is one path down from the context
+    element: steps (``STEP``) joined by descendant and child combinators, and at most a
+    ``::text`` or ``::attr(name)`` at its end; None for any other XPath."""
+    if not xpath.startswith(PREFIX):
+        return None
+    steps, at = [], len(PREFIX)
+    while True:
+        step = STEP.match(xpath, at)
+        if step is None:
+            return None
+        steps.append(step)
+        at = step.end()
+        if at == len(xpath) or END.fullmatch(xpath, at):
+            return steps
+        join = next((join for join in JOINS if xpath.startswith(join, at)), None)
+        if join is None:
+            return None
+        at += len(join)
 
 
 def on_attributes(xpath: str) -> str:
@@ -39,23 +68,14 @@ def on_attributes(xpath: str) -> str:
     each element of the page (~5 µs for a hundred), one on an attribute only where the
     attribute is. Any other XPath (unions, other tests, several tests on a step, sibling
     combinators, pseudo-classes) is given back as it is."""
-    if not xpath.startswith(PREFIX):
+    steps = _steps(xpath)
+    if steps is None:
         return xpath
     parts, at = [PREFIX], len(PREFIX)
-    while True:
-        step = STEP.match(xpath, at)
-        if step is None:
-            return xpath
-        parts.append(_on_attribute(step))
+    for step in steps:
+        parts += [xpath[at : step.start()], _on_attribute(step)]
         at = step.end()
-        end = END.fullmatch(xpath, at)
-        if at == len(xpath) or end:
-            return "".join(parts) + xpath[at:]
-        join = next((join for join in JOINS if xpath.startswith(join, at)), None)
-        if join is None:
-            return xpath
-        parts.append(join)
-        at += len(join)
+    return "".join(parts) + xpath[at:]
 
 
 def _on_attribute(step: re.Match[str]) -> str:
@@ -85,3 +105,23 @@ def css(selector: Selector | SelectorList | TextResponse, query: str) -> Selecto
     if getattr(selector, "type", None) != "html":
         return selector.css(query)
     return selector.xpath(css_xpath(query))
+
+
+@lru_cache(maxsize=1024)
+def within_element(query: str) -> bool:
+    """Whether a CSS selector selects from an element only by what is inside it: its
+    translation one path of steps down from the element (``_steps``: names, one attribute test
+    each, descendant and child combinators), which finds the same nodes in the element where it
+    stands in its page as in a copy of the element alone. False for any selector whose nodes
+    may depend on what is around the element (``:first-child``, sibling combinators...)."""
+    return _steps(css2xpath(query)) is not None
+
+
+@lru_cache(maxsize=1024)
+def compiled(xpath: str) -> XPath | None:
+    """An XPath compiled as parsel compiles it for its ``xpath()`` (the ``re:`` namespace,
+    results as plain str); None for one that parsel compiles on each call (``set:``). Raises
+    lxml's XPathSyntaxError for a bad one."""
+    if any(prefix in xpath for prefix in PER_CALL_PREFIXES):
+        return None
+    return XPath(xpath, namespaces=REGEXP_NAMESPACES, smart_strings=False)

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from croniter import croniter
+from lxml.etree import XPathError
 from parsel import Selector
 from w3lib.url import safe_url_string
 
-from crawler.css import css
+from crawler.css import compiled, css, css_xpath
 from crawler.health import COVERAGE_FIELDS
 from crawler.seed_settings import SettingError, check_settings
 
@@ -62,6 +63,38 @@ def select(selector: Selector, query: Query) -> Any:
                 return result
         return result if result is not None else selector.xpath("/..")
     return selector.xpath(query) if is_xpath(query) else css(selector, query)
+
+
+def select_nodes(selector: Selector, query: Query) -> list[Any]:
+    """``select(selector, query)`` unwrapped: the root of each of its results, in order (lxml
+    elements; str for text and attribute results; a float, bool or str for an XPath of another
+    type), without the parsel Selector that ``select`` makes for each. The query is evaluated
+    as parsel evaluates it (compiled once: ``crawler.css.compiled``) on an HTML or XML
+    selector's element; any other selector's results are ``select``'s own. Raises what
+    ``select`` raises (ValueError for a bad XPath, cssselect's SelectorError for bad CSS)."""
+    if isinstance(query, tuple):
+        nodes: list[Any] = []
+        for one in query:
+            nodes = select_nodes(selector, one)
+            if nodes:
+                return nodes
+        return nodes
+    root = selector.root
+    if is_xpath(query):
+        xpath = query if selector.type in ("html", "xml") else None
+    else:
+        # An XML document's CSS is parsel's own translation (crawler.css.css).
+        xpath = css_xpath(query) if selector.type == "html" else None
+    if xpath is None or not hasattr(root, "xpath"):
+        return [result.root for result in select(selector, query)]
+    try:
+        evaluate = compiled(xpath)
+        if evaluate is None:
+            return [result.root for result in selector.xpath(xpath)]
+        nodes = evaluate(root)
+    except XPathError as exc:
+        raise ValueError(f"XPath error: {exc} in {xpath}")  # parsel's error  # noqa: B904
+    return nodes if isinstance(nodes, list) else [nodes]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from crawler.extract.body import CJK, CJK_SHARE, has_words, words
 from crawler.extract.body import _mostly_cjk as mostly_cjk
 from crawler.extract.heuristics import document_order
 from crawler.extract.noise import text_blocks
-from crawler.extract.pages import NEXT_LINKS, NEXT_TEXT, may_name_next
+from crawler.extract.pages import NEXT_ANCHORS, NEXT_TEXT, _next_links, may_name_next
 from crawler.extract.posts import text_reaches
 from crawler.extract.readable import clean, library_clean
 
@@ -157,12 +157,33 @@ def test_a_text_holds_a_character_xml_forbids_as_the_pattern_finds():
     ]
     for text in samples:
         assert holds_forbidden(text) == bool(XML_FORBIDDEN.search(text)), repr(text[:80])
-    # A page holding one is read again without it; one without keeps the response's own tree.
-    for text, own in (("<p>a\x0bb</p>", False), ("<p>a\uffffb</p>", False), ("<p>a\tb</p>", True)):
-        response = HtmlResponse("https://news.example/", body=text.encode(), encoding="utf-8")
-        selector = page_selector(response)
-        assert (selector is response.selector) == own, repr(text)
-        assert selector.css("p::text").get() == XML_FORBIDDEN.sub("", text[3:-4])
+    # A page holding one is read again without it; one without keeps the response's own tree:
+    # a UTF-8 page's bytes looked at, any other's text, whatever says its encoding.
+    pages = [("<p>a\x0bb</p>", False), ("<p>a\uffffb</p>", False), ("<p>a\tb</p>", True)]
+    pages += [("<p>中\x1f文\ufffe</p>", False), ("<p>中文\ufffd</p>", True)]
+    pages += [("<p>\x00</p>", False), ("<p>\U0010fffe</p>", True)]
+    ways = [
+        ("utf-8", {"encoding": "utf-8"}),
+        ("utf-8", {"headers": {"Content-Type": "text/html; charset=UTF8"}}),
+        ("utf-8", {}),
+        ("gb18030", {"headers": {"Content-Type": "text/html; charset=gbk"}}),
+        ("utf-16", {"headers": {"Content-Type": "text/html; charset=utf-16"}}),
+        ("latin-1", {"encoding": "latin-1"}),
+    ]
+    for text, own in pages:
+        for encoding, given in ways:
+            try:
+                body = text.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            for bom in (b"", b"\xef\xbb\xbf"):
+                response = HtmlResponse("https://news.example/", body=bom + body, **given)
+                selector = page_selector(response)
+                forbidden = bool(XML_FORBIDDEN.search(response.text))
+                assert (selector is response.selector) == (not forbidden), (text, given, bom)
+                if not bom and encoding in ("utf-8", "gb18030"):
+                    assert forbidden != own, (text, given)
+                assert not XML_FORBIDDEN.search(selector.xpath("string()").get())
 
 
 def test_rel_next_anchors_are_those_the_element_test_finds():
@@ -171,9 +192,13 @@ def test_rel_next_anchors_are_those_the_element_test_finds():
     html += "<a href='/x'>no rel</a><a rel='next'>no href</a><span rel='next' href='/s'></span>"
     selector = Selector(text=f"<html><head><link rel='next' href='/l'></head><body>{html}</body>")
     plain = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-    assert [str(href) for href in NEXT_LINKS[1](selector.root)] == selector.xpath(plain).getall()
+    assert NEXT_ANCHORS(selector.root) == selector.xpath(plain).getall()
     assert selector.xpath(plain).getall() == ["/0", "/1", "/2"]
-    assert [str(href) for href in NEXT_LINKS[0](selector.root)] == ["/l"]
+    links = "<link rel='next' href='/l'><link rel='next'><link rel='Next' href='/c'>"
+    links += "<link rel='next' href=''><div><link rel='next' href='/d'></div>"
+    selector = Selector(text=f"<html><head>{links}</head><body>{html}</body>")
+    assert _next_links(selector.root) == selector.xpath("//link[@rel='next']/@href").getall()
+    assert _next_links(selector.root) == ["/l", "", "/d"]
 
 
 def test_a_text_is_folded_as_split_and_join_fold_it():

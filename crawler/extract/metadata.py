@@ -11,8 +11,8 @@ from lxml.etree import XPath
 from parsel import Selector
 from w3lib.html import replace_entities
 
-from crawler.css import css
 from crawler.extract.authors import not_a_person
+from crawler.seeds import select_nodes
 
 ARTICLE_TYPES = {
     "Article",
@@ -211,12 +211,14 @@ def meta_fields(selector: Selector, names: Iterable[str] = tuple(META_QUERIES)) 
     for name in names:
         queries = META_QUERIES[name]
         for query in queries:
+            # Attribute results: the str values parsel's get() and getall() give.
+            values = select_nodes(selector, query)
             if name == "author":
-                values = [" ".join(v.split()) for v in css(selector, query).getall()]
+                values = [" ".join(v.split()) for v in values]
                 people = [v for v in dict.fromkeys(values) if v and not not_a_person(v)]
                 value = ", ".join(people)
             else:
-                value = css(selector, query).get()
+                value = values[0] if values else None
             if value and value.strip():
                 found[name] = _unescaped(name, value)
                 break

@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 # Links that say "next page" in a pager: rel=next, or their text. The anchors' test is on
 # their rel attributes (``//a/@rel[...]/..``), the same anchors as ``//a[...]`` found several
 # times faster: libxml2 evaluates a predicate on an element for each of a page's ~100 anchors,
-# one on an attribute only for the few that have it.
-NEXT_LINKS = (
-    XPath("//link[@rel='next']/@href"),
-    XPath("//a/@rel[contains(concat(' ', normalize-space(.), ' '), ' next ')]/../@href"),
+# one on an attribute only for the few that have it. (The <link rel="next"> of a page's few
+# <link> elements: ``_next_links``.)
+NEXT_ANCHORS = XPath(
+    "//a/@rel[contains(concat(' ', normalize-space(.), ' '), ' next ')]/../@href",
+    smart_strings=False,
 )
 NEXT_TEXT = re.compile(
     r"^\s*(?:下一页|下页|下一頁|next(?: page)?|nächste seite|weiter|page suivante|siguiente)"
@@ -89,6 +90,16 @@ def may_say_next(anchor: lxml.html.HtmlElement) -> bool:
     return not text or text.isspace() or NEXT_START.match(text) is not None
 
 
+def _next_links(root: lxml.html.HtmlElement) -> list[str]:
+    """``//link[@rel='next']/@href``: the address of each ``<link rel="next">`` that has one,
+    in document order, from lxml's iter() over the page's <link> elements."""
+    return [
+        href
+        for link in root.iter("link")
+        if link.get("rel") == "next" and (href := link.get("href")) is not None
+    ]
+
+
 def may_name_next(root: lxml.html.HtmlElement) -> bool:
     """False when no link of the page can read "next page" (NEXT_TEXT): none of NEXT_WORDS is
     in the text of its links taken together, in any case. The pre-check that spares the
@@ -113,7 +124,7 @@ def next_page(response: TextResponse, rules: ArticleRules, base_url: str) -> str
         if found and found.strip():
             return join_url(base_url, found)
     root = response.selector.root
-    candidates = [str(href) for query in NEXT_LINKS for href in query(root)]
+    candidates = _next_links(root) + NEXT_ANCHORS(root)
     if may_name_next(root):
         candidates += [
             anchor.attrib["href"]

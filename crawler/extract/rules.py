@@ -12,9 +12,10 @@ from lxml.etree import XPath
 from parsel import Selector, SelectorList
 
 from crawler.cleaning import fold_spaces, image_source, inner_html
+from crawler.css import compiled, css_xpath, within_element
 from crawler.extract.authors import clean_author
 from crawler.extract.dates import parse_date
-from crawler.seeds import select
+from crawler.seeds import is_xpath, select_nodes
 
 if TYPE_CHECKING:
     from crawler.seeds import ArticleRules, Query
@@ -31,6 +32,13 @@ VISIBLE_TEXT = XPath(
     " or ancestor::template)]"
 )
 UTC = ZoneInfo("UTC")
+# An element's text, as parsel's ``.xpath("string()").get()`` gives it.
+STRING = XPath("string()", smart_strings=False)
+# An element inside one whose text no reader sees (VISIBLE_TEXT's test): it holds no visible
+# text where it stands, though it may alone.
+HIDDEN = XPath(
+    "boolean(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)"
+)
 
 
 class SeedFields(NamedTuple):
@@ -49,25 +57,122 @@ class SeedFields(NamedTuple):
 
 def selection_text(selection: SelectorList) -> str | None:
     """Text of a selection: text and attribute results as they are, elements by their text."""
+    return nodes_text([result.root for result in selection])
+
+
+def nodes_text(nodes: list[Any]) -> str | None:
+    """``selection_text`` of a selection's roots (``crawler.seeds.select_nodes``): the text of
+    each text or attribute result and of each element, stripped, the non-empty ones joined by
+    a space; None when there is none. A number or boolean (an XPath's ``count()``) has none."""
     parts = []
-    for result in selection:
-        value = result.root if isinstance(result.root, str) else result.xpath("string()").get()
+    for node in nodes:
+        value = node if isinstance(node, str) else _string(node)
         if value and value.strip():
             parts.append(value.strip())
     return " ".join(parts) or None
 
 
+def _string(node: Any) -> str | None:
+    """An element's text (parsel's ``result.xpath("string()").get()``); None for a number or
+    boolean, of which parsel's selector has no XPath."""
+    return STRING(node) if hasattr(node, "xpath") else None
+
+
 def selection_html(element: Selector, exclude: tuple[str, ...] = ()) -> str:
     """The HTML inside a selected element, without the parts that ``exclude`` selects."""
-    return inner_html(_without(element, exclude).root)
+    body, dropped = _without(element.root, exclude)
+    try:
+        return inner_html(body)
+    finally:
+        _restore(dropped)
 
 
-def _without(element: Selector, exclude: tuple[str, ...]) -> Selector:
-    if exclude:
-        element = Selector(root=copy.deepcopy(element.root), type="html")
-        for query in exclude:
-            select(element, query).drop()
-    return element
+class Dropped(NamedTuple):
+    """An element dropped in place from a page (``_without``), with what puts it back: its
+    parent, its index there, and the text its tail was joined to (the previous element's tail,
+    else the parent's text), as it was before."""
+
+    element: Any
+    parent: Any
+    index: int
+    previous: Any
+    text: str | None
+
+
+def _without(element: Any, exclude: tuple[str, ...]) -> tuple[Any, list[Dropped]]:
+    """The element without what ``exclude`` selects in it (each query evaluated, and what it
+    selects dropped by parsel's ``drop()``, in turn), with the drops to undo (``_restore``)
+    once the element is read.
+
+    Selectors that select inside the element only (``_in_place``) drop from the page itself,
+    and the drops are undone: the same nodes as in a copy of the element alone, without the
+    copy of the whole element. Any other exclusion, and one that selects the element itself
+    (a copy's root, which parsel cannot drop), is made in a copy (``copy.deepcopy``), as
+    parsel's selector of the copy would."""
+    if not exclude or not hasattr(element, "xpath"):
+        # No exclusions; or a number or boolean, of which parsel's selector selects nothing.
+        return element, []
+    if _in_place(element, exclude):
+        dropped: list[Dropped] = []
+        try:
+            for query in exclude:
+                nodes = compiled(css_xpath(query))(element)  # type: ignore[misc]
+                if any(node is element for node in nodes):
+                    break
+                for node in nodes:
+                    dropped.append(_drop(node))
+            else:
+                return element, dropped
+        except BaseException:
+            _restore(dropped)
+            raise
+        _restore(dropped)
+    element = copy.deepcopy(element)
+    for query in exclude:
+        for node in select_nodes(Selector(root=element, type="html"), query):
+            Selector(root=node, type="html").drop()
+    return element, []
+
+
+def _in_place(element: Any, exclude: tuple[str, ...]) -> bool:
+    """Whether ``exclude`` may drop in place from the element where it stands in its page: its
+    every selector CSS that selects inside the element only (``crawler.css.within_element``),
+    compiled once; and no script, style, noscript or template around the element, which would
+    hide its text there (``holds_content`` reads a text's ancestors)."""
+    return all(
+        not is_xpath(query) and within_element(query) and compiled(css_xpath(query)) is not None
+        for query in exclude
+    ) and not HIDDEN(element)
+
+
+def _drop(node: Any) -> Dropped:
+    """parsel's ``drop()`` of one result in a page (``HtmlElement.drop_tree``: the element out,
+    its tail joined to the text before it), and what undoes it. A text or attribute result
+    raises parsel's CannotRemoveElementWithoutRoot."""
+    if isinstance(node, str):
+        Selector(root=node, type="html").drop()  # raises
+    parent, previous = node.getparent(), node.getprevious()
+    undo = Dropped(
+        node,
+        parent,
+        parent.index(node),
+        previous,
+        (parent.text if previous is None else previous.tail) if node.tail else None,
+    )
+    node.drop_tree()
+    return undo
+
+
+def _restore(dropped: list[Dropped]) -> None:
+    """The drops of ``_without`` undone, the last first: each element back at its place, with
+    its tail, and the text its tail was joined to as it was."""
+    for node, parent, index, previous, text in reversed(dropped):
+        parent.insert(index, node)
+        if node.tail:
+            if previous is None:
+                parent.text = text
+            else:
+                previous.tail = text
 
 
 def holds_content(element: Any) -> bool:
@@ -91,19 +196,18 @@ def is_image_url(value: str) -> bool:
     return scheme in ("", "http", "https")
 
 
-def _image(selection: SelectorList) -> str | None:
-    """The first image address of a selection: a text or attribute result, an ``<img>``'s
-    source (lazy-loading attributes, srcset), a ``<meta>``'s content."""
-    for result in selection:
-        root = result.root
-        if isinstance(root, str):
-            value = root
-        elif root.tag == "img":
-            value = image_source(root) or ""
-        elif root.tag == "meta":
-            value = root.get("content") or ""
+def _image(nodes: list[Any]) -> str | None:
+    """The first image address of a selection's roots: a text or attribute result, an
+    ``<img>``'s source (lazy-loading attributes, srcset), a ``<meta>``'s content."""
+    for node in nodes:
+        if isinstance(node, str):
+            value = node
+        elif node.tag == "img":
+            value = image_source(node) or ""
+        elif node.tag == "meta":
+            value = node.get("content") or ""
         else:
-            value = result.xpath("string()").get() or ""
+            value = _string(node) or ""
         if is_image_url(value):
             return value.strip()
     return None
@@ -116,23 +220,32 @@ class Body(NamedTuple):
     full: bool
 
 
-def _body(selection: SelectorList, exclude: tuple[str, ...]) -> Body | None:
+def _body(nodes: list[Any], exclude: tuple[str, ...]) -> Body | None:
     """The inner HTML, without what ``exclude`` selects, of the first element selected that
     holds text or an image (``holds_content``), else of the first element however empty; None
     when no element is selected (text or attribute results are no body)."""
-    elements = [result for result in selection if not isinstance(result.root, str)]
+    elements = [node for node in nodes if not isinstance(node, str)]
     for element in elements:
-        body = _without(element, exclude)
-        if holds_content(body.root):
-            return Body(inner_html(body.root), True)
-    return Body(inner_html(_without(elements[0], exclude).root), False) if elements else None
+        body, dropped = _without(element, exclude)
+        try:
+            if holds_content(body):
+                return Body(inner_html(body), True)
+        finally:
+            _restore(dropped)
+    if not elements:
+        return None
+    body, dropped = _without(elements[0], exclude)
+    try:
+        return Body(inner_html(body), False)
+    finally:
+        _restore(dropped)
 
 
 def field_value(
-    name: str, selection: SelectorList, rules: ArticleRules, language: str = "en"
+    name: str, selection: list[Any], rules: ArticleRules, language: str = "en"
 ) -> str | None:
-    """The value of seed field ``name`` in a non-empty selection, or None when it does not
-    parse:
+    """The value of seed field ``name`` in a non-empty selection (the roots of its results:
+    ``crawler.seeds.select_nodes``), or None when it does not parse:
 
     - ``title``: the selection's text, whitespace folded; None when empty.
     - ``date``, ``updated``: the selection's text when a date is read in it (``parse_date``,
@@ -157,7 +270,7 @@ def field_value(
         return body.html if body else None
     if name == "image":
         return _image(selection)
-    text = selection_text(selection)
+    text = nodes_text(selection)
     if name in ("date", "updated"):
         return text if text and parse_date(text, UTC, language) is not None else None
     if name == "author":
@@ -178,7 +291,7 @@ def seed_fields(selector: Selector, rules: ArticleRules, language: str = "en") -
             continue
         outcome, empty = MISSING, None
         for one in query if isinstance(query, tuple) else (query,):
-            selection = select(selector, one)
+            selection = select_nodes(selector, one)
             if not selection:
                 continue
             if name == "body":

@@ -1,0 +1,160 @@
+"""Extraction's fast paths give what the ways they replace give: seed selectors evaluated on
+lxml elements (select_nodes) as parsel's results, exclusions dropped in place as from a copy
+(and the page left as it was), a body's text by recursion as by iterwalk's events, the pager
+pre-check never missing a "next page" link (crawler/extract/rules.py, crawler/seeds.py,
+crawler/cleaning.py, crawler/extract/pages.py)."""
+
+from __future__ import annotations
+
+import copy
+
+import lxml.etree
+import lxml.html
+import pytest
+from parsel import Selector
+
+from crawler.cleaning import _plain_text_events, body_fragment, inner_html, plain_text
+from crawler.extract import ExtractOptions, base_url, declared_canonical
+from crawler.extract.pages import NEXT_TEXT, may_name_next
+from crawler.extract.rules import _body, _restore, _without
+from crawler.seeds import select, select_nodes
+
+PAGE = """<html><head><base><base href="/b/"><link rel="canonical">
+<link rel="canonical" href="/first"></head><body>
+<nav><a href="/x">Weiter &raquo;</a></nav>
+<article class="story" id="main"><h1 class="t">A <b>headline</b></h1>
+<p>One<span class="share">share <i>it</i></span> tail one.</p>
+<div class="share">Share</div>after the share
+<p>Two <a href="/y">link</a> <span class="share"><span class="share">nested</span>x</span>end</p>
+<figure><img src="/a.jpg"><figcaption>Cap</figcaption></figure>
+<ruby>子<rt>こ</rt>tail</ruby><!-- a comment -->after the comment
+</article><noscript><div class="story">hidden</div></noscript>
+</body></html>"""
+
+SELECTORS = [
+    "h1.t::text",
+    "h1.t",
+    ".story p",
+    "article > p::text",
+    "[id='main'] span.share",
+    "a::attr(href)",
+    "p:first-child",
+    "h1 + p",
+    "div.share, p",
+    "//p[2]//text()",
+    "(count(//p))",
+    "(//a/@href = '/y')",
+    "//span[re:test(@class, '^sh')]",
+    ("div.nothing", "h1.t::text"),
+    ("div.nothing", "div.none"),
+]
+
+
+@pytest.mark.parametrize("query", SELECTORS)
+def test_select_nodes_gives_the_roots_of_selects_results(query):
+    page = Selector(text=PAGE)
+    assert select_nodes(page, query) == [result.root for result in select(page, query)]
+
+
+def _copied(element, exclude):
+    """The way exclusions were made: each query on a copy, its results dropped by parsel."""
+    element = Selector(root=copy.deepcopy(element), type="html")
+    for query in exclude:
+        select(element, query).drop()
+    return element.root
+
+
+@pytest.mark.parametrize(
+    "exclude",
+    [
+        (".share",),
+        ("span", "i", "figure"),
+        ("p a", "article > div"),
+        ("p:first-child",),  # not within the element alone: from a copy
+        ("//span",),
+        ("rt", "img"),
+    ],
+)
+@pytest.mark.parametrize("query", ["article.story", "div.story"])
+def test_exclusions_in_place_give_the_copys_html_and_leave_the_page(query, exclude):
+    page = Selector(text=PAGE)
+    before = lxml.etree.tostring(page.root)
+    element = select_nodes(page, query)[0]
+    expected = inner_html(_copied(element, exclude))
+    body, dropped = _without(element, exclude)
+    try:
+        assert inner_html(body) == expected
+    finally:
+        _restore(dropped)
+    assert lxml.etree.tostring(page.root) == before
+    assert _body([element], exclude).html == expected
+
+
+def test_an_exclusion_of_the_element_itself_fails_as_parsels_copy_does():
+    page = Selector(text=PAGE)
+    before = lxml.etree.tostring(page.root)
+    element = select_nodes(page, "article")[0]
+    with pytest.raises(Exception, match="has no parent") as raised:
+        _copied(element, ("p", "article"))
+    with pytest.raises(type(raised.value), match="has no parent"):
+        _without(element, ("p", "article"))
+    with pytest.raises(Exception, match="pseudo-element") as raised:
+        _copied(element, ("p", "h1::text"))
+    with pytest.raises(type(raised.value), match="pseudo-element"):
+        _without(element, ("p", "h1::text"))
+    assert lxml.etree.tostring(page.root) == before
+
+
+BODIES = [
+    "<p>a<!-- c -->b<?pi x?>d</p><p>x<rt>r</rt>t</p>",
+    "<ruby>子<rt>こ<b>q</b></rt>tail<rp>(</rp></ruby>",
+    "lead<div>a<p>b</p>c</div>d&amp;e<br>f",
+    "<p>&nbsp;x  y\n</p><table><tr><td>1</td><td>2</td></tr></table>",
+    "<rt>a<rt>b</rt>c</rt>d<p>e<rp>f</rp></p>",
+    "<div>" * 250 + "deep" + "</div>" * 250,
+]
+
+
+@pytest.mark.parametrize("html", BODIES)
+def test_plain_text_by_recursion_is_the_events_text(html):
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert plain_text(root) == _plain_text_events(root)
+
+
+@pytest.mark.parametrize("html", [*BODIES, "  <p>x</p>", "text only", "<body class='c'>x</body>"])
+def test_body_fragment_is_lxml_htmls_fragment(html):
+    fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = body_fragment(html)
+    assert (root.tag, dict(root.attrib), root.text) == ("div", {}, fragment.text)
+    assert lxml.etree.tostring(root) == lxml.etree.tostring(fragment)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "Next",
+        "NEXT PAGE »",
+        "下一页",
+        "Nächste Seite",
+        "NÄCHSTE",
+        "ne<b>xt</b>",
+        "ſiguiente",
+        "Prev",
+    ],
+)
+def test_the_pager_pre_check_misses_no_next_link(link):
+    root = lxml.html.document_fromstring(f"<p><a href='/2'>{link}</a><a>Next</a></p>")
+    anchor = next(root.iter("a"))
+    matches = bool(NEXT_TEXT.match(" ".join(anchor.text_content().split())))
+    assert may_name_next(root) or not matches
+    assert may_name_next(root) == (link != "Prev")
+
+
+def test_base_and_canonical_are_the_first_ones_with_an_address():
+    page = Selector(text=PAGE)
+    assert base_url(page, "http://site.test/a/1.html") == "http://site.test/b/"
+    # The first canonical link of its parent has no href: XPath's [1] gives none.
+    options = ExtractOptions(url="http://site.test/a/1.html")
+    assert declared_canonical(page, options) is None
+    other = Selector(text=PAGE.replace('<link rel="canonical">', ""))
+    assert declared_canonical(other, options) == "http://site.test/first"
