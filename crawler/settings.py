@@ -84,6 +84,8 @@ EXTENSIONS = {
     "crawler.useragent.ContactCheck": 530,
     # A robots.txt that could not be fetched is logged in one line, not with a traceback.
     "crawler.logfilters.OneLineFailures": 540,
+    # Log messages below LOG_LEVEL are not built (Scrapy builds each, then drops it).
+    "crawler.loglevel.LogLevel": 550,
     "scrapy.extensions.logstats.LogStats": None,
 }
 
