@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import shutil
@@ -352,3 +353,12 @@ def redis_url(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def png(size: tuple[int, int] = (40, 40), color: tuple[int, int, int] = (10, 20, 30)) -> bytes:
+    """A small PNG of one colour, as an image a site serves."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -4,13 +4,11 @@ not asked again; links that are not web addresses are skipped and counted."""
 
 from __future__ import annotations
 
-import io
 import socket
 
 import pytest
-from PIL import Image
 
-from conftest import crawl
+from conftest import crawl, png
 from sites.dead import AlwaysFails, NeverAnswers
 
 SEED = """\
@@ -102,12 +100,6 @@ def test_robots_txt_forbidding_everything(tmp_path, serve):
     result = crawl("down", seeds_for(tmp_path, server.base_url), tmp_path / "out")
     assert_failed_run(result, "robots_txt")
     assert server.paths() == ["/robots.txt"]
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 40), (10, 20, 30)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def test_pdf_image_and_garbage_linked_as_articles(tmp_path, serve):

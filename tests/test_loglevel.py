@@ -4,27 +4,19 @@ keeps every level."""
 
 from __future__ import annotations
 
-import io
 import logging
 
-from PIL import Image
 from scrapy.settings import Settings
 from scrapy.utils.log import _uninstall_scrapy_root_handler, install_scrapy_root_handler
 
-from conftest import crawl, one_channel_seed
+from conftest import crawl, one_channel_seed, png
 from crawler.loglevel import handled_level
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (30, 120, 200)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def test_lines_below_the_level_only_where_asked(tmp_path, serve):
     root = tmp_path / "site"
     (root / "img").mkdir(parents=True)
-    (root / "img" / "a.png").write_bytes(png())
+    (root / "img" / "a.png").write_bytes(png((40, 30), (30, 120, 200)))
     (root / "list.html").write_text("<h2><a href='/story.html'>A story</a></h2>")
     (root / "story.html").write_text(
         "<html><body><h1>A story</h1><div class='c'><p>Some text.</p>"
