@@ -243,13 +243,15 @@ class ExportPipeline:
 
     def prepare(self, name: str, exporter: Any, articles: list[ItemAdapter]) -> None:
         """The exporter's ``prepare`` with the articles it is about to write, if it has one and
-        there are some. What it raises is logged: its exports then go their own way."""
+        there are some. What it raises is logged and counted (``export/prepare_failed/<name>``):
+        its exports then go their own way, one article at a time."""
         prepare = getattr(exporter, "prepare", None)
         if prepare is None or not articles:
             return
         try:
             prepare(articles)
         except Exception as exc:
+            self.stats.inc_value(f"export/prepare_failed/{exporter_label(name)}")
             logger.error(
                 "Exporter %s failed to prepare %d articles: %s",
                 exporter_label(name),
