@@ -248,6 +248,29 @@ def test_a_killed_workers_requests_are_taken_back_and_nothing_is_lost(
     assert not client.keys(f"{SOURCE}:*")
 
 
+def test_an_article_a_dead_worker_had_claimed_waits_for_the_claim_and_is_not_lost(
+    site, frontier_redis, tmp_path
+):
+    """A worker killed while it handled an article leaves its claim on the URL until its lease
+    runs out, and its request can come back to another worker before that: that worker must
+    wait for the claim to end, not drop the article as a duplicate (it would be lost)."""
+    server = site[0]
+    redis_url, client = frontier_redis
+    output = tmp_path / "output"
+    slug = "c2-04"
+    url = f"{server.base_url}/a/{slug}.html"
+    client.set(f"crawler:claim:{url}", "killed-worker", px=120_000)
+    [worker] = start_workers(1, site, output, redis_url)
+    wait_for(lambda: f"/a/{slug}.html" in server.paths(), workers=[worker])
+    time.sleep(1.5)  # the page answered (0.2 s) and its article reached the claim
+    assert worker.process.poll() is None, worker.text()[-3000:]
+    client.delete(f"crawler:claim:{url}")  # the dead worker's lease ran out
+    assert worker.wait() == 0, worker.text()[-3000:]
+    urls = [line["url"] for lines in feed_lines(output).values() for line in lines]
+    assert sorted(urls) == sorted(expected_urls(server))
+    assert "'dedupe/claim_waits': 1," in worker.text()
+
+
 def test_a_second_distributed_run_exports_nothing_new(site, frontier_redis, tmp_path):
     server, seeds = site
     redis_url, client = frontier_redis

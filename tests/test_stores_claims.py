@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.stores import open_store
+from crawler.stores import Claim, open_store
 
 
 @pytest.fixture(params=["sqlite", "memory", "redis"])
@@ -28,25 +28,43 @@ def unique_url() -> str:
 def test_one_owner_at_a_time_and_once_per_run(store_uri):
     store = open_store(store_uri)
     url = unique_url()
-    assert store.claim(url, "news/run1", "w1", 30)
-    assert not store.claim(url, "news/run1", "w2", 30)  # w1 holds it
-    assert not store.claim(url, "news/run1", "w1", 30)  # a second copy in w1 too
-    store.release(url, "news/run1", "w2")  # not w2's claim: nothing ends
-    assert not store.claim(url, "news/run1", "w2", 30)
+    assert store.claim(url, "news/run1", "w1", 30) is Claim.CLAIMED
+    assert store.claim(url, "news/run1", "w2", 30) is Claim.HELD  # w1 holds it
+    assert store.claim(url, "news/run1", "w1", 30) is Claim.HELD  # a second copy in w1 too
+    store.release(url, "news/run0", "w2")  # not w2's claim: it stays w1's
+    assert store.claim(url, "news/run2", "w2", 30) is Claim.HELD
     store.release(url, "news/run1", "w1")
     # Let through in run1: no worker takes it again in that run; the next run may.
-    assert not store.claim(url, "news/run1", "w2", 30)
-    assert store.claim(url, "news/run2", "w2", 30)
+    assert store.claim(url, "news/run1", "w2", 30) is Claim.LET_THROUGH
+    assert store.claim(url, "news/run2", "w2", 30) is Claim.CLAIMED
     store.close()
 
 
 def test_a_dead_owners_claim_runs_out_with_its_lease(store_uri):
     store = open_store(store_uri)
     url = unique_url()
-    assert store.claim(url, "news/run1", "killed", 0.3)
-    assert not store.claim(url, "news/run1", "w2", 30)
+    assert store.claim(url, "news/run1", "killed", 0.3) is Claim.CLAIMED
+    assert store.claim(url, "news/run1", "w2", 30) is Claim.HELD
     time.sleep(0.4)
-    assert store.claim(url, "news/run1", "w2", 30)
+    assert store.claim(url, "news/run1", "w2", 30) is Claim.CLAIMED
+    store.close()
+
+
+def test_a_renewed_claim_outlives_its_first_lease(store_uri):
+    """The owner's renewal extends its own live claims only: not another owner's, and not
+    one that has run out (another worker may hold it by then)."""
+    store = open_store(store_uri)
+    mine, theirs, lapsed = unique_url(), unique_url() + "?b", unique_url() + "?c"
+    assert store.claim(mine, "news/run1", "w1", 0.4) is Claim.CLAIMED
+    assert store.claim(theirs, "news/run1", "w2", 0.4) is Claim.CLAIMED
+    assert store.claim(lapsed, "news/run1", "w1", 0.1) is Claim.CLAIMED
+    time.sleep(0.2)
+    store.renew([mine, theirs, lapsed], "w1", 0.8)
+    time.sleep(0.4)  # 0.6 s after the claims: only the renewed one is live
+    assert store.claim(mine, "news/run1", "w3", 30) is Claim.HELD
+    assert store.claim(theirs, "news/run1", "w3", 30) is Claim.CLAIMED
+    assert store.claim(lapsed, "news/run1", "w3", 30) is Claim.CLAIMED
+    store.renew([], "w1", 30)  # nothing to renew: no call fails
     store.close()
 
 
@@ -67,7 +85,7 @@ def test_claims_are_atomic_between_connections(kind, request, tmp_path):
         store = open_store(store_uri)
         barrier.wait()
         for url in urls:
-            if store.claim(url, "news/run1", name, 30):
+            if store.claim(url, "news/run1", name, 30) is Claim.CLAIMED:
                 won[url].append(name)
         store.close()
 

@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.task import LoopingCall, deferLater
 
 from crawler.pipelines.dedupe import DedupePipeline
 from crawler.runs import Run
+from crawler.stores import Claim
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -26,14 +29,19 @@ class RunDedupePipeline(DedupePipeline):
     """DedupePipeline whose "let through in this run" is shared by the run's workers.
 
     Before the store is asked whether an article is new, the worker claims its URL in the
-    seen-store (``SeenStore.claim``: atomic, for WORKER_LEASE_SECONDS): a URL that another
-    worker is handling now, or that a worker already let through in this run, is dropped as
-    ``duplicate_in_run``. So two workers that fetch the same article (two addresses with one
-    canonical URL) cannot both export it as new. The claim is released once the article has
-    gone through every pipeline (``item_scraped``) or was dropped (``item_dropped``,
-    ``item_error``), after ExportPipeline recorded it as seen; the URL is then let through
-    for the run. A worker killed while it held a claim never releases it: the claim runs out
-    with its lease, and the worker that takes back its request handles the article.
+    seen-store (``SeenStore.claim``: atomic, for WORKER_LEASE_SECONDS, renewed every third of
+    that while the worker holds it): a URL that a worker already let through in this run is
+    dropped as ``duplicate_in_run``, so two workers that fetch the same article (two addresses
+    with one canonical URL) cannot both export it as new. A URL that another worker is
+    handling now waits (``dedupe/claim_waits``) until that claim ends: let through (a
+    duplicate), or not (the other worker was killed before exporting it: this one handles
+    it). Dropping it at once would lose the article whenever its holder dies, since the
+    holder's request, given back to the frontier, can come back while the claim still runs.
+
+    The claim is released once the article has gone through every pipeline (``item_scraped``)
+    or was dropped (``item_dropped``, ``item_error``), after ExportPipeline recorded it as
+    seen; the URL is then let through for the run. A worker killed while it held a claim
+    never releases it: the claim runs out with its lease.
     """
 
     def __init__(self, crawler: Crawler):
@@ -42,8 +50,17 @@ class RunDedupePipeline(DedupePipeline):
         self.lease = crawler.settings.getfloat("WORKER_LEASE_SECONDS")
         # Claims this worker holds: id of the item -> (store key, run key).
         self.claims: dict[int, tuple[str, str]] = {}
+        self.renewal: LoopingCall | None = None
         crawler.signals.connect(self.item_done, signal=signals.item_scraped)
         crawler.signals.connect(self.item_done, signal=signals.item_error)
+
+    def open_spider(self) -> None:
+        self.renewal = LoopingCall(self.renew)
+        self.renewal.start(self.lease / 3, now=False)
+
+    def close_spider(self) -> None:
+        if self.renewal is not None and self.renewal.running:
+            self.renewal.stop()
 
     def run_key(self, article: ItemAdapter) -> str:
         """The run in which an article is let through once: its source's run."""
@@ -58,17 +75,38 @@ class RunDedupePipeline(DedupePipeline):
             return False
         key, run, owner = self.seen.key(article["url"]), self.run_key(article), self.owner()
 
-        def claim(store: SeenStore) -> bool:
+        def claim(store: SeenStore) -> Claim:
             return store.claim(key, run, owner, self.lease)
 
-        claimed = await maybe_deferred_to_future(self.seen.call(claim))
-        if claimed:
+        waited = False
+        while True:
+            found = await maybe_deferred_to_future(self.seen.call(claim))
+            if found is not Claim.HELD:
+                break
+            if not waited:
+                waited = True
+                self.stats.inc_value("dedupe/claim_waits")
+                logger.debug("Another worker is handling %s: waiting for its claim", key)
+            await maybe_deferred_to_future(deferLater(reactor, self.wait_step(), lambda: None))
+        if found is Claim.CLAIMED:
             self.claims[id(article.item)] = (key, run)
-        else:
-            # Another worker has it: should that worker die, the request of the article comes
-            # back to the frontier, and this worker may be the one to take it.
-            self.this_run.discard(article["url"])
-        return claimed
+            return True
+        return False
+
+    def wait_step(self) -> float:
+        """Seconds between two claims of a URL another worker holds: a tenth of the lease, at
+        most half a second (a killed holder's claim runs out within the lease)."""
+        return min(0.5, self.lease / 10)
+
+    def renew(self) -> None:
+        """Every claim this worker holds lasts another lease: one held longer than a lease
+        (slow image downloads, a long export batch) is not taken by another worker."""
+        if not self.claims:
+            return
+        keys = [key for key, _ in self.claims.values()]
+        owner = self.owner()
+        d = self.seen.call(lambda store: store.renew(keys, owner, self.lease))
+        d.addErrback(self.store_failed, "cannot renew the claims", f"{len(keys)} URLs")
 
     def item_dropped(self, item: object, response: object, exception: Exception) -> None:
         super().item_dropped(item, response, exception)
@@ -82,10 +120,11 @@ class RunDedupePipeline(DedupePipeline):
         key, run = held
         owner = self.owner()
         d = self.seen.call(lambda store: store.release(key, run, owner))
-        d.addErrback(self.release_failed, key)
+        d.addErrback(self.store_failed, "cannot release the claim on", key)
 
-    def release_failed(self, failure: Failure, url: str) -> None:
-        """A claim that cannot be released runs out with its lease: only counted and logged."""
+    def store_failed(self, failure: Failure, what: str, url: str) -> None:
+        """A claim that cannot be renewed or released runs out with its lease: only counted
+        and logged."""
         self.stats.inc_value("seen_store/errors")
         error = failure.getErrorMessage()
-        logger.error("Seen-store: cannot release the claim on %s: %s", url, error)
+        logger.error("Seen-store: %s %s: %s", what, url, error)

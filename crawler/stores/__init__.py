@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from scrapy.exceptions import NotConfigured
@@ -60,6 +61,18 @@ class Written:
     # Where the exporter put it (a post's file name), or "" when it names no place of its own.
     location: str
     at: datetime
+
+
+class Claim(Enum):
+    """What ``SeenStore.claim`` found of a URL in a run."""
+
+    # The caller holds the claim now: it handles the article.
+    CLAIMED = "claimed"
+    # Another owner's claim is live: the article may still be lost with that owner (killed
+    # before exporting it), so the caller asks again once the claim may have ended.
+    HELD = "held"
+    # A worker let the article through in this run: a duplicate.
+    LET_THROUGH = "let_through"
 
 
 @dataclass(frozen=True)
@@ -243,23 +256,38 @@ class SeenStore(ABC):
     # them in this object, which is right for a store that one process uses (memory://); a
     # store that processes share overrides both, each one atomic.
 
-    def claim(self, url: str, run: str, owner: str, lease: float) -> bool:
-        """Atomically: True, and ``url`` is claimed by ``owner`` for ``lease`` seconds, when
-        no claim on it is live and it was not let through in ``run`` yet; False otherwise.
+    def claim(self, url: str, run: str, owner: str, lease: float) -> Claim:
+        """Atomically: ``Claim.CLAIMED``, and ``url`` is claimed by ``owner`` for ``lease``
+        seconds, when it was not let through in ``run`` and no claim on it is live;
+        ``Claim.LET_THROUGH`` when it was let through in ``run``; ``Claim.HELD`` when a claim
+        on it is live (``owner``'s own included).
 
-        A claim ends with ``release`` or when its lease runs out (its owner was killed)."""
+        A claim ends with ``release``, or when its lease runs out unless ``renew`` extends it
+        (its owner was killed)."""
         now = time.time()
         claims = self.__dict__.setdefault("_claims", {})
         runs = self.__dict__.setdefault("_let_through", set())
         held = claims.get(url)
-        if (run, url) in runs or (held is not None and held[1] > now):
-            return False
+        if (run, url) in runs:
+            return Claim.LET_THROUGH
+        if held is not None and held[1] > now:
+            return Claim.HELD
         claims[url] = (owner, now + lease)
-        return True
+        return Claim.CLAIMED
+
+    def renew(self, urls: Iterable[str], owner: str, lease: float) -> None:
+        """``owner``'s live claims on ``urls`` last ``lease`` seconds from now; a claim it no
+        longer holds (run out, taken by another) is left as it is."""
+        now = time.time()
+        claims = self.__dict__.setdefault("_claims", {})
+        for url in urls:
+            held = claims.get(url)
+            if held is not None and held[0] == owner and held[1] > now:
+                claims[url] = (owner, now + lease)
 
     def release(self, url: str, run: str, owner: str) -> None:
         """``owner`` is done with ``url``: it was let through in ``run`` (a later ``claim`` in
-        that run is refused), and ``owner``'s claim on it ends."""
+        that run finds ``Claim.LET_THROUGH``), and ``owner``'s claim on it ends."""
         self.__dict__.setdefault("_let_through", set()).add((run, url))
         claims = self.__dict__.setdefault("_claims", {})
         if claims.get(url, (None,))[0] == owner:

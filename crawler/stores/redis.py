@@ -8,19 +8,30 @@ from datetime import UTC, datetime
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.stores import Failed, Seen, SeenStore, Written
+from crawler.stores import Claim, Failed, Seen, SeenStore, Written
 
 PREFIX = "crawler:"
 # Days the record of what a run let through is kept after its last article.
 RUN_KEEP_DAYS = 7
 
-# KEYS: the URL's claim, the run's let-through set; ARGV: url, owner, lease ms.
+# KEYS: the URL's claim, the run's let-through set; ARGV: url, owner, lease ms. 0: let
+# through in the run; 1: claimed; 2: another claim is live.
 CLAIM = """
 if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
   return 0
 end
 if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[3]) then
   return 1
+end
+return 2
+"""
+CLAIM_FOUND = {0: Claim.LET_THROUGH, 1: Claim.CLAIMED, 2: Claim.HELD}
+# KEYS: claims; ARGV: owner, lease ms. Each of the owner's claims lasts the lease from now.
+RENEW = """
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
+  end
 end
 return 0
 """
@@ -224,11 +235,20 @@ class RedisStore(SeenStore):
     # its lease) and ``crawler:run:<run>`` (the URLs let through in the run, kept
     # RUN_KEEP_DAYS), each call one Lua script, atomic on the server.
 
-    def claim(self, url: str, run: str, owner: str, lease: float) -> bool:
+    def claim(self, url: str, run: str, owner: str, lease: float) -> Claim:
         if not hasattr(self, "_claim"):
             self._claim = self.redis.register_script(CLAIM)
         keys = [f"{PREFIX}claim:{url}", f"{PREFIX}run:{run}"]
-        return bool(self._claim(keys=keys, args=[url, owner, max(1, int(lease * 1000))]))
+        found = self._claim(keys=keys, args=[url, owner, max(1, int(lease * 1000))])
+        return CLAIM_FOUND[int(found)]
+
+    def renew(self, urls: Iterable[str], owner: str, lease: float) -> None:
+        keys = [f"{PREFIX}claim:{url}" for url in urls]
+        if not keys:
+            return
+        if not hasattr(self, "_renew"):
+            self._renew = self.redis.register_script(RENEW)
+        self._renew(keys=keys, args=[owner, max(1, int(lease * 1000))])
 
     def release(self, url: str, run: str, owner: str) -> None:
         if not hasattr(self, "_release"):

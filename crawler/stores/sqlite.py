@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.stores import Failed, Record, Seen, SeenStore, Written
+from crawler.stores import Claim, Failed, Record, Seen, SeenStore, Written
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS channels (
@@ -396,23 +396,34 @@ class SqliteStore(SeenStore):
                 self.db.execute("DELETE FROM let_through WHERE at < ?", (time.time() - RUN_KEEP,))
             self._claims_made = True
 
-    def claim(self, url: str, run: str, owner: str, lease: float) -> bool:
+    def claim(self, url: str, run: str, owner: str, lease: float) -> Claim:
         self._claims_ready()
         now = time.time()
         with self._writing():
             done = self.db.execute(
                 "SELECT 1 FROM let_through WHERE run = ? AND url = ?", (run, url)
             ).fetchone()
+            if done:
+                return Claim.LET_THROUGH
             held = self.db.execute(
                 "SELECT 1 FROM claims WHERE url = ? AND expires > ?", (url, now)
             ).fetchone()
-            if done or held:
-                return False
+            if held:
+                return Claim.HELD
             self.db.execute(
                 "INSERT OR REPLACE INTO claims (url, owner, expires) VALUES (?, ?, ?)",
                 (url, owner, now + lease),
             )
-            return True
+            return Claim.CLAIMED
+
+    def renew(self, urls: Iterable[str], owner: str, lease: float) -> None:
+        self._claims_ready()
+        now = time.time()
+        with self._writing():
+            self.db.executemany(
+                "UPDATE claims SET expires = ? WHERE url = ? AND owner = ? AND expires > ?",
+                [(now + lease, url, owner, now) for url in urls],
+            )
 
     def release(self, url: str, run: str, owner: str) -> None:
         self._claims_ready()
