@@ -45,7 +45,8 @@ class Article:
     # The listing's date was written without a year ("3小时前"): it moves from run to run.
     listing_date_relative: bool = False
     # The rule that gave each field extracted from the page: "seed", "json-ld", "meta",
-    # "readability", "heuristic" or "url".
+    # "readability" (or "trafilatura" for the body), "heuristic", "url", "time" (a
+    # <time datetime> giving a day-only date its time) or "htmldate".
     extracted_by: dict[str, str] = field(default_factory=dict)
     # What each of the seed's [article] selectors gave on the page: {field: {"selector": the
     # seed's selector (a str or a list), "outcome": "matched" (its value parsed), "unparsed"

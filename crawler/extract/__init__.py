@@ -30,6 +30,7 @@ from crawler.extract.dates import (
     page_day,
     parse_date,
     shows_day,
+    timed_dates,
     writes_month_and_day,
     writes_time,
 )
@@ -220,7 +221,8 @@ def extract_fields(
     then the address's (rule "url"), then htmldate's day (rule "htmldate"). A declared date
     the page's other dates contradict is arbitrated by htmldate (``_arbitrated``). A date
     without a year also gets htmldate's day, under the key "day", for ``read_date`` to take
-    its year.
+    its year. Last, a date written without its time of day yields to a ``<time datetime>`` of
+    the page that writes one on the same day (``_timed``, rule "time").
     """
     found: dict[str, Found] = {}
     declared: list[Found] = []
@@ -309,10 +311,42 @@ def extract_fields(
             found["date"] = Found(in_url[0].text, "url")
     if "date" not in found or writes_month_and_day(found["date"].value):
         # The page only: its address is read above, by the stricter rule of whole segments.
-        day = page_day(selector.root)
+        # As the date, htmldate's reading keeps the time and offset it read with the day.
+        day = page_day(selector.root, precise="date" not in found)
         if day:
             found["day" if "date" in found else "date"] = Found(day, "htmldate")
+    if "date" in found:
+        found["date"] = _timed(found["date"], selector)
     return found
+
+
+def _timed(date: Found, selector: Selector) -> Found:
+    """A date written without its time of day (a byline's "March 4, 2026", an address's or
+    htmldate's day, a date-only declaration) yields to the first ``<time datetime>`` of the
+    page that writes a time on that same day (``timed_dates``: outside readers' comments, one
+    that says its offset first), under the rule "time"; so does a date with a time but no
+    offset to one that writes the same wall-clock time with its offset. Not a seed's date,
+    which its user chose, nor one counted from the clock ("3 hours ago").
+
+    The day is compared as each date is written (in its own offset): a page writes
+    "March 4, 2026" and ``<time datetime="2026-03-04T10:00:00Z">`` for one moment, which the
+    day alone put at midnight.
+    """
+    if date.rule == "seed" or is_relative(date.value) or declares_offset(date.value):
+        return date
+    own = _written(date.value)
+    if own is None:
+        return date
+    timed = writes_time(date.value)
+    for text in timed_dates(selector.root):
+        other = _written(text)
+        if other is None or other.date() != own.date():
+            continue
+        if not timed:
+            return Found(text, "time")
+        if declares_offset(text) and other.replace(tzinfo=None) == own.replace(tzinfo=None):
+            return Found(text, "time")
+    return date
 
 
 def _written(text: str) -> datetime | None:
@@ -548,8 +582,9 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
     timezone; body HTML safe with every link and image absolute against the document's base
     URL; its text), plus what the item needs from its source (canonical URL, source, site,
     categories, language) and from the listing. ``extracted_by`` names the rule that gave each
-    field (seed, json-ld, meta, readability, heuristic, url); ``seed_fields`` what each of the
-    seed's selectors gave (crawler.extract.rules.SeedFields.outcomes)."""
+    field (seed, json-ld, meta, readability, trafilatura, heuristic, url, time, htmldate);
+    ``seed_fields`` what each of the seed's selectors gave
+    (crawler.extract.rules.SeedFields.outcomes)."""
     options = options or ExtractOptions()
     page_url = options.url or response.url
     page = page_selector(response)

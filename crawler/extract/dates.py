@@ -384,7 +384,14 @@ def shows_day(text: str, day: date, language: str) -> bool:
     return bool(day_forms(day, language).search(" ".join(text.split())))
 
 
-def htmldate_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
+# htmldate's reading of a date with its time and offset, when it read them ("2026-03-04T10:00:00
+# +0000" from a ``<time datetime>``); a date it read without them ends in "T00:00:00".
+HTMLDATE_PRECISE = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def htmldate_day(
+    root: lxml.etree._Element, url: str | None = None, precise: bool = False
+) -> str | None:
     """The page's original publication day, ``YYYY-MM-DD``, as htmldate finds it (its
     extensive search: the address's date when ``url`` holds a whole one, then metadata, then
     the page's elements and text; the oldest of a page's dates when it gives several), or
@@ -395,6 +402,11 @@ def htmldate_day(root: lxml.etree._Element, url: str | None = None) -> str | Non
     benchmark, bench/extraction.py: half A +2 pages -1, the one lost a page whose only dates
     are its comments'; half B +1; news dates unchanged).
 
+    ``precise``: the date with the time of day and the offset htmldate read with it
+    (``2026-03-04T10:00:00+0000``, from a ``<time datetime>`` or an ``<abbr title>``), or a
+    naive time (``2026-03-04T10:00:00``), in ISO 8601 as ``parse_date`` reads it; the day
+    alone when htmldate read none (its midnight without an offset).
+
     htmldate copies a tree it is given rather than parse the page again; a page parsed into
     plain ``etree`` elements (one that opens with an XML declaration) is given as text.
     """
@@ -403,10 +415,16 @@ def htmldate_day(root: lxml.etree._Element, url: str | None = None) -> str | Non
         if isinstance(root, lxml.html.HtmlElement)
         else lxml.etree.tostring(root)
     )
+    form = HTMLDATE_PRECISE if precise else "%Y-%m-%d"
     try:
-        return find_date(page, url=url, original_date=True, extensive_search=True)
+        found = find_date(
+            page, url=url, original_date=True, extensive_search=True, outputformat=form
+        )
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return None
+    if found and precise and found.endswith("T00:00:00"):
+        return found[:10]
+    return found
 
 
 # Readers' comments (an element whose class or id says so, holding no headline): their dates
@@ -428,9 +446,32 @@ def without_comments(page: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return copy
 
 
-def page_day(root: lxml.etree._Element, url: str | None = None) -> str | None:
-    """``htmldate_day``, never January 1st, which is how htmldate writes a year it found
-    alone (its last resorts, a copyright year or a lone year: measured on the benchmarks,
-    never right where it decided)."""
-    day = htmldate_day(root, url)
+def page_day(
+    root: lxml.etree._Element, url: str | None = None, precise: bool = False
+) -> str | None:
+    """``htmldate_day`` (with its time and offset when ``precise`` and htmldate read them),
+    never January 1st alone, which is how htmldate writes a year it found alone (its last
+    resorts, a copyright year or a lone year: measured on the benchmarks, never right where it
+    decided)."""
+    day = htmldate_day(root, url, precise)
     return None if day is None or day.endswith("-01-01") else day
+
+
+# The page's <time datetime> elements outside its readers' comments (as ``COMMENTS`` finds
+# them).
+TIME_ELEMENTS = lxml.etree.XPath(
+    "//time[@datetime][not(ancestor::*[(contains(@class, 'comment') or contains(@id, 'comment'))"
+    " and not(.//h1)])]"
+)
+
+
+def timed_dates(root: lxml.etree._Element) -> list[str]:
+    """The machine-readable dates of the page that write a time of day: the ``datetime`` of its
+    ``<time>`` elements (HTML's own markup for a date), outside readers' comments, those that
+    say their offset first, else in document order; each as written, for ``parse_date``."""
+    found = [
+        " ".join(value.split())
+        for element in TIME_ELEMENTS(root)
+        if writes_time(value := element.get("datetime") or "")
+    ]
+    return sorted(dict.fromkeys(found), key=lambda text: not declares_offset(text))
