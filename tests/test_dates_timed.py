@@ -174,3 +174,17 @@ def test_htmldate_keeps_the_time_it_read_with_the_day():
     no_time = "<h1>Harbour</h1><p class='date'>Wednesday</p>" + STORY
     dated = extracted(page(no_time, '<meta name="date" content="2026-03-04">'), tz="Asia/Shanghai")
     assert dated.date == datetime(2026, 3, 4, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_a_naive_time_yields_to_the_datetime_of_that_time_in_another_zone():
+    """The page shows its local time, "12:10"; its <time> says the instant in UTC."""
+    body = (
+        "<h1>Harbour</h1><p>Wednesday, 2026-03-04 11:00</p>"
+        "<time datetime='2026-03-04T10:00:00Z'></time>" + STORY
+    )
+    article = extracted(page(body))
+    assert article.date == TEN_UTC
+    assert article.extracted_by["date"] == "time"
+    # A time of that day that is no zone's offset away (10:07) is another moment: kept.
+    other = body.replace("T10:00:00Z", "T10:07:00Z")
+    assert extracted(page(other)).extracted_by["date"] == "heuristic"

@@ -242,7 +242,8 @@ def extract_fields(
     @cache
     def heuristics() -> HeuristicFields:
         # Once per page: the cut-title check below reads the same headline.
-        return heuristic_fields(selector, found["body"].value if "body" in found else None)
+        body = found["body"].value if "body" in found else None
+        return heuristic_fields(selector, body, language)
 
     # Each layer with the fields it can give; it is called with those still asked of it.
     layers: tuple[tuple[str, tuple[str, ...], Callable[[tuple[str, ...]], Mapping]], ...] = (
@@ -316,25 +317,26 @@ def extract_fields(
         if day:
             found["day" if "date" in found else "date"] = Found(day, "htmldate")
     if "date" in found:
-        found["date"] = _timed(found["date"], selector)
+        found["date"] = _timed(found["date"], selector, language)
     return found
 
 
-def _timed(date: Found, selector: Selector) -> Found:
+def _timed(date: Found, selector: Selector, language: str = "en") -> Found:
     """A date written without its time of day (a byline's "March 4, 2026", an address's or
     htmldate's day, a date-only declaration) yields to the first ``<time datetime>`` of the
     page that writes a time on that same day (``timed_dates``: outside readers' comments, one
     that says its offset first), under the rule "time"; so does a date with a time but no
-    offset to one that writes the same wall-clock time with its offset. Not a seed's date,
-    which its user chose, nor one counted from the clock ("3 hours ago").
+    offset to one that writes that time in some zone ("12:10" shown, ``datetime="...T11:10Z"``:
+    the same minutes, a whole zone offset of quarter hours, at most 14 hours, apart). Not a
+    seed's date, which its user chose, nor one counted from the clock ("3 hours ago").
 
-    The day is compared as each date is written (in its own offset): a page writes
-    "March 4, 2026" and ``<time datetime="2026-03-04T10:00:00Z">`` for one moment, which the
-    day alone put at midnight.
+    The day is compared as each date is written (in its own offset; a text in the page's
+    ``language``): a page writes "March 4, 2026" and ``<time
+    datetime="2026-03-04T10:00:00Z">`` for one moment, which the day alone put at midnight.
     """
     if date.rule == "seed" or is_relative(date.value) or declares_offset(date.value):
         return date
-    own = _written(date.value)
+    own = parse_date(date.value, UTC_ZONE, language)
     if own is None:
         return date
     timed = writes_time(date.value)
@@ -344,9 +346,16 @@ def _timed(date: Found, selector: Selector) -> Found:
             continue
         if not timed:
             return Found(text, "time")
-        if declares_offset(text) and other.replace(tzinfo=None) == own.replace(tzinfo=None):
+        apart = abs(other.replace(tzinfo=None) - own.replace(tzinfo=None))
+        if declares_offset(text) and apart <= ZONE_REACH and not apart % QUARTER_HOUR:
             return Found(text, "time")
     return date
+
+
+# The offsets of the world's zones: quarter hours, at most 14 hours from UTC.
+QUARTER_HOUR = timedelta(minutes=15)
+ZONE_REACH = timedelta(hours=14)
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def _written(text: str) -> datetime | None:

@@ -137,15 +137,23 @@ class DateText(NamedTuple):
     start: int
 
 
-def find_dates(text: str, forms: tuple[str, ...] = ("numeric", "slashed")) -> list[DateText]:
-    """Every date of the given forms (keys of FORMS) written in ``text``, in text order.
+def find_dates(
+    text: str, forms: tuple[str, ...] = ("numeric", "slashed"), language: str = "en"
+) -> list[DateText]:
+    """Every date of the given forms (keys of FORMS, and "local") written in ``text``, in text
+    order (of two at one place, the longer first).
 
     "signed" gives the date after its label; "url" reads an address's path (a date made of
     whole path segments, ISO-written: 2021-03-20); "address" only says that an address holds a
-    date or a long id. Texts are returned as written, to be read by ``parse_date``.
+    date or a long id; "local" the dates written in ``language`` (``local_dates``). Texts are
+    returned as written, to be read by ``parse_date``.
     """
     found = []
     for form in forms:
+        if form == "local":
+            pattern = local_dates(language)
+            found += [DateText(m.group().strip(), m.start()) for m in pattern.finditer(text)]
+            continue
         if form == "url":
             path = urlsplit(text).path if "://" in text else text
             found += [
@@ -155,7 +163,55 @@ def find_dates(text: str, forms: tuple[str, ...] = ("numeric", "slashed")) -> li
         for match in FORMS[form].finditer(text):
             group = "date" if form == "signed" else 0
             found.append(DateText(match.group(group).strip(), match.start(group)))
-    return sorted(found, key=lambda found: found.start)
+    return sorted(found, key=lambda found: (found.start, -len(found.text)))
+
+
+# What may follow a date written in words: its time, after a word ("um 09:43 Uhr", "à 10h30",
+# "a las 9:15", "kl. 14.05").
+LOCAL_CLOCK = (
+    r"(?:\s*,?\s*(?:[^\W\d_]{1,6}\.?\s+)?\d{1,2}[:.h]\d\d(?![\d.])(?::\d\d)?"
+    r"(?:\s*(?:Uhr|h)\b)?)?"
+)
+# 25.01.2022, 12.3.2021 14:05: the day first, in a language that writes it so.
+DOTTED_DATE = r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:19|20)\d\d(?![\d.])"
+NO_DATES = re.compile(r"(?!)")
+
+
+@lru_cache(maxsize=64)
+def local_dates(language: str) -> re.Pattern[str]:
+    """Dates written in ``language`` with its months' names, as Babel's CLDR data gives them
+    (wide and abbreviated, the forms a date uses and the stand-alone ones): "8. Dezember 2010
+    um 09:43", "30 septembre 2018", "5 de marzo de 2024", "14 января 2020", "Dezember 8,
+    2010"; and, in a language that writes the day first (``date_order`` "DMY": de, fr, ru...),
+    numeric dates with dots, "25.01.2022 14:05". With the time that follows them
+    (``LOCAL_CLOCK``). English has its own forms (``WORDED_DATE``); a language Babel does not
+    know has none. ``parse_date`` reads them (dateparser, in the page's language)."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return NO_DATES
+    if locale.language == "en":
+        return NO_DATES
+    names = {
+        name.strip(".").casefold()
+        for context in ("format", "stand-alone")
+        for width in ("wide", "abbreviated")
+        for name in locale.months[context][width].values()
+        if not any(char.isdigit() for char in name)
+    }
+    forms = []
+    if names:
+        month = "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\.?"
+        year = r"(?:19|20)\d\d(?!\d)"
+        forms += [
+            rf"(?<!\d)\d{{1,2}}\.?\s*(?:de\s+)?{month}\s*,?\s*(?:de\s+)?{year}",
+            rf"(?<!\w){month}\s+\d{{1,2}}\.?,?\s+{year}",
+        ]
+    if date_order(language) == "DMY":
+        forms.append(DOTTED_DATE)
+    if not forms:
+        return NO_DATES
+    return re.compile(rf"(?:{'|'.join(forms)}){LOCAL_CLOCK}", re.I)
 
 
 def _url_parts(match: re.Match[str]) -> tuple[str, str, str]:

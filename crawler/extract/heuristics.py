@@ -17,7 +17,7 @@ from parsel import Selector
 
 from crawler.cleaning import element_text, fold_spaces, html_text
 from crawler.extract.authors import author_in_text, names_in_byline
-from crawler.extract.dates import find_dates
+from crawler.extract.dates import DateText, find_dates
 from crawler.extract.metadata import site_names
 from crawler.extract.rules import selection_text
 
@@ -47,6 +47,8 @@ TAIL_WINDOW = 120
 SIGNATURE_REACH = 40
 # Date forms read in a byline: numeric, slashed, English worded, asctime, Chinese numerals.
 BYLINE_DATES = ("numeric", "slashed", "worded", "asctime", "zh_numerals")
+# How many characters besides a date written in the page's language its text nodes may hold.
+LOCAL_CONTEXT = 40
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"
 TEXT_BEFORE = "preceding::text()[not(ancestor::script) and not(ancestor::style)]"
 PAGE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
@@ -356,12 +358,24 @@ def byline_author(
     return None
 
 
-def heuristic_date(byline: str, above: str, after: str, nearest_last: bool = False) -> str | None:
+def heuristic_date(
+    byline: str,
+    above: str,
+    after: str,
+    nearest_last: bool = False,
+    language: str = "en",
+    lines: str | None = None,
+) -> str | None:
     """The first date written in the byline (the last one, when the byline is the text that
-    precedes the body), or a date without a year there ("9月30日"); else the last one right
-    above the headline; else a "posted on" date right after the body, as forums and blogs
-    sign a post."""
-    dated = find_dates(byline, BYLINE_DATES)
+    precedes the body), in the forms of BYLINE_DATES or written in the page's ``language``
+    ("8. Dezember 2010 um 09:43", "25.01.2022": ``local_byline_dates``), or a date without a
+    year there ("9月30日"); else the last one right above the headline; else a "posted on" date
+    right after the body, as forums and blogs sign a post. ``lines``: the byline with its text
+    nodes one a line (``byline_text`` with a newline), the same length as ``byline``."""
+    dated = find_dates(byline, BYLINE_DATES) + local_byline_dates(
+        byline if lines is None else lines, language
+    )
+    dated.sort(key=lambda found: (found.start, -len(found.text)))
     if dated:
         return (dated[-1] if nearest_last else dated[0]).text
     year_less = find_dates(byline, ("month_day",))
@@ -374,6 +388,22 @@ def heuristic_date(byline: str, above: str, after: str, nearest_last: bool = Fal
     return signed[0].text if signed else None
 
 
+def local_byline_dates(lines: str, language: str) -> list[DateText]:
+    """The dates of a byline written in the page's language (``dates.local_dates``: "8.
+    Dezember 2010 um 09:43", "25.01.2022"), each written apart: on text nodes (``lines``, one a
+    line) that hold little else (LOCAL_CONTEXT), as bylines, datelines and post headers write
+    them, not in a sentence ("die am 15. Januar 2022 in Kraft getretene Verordnung", which a
+    body's first lines in a byline may hold). Texts with their spaces folded."""
+    found = []
+    for date in find_dates(lines, ("local",), language):
+        first = lines.rfind("\n", 0, date.start) + 1
+        last = lines.find("\n", date.start + len(date.text))
+        around = len(lines[first : last if last >= 0 else len(lines)]) - len(date.text)
+        if around <= LOCAL_CONTEXT:
+            found.append(DateText(" ".join(date.text.split()), date.start))
+    return found
+
+
 class HeuristicFields(Mapping[str, "str | None"]):
     """headline, title, date (a date text as written) and author guessed from the page, each
     computed when first read, and what they share (the headline element, the body's text, the
@@ -381,9 +411,10 @@ class HeuristicFields(Mapping[str, "str | None"]):
 
     NAMES = ("headline", "title", "date", "author")
 
-    def __init__(self, selector: Selector, body_html: str | None):
+    def __init__(self, selector: Selector, body_html: str | None, language: str = "en"):
         self.selector = selector
         self.body_html = body_html
+        self.language = language
 
     def __getitem__(self, name: str) -> str | None:
         if name not in self.NAMES:
@@ -426,6 +457,11 @@ class HeuristicFields(Mapping[str, "str | None"]):
         return byline_text(heading, self.body) if heading is not None else self.around[0]
 
     @cached_property
+    def byline_lines(self) -> str:
+        """The byline after the headline with its text nodes one a line."""
+        return byline_text(self.heading, self.body, "\n")
+
+    @cached_property
     def headline(self) -> str | None:
         return element_text(self.heading) if self.heading is not None else None
 
@@ -441,6 +477,8 @@ class HeuristicFields(Mapping[str, "str | None"]):
             text_above(self.heading),
             last_lines[-SIGNATURE_REACH:] + after,
             nearest_last=self.heading is None,
+            language=self.language,
+            lines=self.byline_lines if self.heading is not None else None,
         )
 
     @cached_property
@@ -449,11 +487,14 @@ class HeuristicFields(Mapping[str, "str | None"]):
         before, last_lines, after = self.around
         nodes = self.text_nodes if body else None
         return byline_author(self.selector.root, heading, body, nodes) or author_in_text(
-            byline_text(heading, body, "\n") or before, last_lines, after
+            self.byline_lines or before, last_lines, after
         )
 
 
-def heuristic_fields(selector: Selector, body_html: str | None) -> HeuristicFields:
+def heuristic_fields(
+    selector: Selector, body_html: str | None, language: str = "en"
+) -> HeuristicFields:
     """headline, title, date (a date text as written) and author guessed from the page, as a
-    mapping that computes each when it is read."""
-    return HeuristicFields(selector, body_html)
+    mapping that computes each when it is read; dates are also looked for in the forms of the
+    page's ``language`` (a language code Babel knows)."""
+    return HeuristicFields(selector, body_html, language)
