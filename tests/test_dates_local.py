@@ -70,3 +70,28 @@ def test_forms_of_each_language():
     assert [d.text for d in find_dates("Dezember 8, 2010", ("local",), "de-AT")] == [
         "Dezember 8, 2010"
     ]
+
+
+def test_a_byline_date_labelled_as_an_update_is_not_the_publications():
+    """regards.fr-like: the byline says when the article was last changed; the page's other
+    dates (htmldate: the one above the headline) give its publication."""
+    html = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Macronie</title></head><body>"
+        "<p>Par Loïc Le Clerc | 30 septembre 2018</p><h1>Macronie</h1>"
+        "<p>Article mis à jour le 7 janvier 2020.</p>" + STORY + "</body></html>"
+    )
+    options = ExtractOptions(language="fr", timezone=None, crawled_at=CRAWLED)
+    article = extract_article(
+        HtmlResponse("https://example.com/m.html", body=html.encode()), options
+    )
+    assert article.date.date().isoformat() == "2018-09-30"
+    updated = html.replace("Article mis à jour le", "Updated:")
+    assert extracted_html(updated, "fr").date.date().isoformat() == "2018-09-30"
+    # Unlabelled, the byline's date is taken.
+    plain = html.replace("Article mis à jour le ", "")
+    assert extracted_html(plain, "fr").date.date().isoformat() == "2020-01-07"
+
+
+def extracted_html(html: str, language: str):
+    options = ExtractOptions(language=language, timezone=None, crawled_at=CRAWLED)
+    return extract_article(HtmlResponse("https://example.com/m.html", body=html.encode()), options)

@@ -47,6 +47,12 @@ TAIL_WINDOW = 120
 SIGNATURE_REACH = 40
 # Date forms read in a byline: numeric, slashed, English worded, asctime, Chinese numerals.
 BYLINE_DATES = ("numeric", "slashed", "worded", "asctime", "zh_numerals")
+# A label that says the date after it is a later change's.
+UPDATE_LABEL = re.compile(
+    r"(?:updated|modified|mis à jour|modifié|aktualisiert|geändert|actualizado|aggiornato"
+    r"|bijgewerkt|更新)\W*(?:\w+\W+){0,2}$",
+    re.I,
+)
 # How many characters besides a date written in the page's language its text nodes may hold.
 LOCAL_CONTEXT = 40
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)]"
@@ -368,14 +374,17 @@ def heuristic_date(
 ) -> str | None:
     """The first date written in the byline (the last one, when the byline is the text that
     precedes the body), in the forms of BYLINE_DATES or written in the page's ``language``
-    ("8. Dezember 2010 um 09:43", "25.01.2022": ``local_byline_dates``), or a date without a
-    year there ("9月30日"); else the last one right above the headline; else a "posted on" date
+    ("8. Dezember 2010 um 09:43", "25.01.2022": ``local_byline_dates``), but not one labelled
+    as a later change's ("Article mis à jour le 7 janvier 2020", "Updated: ...": UPDATE_LABEL;
+    htmldate's benchmark, half A +1, half B unchanged), or a date without a year there
+    ("9月30日"); else the last one right above the headline; else a "posted on" date
     right after the body, as forums and blogs sign a post. ``lines``: the byline with its text
     nodes one a line (``byline_text`` with a newline), the same length as ``byline``."""
     dated = find_dates(byline, BYLINE_DATES) + local_byline_dates(
         byline if lines is None else lines, language
     )
     dated.sort(key=lambda found: (found.start, -len(found.text)))
+    dated = [found for found in dated if not UPDATE_LABEL.search(byline[: found.start][-30:])]
     if dated:
         return (dated[-1] if nearest_last else dated[0]).text
     year_less = find_dates(byline, ("month_day",))
