@@ -306,6 +306,8 @@ def extract_fields(
         candidates += [Found(day.text, "url") for day in find_dates(url or "", ("url",))[:1]]
         found["date"] = _arbitrated(found["date"], candidates, selector, url)
         found["date"] = _shown(found["date"], jsonld, meta, heuristics, language)
+    if "date" in found and found["date"].rule == "heuristic" and heuristics().date_is_update:
+        found["date"] = _published(found["date"], selector, language)
     if "date" not in found:
         in_url = find_dates(url or "", ("url",))
         if in_url:
@@ -319,6 +321,19 @@ def extract_fields(
     if "date" in found:
         found["date"] = _timed(found["date"], selector, language)
     return found
+
+
+def _published(date: Found, selector: Selector, language: str) -> Found:
+    """A byline date labelled as a later change's ("Article mis à jour le 7 janvier 2020",
+    the only one by the headline) yields to htmldate's reading of the page when that is an
+    earlier day (htmldate takes a page's oldest date: its publication's); on the same day or
+    a later one it stays, with its time (htmldate's benchmark: half A +1, half B unchanged)."""
+    own = parse_date(date.value, UTC_ZONE, language)
+    day = page_day(selector.root, precise=True)
+    earlier = _written(day) if day else None
+    if own is None or earlier is None or earlier.date() >= own.date():
+        return date
+    return Found(day, "htmldate")
 
 
 def _timed(date: Found, selector: Selector, language: str = "en") -> Found:

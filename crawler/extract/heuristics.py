@@ -375,16 +375,17 @@ def heuristic_date(
     """The first date written in the byline (the last one, when the byline is the text that
     precedes the body), in the forms of BYLINE_DATES or written in the page's ``language``
     ("8. Dezember 2010 um 09:43", "25.01.2022": ``local_byline_dates``), but not one labelled
-    as a later change's ("Article mis à jour le 7 janvier 2020", "Updated: ...": UPDATE_LABEL;
-    htmldate's benchmark, half A +1, half B unchanged), or a date without a year there
-    ("9月30日"); else the last one right above the headline; else a "posted on" date
-    right after the body, as forums and blogs sign a post. ``lines``: the byline with its text
-    nodes one a line (``byline_text`` with a newline), the same length as ``byline``."""
+    as a later change's ("Article mis à jour le 7 janvier 2020", "Updated: ...": UPDATE_LABEL),
+    which comes last of all; or a date without a year there ("9月30日"); else the last one right
+    above the headline; else a "posted on" date right after the body, as forums and blogs sign
+    a post. ``lines``: the byline with its text nodes one a line (``byline_text`` with a
+    newline), the same length as ``byline``."""
     dated = find_dates(byline, BYLINE_DATES) + local_byline_dates(
         byline if lines is None else lines, language
     )
     dated.sort(key=lambda found: (found.start, -len(found.text)))
-    dated = [found for found in dated if not UPDATE_LABEL.search(byline[: found.start][-30:])]
+    updates = [found for found in dated if labelled_update(byline, found)]
+    dated = [found for found in dated if found not in updates]
     if dated:
         return (dated[-1] if nearest_last else dated[0]).text
     year_less = find_dates(byline, ("month_day",))
@@ -394,7 +395,15 @@ def heuristic_date(
     if above_dates:
         return above_dates[-1].text
     signed = find_dates(after[:TAIL_WINDOW], ("signed",))
-    return signed[0].text if signed else None
+    if signed:
+        return signed[0].text
+    return updates[0].text if updates else None
+
+
+def labelled_update(byline: str, date: DateText) -> bool:
+    """A date of the byline written after a label that says it is a later change's ("Updated:
+    ...", "Article mis à jour le ...": UPDATE_LABEL)."""
+    return bool(UPDATE_LABEL.search(byline[: date.start][-30:]))
 
 
 def local_byline_dates(lines: str, language: str) -> list[DateText]:
@@ -488,6 +497,17 @@ class HeuristicFields(Mapping[str, "str | None"]):
             nearest_last=self.heading is None,
             language=self.language,
             lines=self.byline_lines if self.heading is not None else None,
+        )
+
+    @cached_property
+    def date_is_update(self) -> bool:
+        """The date is the byline's, labelled as a later change's (``labelled_update``)."""
+        date = self.date
+        byline = self.byline
+        return date is not None and any(
+            labelled_update(byline, found)
+            for found in find_dates(byline, (*BYLINE_DATES, "local"), self.language)
+            if " ".join(found.text.split()) == date
         )
 
     @cached_property
