@@ -420,7 +420,7 @@ def cmdline_error(settings: BaseSettings) -> str | None:
     """The first setting given on the command line (``-s NAME=VALUE``, ``-L LEVEL``: Scrapy's
     "cmdline" priority) that its reader would fail on, or that breaks its seed rule, as one
     line naming the setting, what it must be and the value given; None when all are good.
-    Values a command set itself (not strings) are not checked."""
+    Values that are not strings (a command's own, such as the FEEDS of ``-o``) are not checked."""
     cmdline = SETTINGS_PRIORITIES["cmdline"]
     for name in settings:
         text = settings[name]
