@@ -1,16 +1,19 @@
-"""The Scrapy settings a seed's ``[settings]`` table may set for its own crawl, each checked."""
+"""The Scrapy settings a seed's ``[settings]`` table may set for its own crawl, each checked;
+and the settings given on the command line (``-s NAME=VALUE``, ``-L``), checked by the same rules
+once read as their defaults' type."""
 
 from __future__ import annotations
 
 import copy
 import difflib
+import json
 import logging
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy.settings import default_settings
+from scrapy.settings import SETTINGS_PRIORITIES, default_settings
 
 from crawler import settings as project
 
@@ -311,3 +314,121 @@ def apply_seed_settings(settings: BaseSettings, seed_settings: tuple[tuple[str, 
             kept = settings.getdict(name)
             value = {**{k: v for k, v in kept.items() if k.lower() not in names}, **value}
         settings.set(name, value, priority="spider")
+
+
+# Settings whose default is a whole number but that are read as a number of seconds (getfloat),
+# so 2.5 is theirs to take (tests/test_cmdline_settings.py finds each in Scrapy's and our code).
+FRACTIONAL = frozenset(
+    {
+        "DNS_TIMEOUT",
+        "DOWNLOAD_DELAY",
+        "DOWNLOAD_TIMEOUT",
+        "IDLE_CLOSE_SECONDS",
+        "RENDER_TIMEOUT",
+        "RETRY_FAILED_AFTER",
+        "WORKER_LEASE_SECONDS",
+    }
+)
+
+
+def default_of(name: str) -> Any:
+    """The setting's default: this project's (crawler/settings.py), else Scrapy's; None when
+    neither has one."""
+    if name in vars(project):
+        return vars(project)[name]
+    return vars(default_settings).get(name)
+
+
+def _as_bool(text: str) -> bool:
+    """As Scrapy's getbool reads a string: an integer (0 is false), True, true, False, false."""
+    try:
+        return bool(int(text))
+    except ValueError:
+        if text in ("True", "true", "False", "false"):
+            return text.lower() == "true"
+        raise ValueError("must be true or false (or 1 or 0)") from None
+
+
+def _as_number(text: str, *, whole: bool) -> float:
+    """As getint (``whole``) or getfloat reads a string; not NaN or infinite."""
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ValueError("must be a whole number" if whole else "must be a number")
+    return value
+
+
+def _as_dict(text: str) -> dict[Any, Any]:
+    """As getdict reads a string: JSON, of an object (or of name/value pairs)."""
+    try:
+        return dict(json.loads(text))
+    except (ValueError, TypeError):
+        raise ValueError('must be a JSON object ({"name": value, ...})') from None
+
+
+def _as_list(text: str, default: list[Any]) -> list[Any]:
+    """As getlist reads a string (split at commas, nothing when empty), each part a whole
+    number when the default's are (RETRY_HTTP_CODES)."""
+    parts = text.split(",") if text else []
+    if default and all(isinstance(v, int) and not isinstance(v, bool) for v in default):
+        try:
+            return [int(part) for part in parts]
+        except ValueError:
+            raise ValueError("must be whole numbers separated by commas") from None
+    return parts
+
+
+def read_cmdline(name: str, text: str) -> Any:
+    """A setting given on the command line as ``text``, read as its reader reads it (Scrapy's
+    getbool, getint, getfloat, getdict, getlist, by the type of its default; see FRACTIONAL),
+    then checked by the rule a seed's ``[settings]`` has for it (SEED_SETTINGS: ranges, choices
+    such as LOG_LEVEL's). An empty value given to a setting whose default is empty or unset
+    leaves it so. A setting with neither a default nor a rule is taken as it is.
+
+    Raises SettingError (name and reason: "must be ..., not VALUE", or the rule's)."""
+    default = default_of(name)
+    try:
+        if isinstance(default, bool):
+            value: Any = _as_bool(text)
+        elif isinstance(default, int | float):
+            whole = isinstance(default, int) and name not in FRACTIONAL
+            value = _as_number(text, whole=whole)
+        elif isinstance(default, dict):
+            value = _as_dict(text)
+        elif isinstance(default, list | tuple):
+            value = _as_list(text, list(default))
+            if not default:  # parts of an unknown kind: Scrapy's reader takes any
+                return value
+        else:
+            value = text
+            if not text and not default:
+                return value
+    except ValueError as exc:
+        raise SettingError(name, f"{exc}, not {text!r}") from None
+    check = SEED_SETTINGS.get(name)
+    if check is not None:
+        try:
+            check(value)
+        except ValueError as exc:
+            raise SettingError(name, str(exc)) from None
+    return value
+
+
+def cmdline_error(settings: BaseSettings) -> str | None:
+    """The first setting given on the command line (``-s NAME=VALUE``, ``-L LEVEL``: Scrapy's
+    "cmdline" priority) that its reader would fail on, or that breaks its seed rule, as one
+    line naming the setting, what it must be and the value given; None when all are good.
+    Values that are not strings (a command's own, such as the FEEDS of ``-o``) are not checked."""
+    cmdline = SETTINGS_PRIORITIES["cmdline"]
+    for name in settings:
+        text = settings[name]
+        if settings.getpriority(name) != cmdline or not isinstance(text, str):
+            continue
+        try:
+            read_cmdline(name, text)
+        except SettingError as exc:
+            joiner = " " if exc.reason.startswith("must ") else ": "
+            return f"{name}{joiner}{exc.reason}"
+    return None

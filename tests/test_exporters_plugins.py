@@ -1,9 +1,11 @@
 """Exporters from elsewhere: one installed with an entry point, one named by dotted path; a
-broken one spares the others; bad options stop the crawl before any request."""
+broken one spares the others; one whose prepare() fails still writes every article; bad options
+stop the crawl before any request."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -92,6 +94,45 @@ def test_broken_exporter_spares_the_others(tmp_path, site):
     # Not every exporter wrote them: the next run exports them again.
     store = sqlite3.connect(tmp_path / "out" / "state" / "seen.sqlite")
     assert store.execute("SELECT count(*) FROM seen").fetchone() == (0,)
+
+
+def test_exporter_whose_prepare_fails_is_counted_and_loses_no_article(tmp_path, site):
+    """prepare(articles) is a batch's look-up done at once: when it raises, the failure is
+    logged in one line and counted (export/prepare_failed/<exporter>), and its exports go on
+    one article at a time: every article is written, by it and by the others, and is seen."""
+    _, seeds = site
+    exporters = {**DEFAULT, "example_exporter.UnpreparedExporter": {}}
+    result = crawl(
+        "news", seeds, tmp_path / "out", "-s", f"EXPORTERS={json.dumps(exporters)}", path=(PLUGINS,)
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    # One line for each batch (how many batches the articles formed depends on their timing).
+    lines = result.stderr.splitlines()
+    failed = [
+        (i, line) for i, line in enumerate(lines) if "Exporter UnpreparedExporter failed" in line
+    ]
+    assert failed, result.stderr[-3000:]
+    for i, line in failed:
+        assert re.search(
+            r"ERROR: Exporter UnpreparedExporter failed to prepare \d+ articles?: LookupError: "
+            r"no names to reserve for \d+ articles$",
+            line,
+        ), line
+        assert "second line" not in lines[i + 1]
+    prepared = sum(int(re.search(r"prepare (\d+) articles?", line)[1]) for _, line in failed)
+    assert prepared == len(news.EXPORTED)
+    # The counter, in the stats Scrapy dumps at the end of the run.
+    counted = re.search(r"'export/prepare_failed/UnpreparedExporter': (\d+)", result.stderr)
+    assert counted and int(counted[1]) == len(failed), result.stderr[-3000:]
+    # Nothing lost: every article written by every exporter, recorded as seen, no export error.
+    written = (tmp_path / "out" / "unprepared.txt").read_text("utf-8").split()
+    assert sorted(written) == sorted(line["url"] for line in result.feed_lines("news"))
+    assert len(written) == len(news.EXPORTED)
+    assert len(result.posts()) == len(news.EXPORTED)
+    assert result.report("news")["export_errors"] == {}
+    store = sqlite3.connect(tmp_path / "out" / "state" / "seen.sqlite")
+    assert store.execute("SELECT count(*) FROM seen").fetchone() == (len(news.EXPORTED),)
 
 
 def test_exporter_that_cannot_open_stops_the_crawl_before_any_request(tmp_path, site):

@@ -99,7 +99,9 @@ def test_killed_crawl_resumes(tmp_path, serve, moment):
 def test_second_crawl_refused_while_the_first_runs(tmp_path, news_site):
     server, seeds = news_site.server, news_site.seeds
     output = tmp_path / "output"
-    server.delay = 0.3
+    # Long enough that the first crawl still runs when the second has started (a loaded
+    # machine takes seconds to start Python and Scrapy); it is killed below anyway.
+    server.delay = 3
     first = start_crawl("news", seeds, output)
     try:
         deadline = time.monotonic() + 60

@@ -1,5 +1,5 @@
 """Custom `scrapy` commands (COMMANDS_MODULE): demo, and crawl/list/parse/shell that report bad
-input in one line; the helpers they share."""
+input (a bad seed, argument or ``-s`` setting) in one line; the helpers they share."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from crawler.distributed import distributed_error, is_distributed
 from crawler.exporters import check_exporters
 from crawler.health import health_error
 from crawler.runs import run_id_error
+from crawler.seed_settings import cmdline_error
 from crawler.seeds import SeedError
 from crawler.spiders.seed import SeedSpider
 from crawler.stores import default_uri, store_error
@@ -68,15 +69,16 @@ def no_such_spider(settings: BaseSettings, name: str) -> str:
 
 
 class SpiderOptionChecked:
-    """A mixin for Scrapy's commands that take ``--spider NAME`` (parse, shell): a bad or
-    unknown seed is refused in one line, exit status 1, before the crawler process (and its
-    start-up banner) is made; otherwise the command runs as Scrapy's."""
+    """A mixin for Scrapy's commands that take ``--spider NAME`` (parse, shell): a bad ``-s``
+    setting (crawler.seed_settings.cmdline_error), or a bad or unknown seed, is refused in one
+    line, exit status 1, before the crawler process (and its start-up banner) is made;
+    otherwise the command runs as Scrapy's."""
 
     requires_crawler_process = False
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         name = getattr(opts, "spider", None)
-        error = seed_error(self.settings, name) if name else None
+        error = cmdline_error(self.settings) or (seed_error(self.settings, name) if name else None)
         if error:
             self.exitcode = refuse(error)
             return
@@ -135,7 +137,11 @@ def arguments_error(spider: type, arguments: dict[str, str]) -> str | None:
 
 
 def preflight_error(settings: BaseSettings, spider_args: dict[str, str]) -> str | None:
-    """What would stop a crawl at its start, found before any request: one line, or None."""
+    """What would stop a crawl at its start, found before any request: one line, or None. A
+    bad ``-s`` setting comes first (the checks after it read settings)."""
+    error = cmdline_error(settings)
+    if error:
+        return error
     since = spider_args.get("since")
     if since is not None:
         try:

@@ -1,5 +1,6 @@
-"""`scrapy check`: the seeds checked as `scrapy crawl` checks them (one line for each refused
-seed, exit status 1), then Scrapy's contracts of the spiders of one's own."""
+"""`scrapy check`: the ``-s`` settings and the seeds checked as `scrapy crawl` checks them (one
+line for each refused seed or a bad setting, exit status 1), then Scrapy's contracts of the
+spiders of one's own."""
 
 from __future__ import annotations
 
@@ -7,17 +8,26 @@ from typing import TYPE_CHECKING
 
 from scrapy.commands.check import Command as ScrapyCheckCommand
 
-from crawler.commands import no_such_spider, refuse
+from crawler.commands import crawler_process, no_such_spider, refuse
+from crawler.seed_settings import cmdline_error
 
 if TYPE_CHECKING:
     import argparse
 
 
 class Command(ScrapyCheckCommand):
+    # Made in run() once the -s settings are checked (see crawler.commands.crawler_process).
+    requires_crawler_process = False
+
     def short_desc(self) -> str:
         return "Check every seed file, then the contracts of the spiders of one's own"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        error = cmdline_error(self.settings)
+        if error:
+            self.exitcode = refuse(error)
+            return
+        self.crawler_process = crawler_process(self.settings)
         spider_loader = self.crawler_process.spider_loader
         errors = getattr(spider_loader, "errors", {})
         for name, error in sorted(errors.items()):

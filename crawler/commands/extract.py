@@ -18,10 +18,10 @@ from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from crawler.commands import refuse
+from crawler.commands import crawler_process, refuse
 from crawler.exporters.jsonl import IsoDateJsonLinesItemExporter
 from crawler.extract import ExtractOptions, extract_article
-from crawler.seed_settings import apply_seed_settings
+from crawler.seed_settings import apply_seed_settings, cmdline_error
 from crawler.seeds import SeedError, Source
 from crawler.spiders.pages import ArticlePages
 from crawler.spiders.seed import failure_reason, not_a_page
@@ -161,6 +161,8 @@ class ExtractSpider(ArticlePages, Spider):
 
 class Command(ScrapyCommand):
     requires_project = True
+    # Made in run() once the -s settings are checked (see crawler.commands.crawler_process).
+    requires_crawler_process = False
     # Above the project's settings: this command writes nothing, and says only what it found.
     QUIET: ClassVar[dict[str, Any]] = {
         "LOG_LEVEL": "WARNING",
@@ -192,6 +194,11 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give a URL or a file")
+        error = cmdline_error(self.settings)
+        if error:
+            self.exitcode = refuse(error)
+            return
+        self.crawler_process = crawler_process(self.settings)
         source = None
         if opts.seed:
             try:

@@ -10,6 +10,7 @@ from scrapy.utils.log import configure_logging
 
 from crawler.commands import no_such_spider, refuse
 from crawler.schedule import Scheduler
+from crawler.seed_settings import cmdline_error
 from crawler.seeds import SeedError, load_seed
 
 if TYPE_CHECKING:
@@ -48,6 +49,11 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if args:
             self.exitcode = refuse(f"unexpected arguments: {' '.join(args)} (see --help)")
+            return
+        # Passed on to every crawl, which would refuse a bad one: refused here once instead.
+        error = cmdline_error(self.settings)
+        if error:
+            self.exitcode = refuse(error)
             return
         if opts.seed:
             seeds_dir = Path(self.settings.get("SEEDS_DIR"))

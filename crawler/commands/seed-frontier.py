@@ -16,6 +16,7 @@ from crawler.commands import crawler_process, refuse, seed_error
 from crawler.distributed import distributed_error, is_distributed
 from crawler.report import counted
 from crawler.runs import Run
+from crawler.seed_settings import cmdline_error
 
 if TYPE_CHECKING:
     import argparse
@@ -48,7 +49,11 @@ class Command(ScrapyCommand):
         if not is_distributed(self.settings):
             self.exitcode = refuse("seed-frontier needs REDIS_URL: the Redis of the frontier")
             return
-        error = distributed_error(self.settings) or seed_error(self.settings, name)
+        error = (
+            cmdline_error(self.settings)
+            or distributed_error(self.settings)
+            or seed_error(self.settings, name)
+        )
         if error:
             self.exitcode = refuse(error)
             return

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
-from twisted.internet.task import LoopingCall, deferLater
 
 from crawler.pipelines.dedupe import DedupePipeline
 from crawler.runs import Run
@@ -18,6 +16,7 @@ from crawler.stores import Claim
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from twisted.internet.task import LoopingCall
     from twisted.python.failure import Failure
 
     from crawler.stores import SeenStore
@@ -55,6 +54,8 @@ class RunDedupePipeline(DedupePipeline):
         crawler.signals.connect(self.item_done, signal=signals.item_error)
 
     def open_spider(self) -> None:
+        from twisted.internet.task import LoopingCall
+
         self.renewal = LoopingCall(self.renew)
         self.renewal.start(self.lease / 3, now=False)
 
@@ -87,11 +88,18 @@ class RunDedupePipeline(DedupePipeline):
                 waited = True
                 self.stats.inc_value("dedupe/claim_waits")
                 logger.debug("Another worker is handling %s: waiting for its claim", key)
-            await maybe_deferred_to_future(deferLater(reactor, self.wait_step(), lambda: None))
+            await self.pause(self.wait_step())
         if found is Claim.CLAIMED:
             self.claims[id(article.item)] = (key, run)
             return True
         return False
+
+    @staticmethod
+    async def pause(seconds: float) -> None:
+        from twisted.internet import reactor
+        from twisted.internet.task import deferLater
+
+        await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
     def wait_step(self) -> float:
         """Seconds between two claims of a URL another worker holds: a tenth of the lease, at

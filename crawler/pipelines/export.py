@@ -44,6 +44,11 @@ def export_version(article: ItemAdapter) -> str:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+def articles_count(count: int) -> str:
+    """``1 article``, ``3 articles``: for log lines."""
+    return f"{count} article" if count == 1 else f"{count} articles"
+
+
 class ExportPipeline:
     """Every exporter is opened when the spider opens, before any request: one that cannot
     open (its target unreachable) stops the crawl (close reason ``exporter_error``, the line
@@ -253,9 +258,9 @@ class ExportPipeline:
         except Exception as exc:
             self.stats.inc_value(f"export/prepare_failed/{exporter_label(name)}")
             logger.error(
-                "Exporter %s failed to prepare %d articles: %s",
+                "Exporter %s failed to prepare %s: %s",
                 exporter_label(name),
-                len(articles),
+                articles_count(len(articles)),
                 one_line(exc),
             )
 
@@ -269,9 +274,9 @@ class ExportPipeline:
         except Exception as exc:
             self.count_error(name, len(writes))
             logger.error(
-                "Exporter %s failed to write %d articles: %s",
+                "Exporter %s failed to write %s: %s",
                 exporter_label(name),
-                len(writes),
+                articles_count(len(writes)),
                 one_line(exc),
             )
             return False

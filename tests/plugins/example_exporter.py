@@ -2,7 +2,9 @@
 
 UrlListExporter appends each article's URL to OUTPUT_DIR/<file>; BrokenExporter fails on
 every article (or, with fail_on_open, at the start), to show it spares the others;
-FlakyExporter is a UrlListExporter that fails on the articles whose URL holds one of fail_on.
+FlakyExporter is a UrlListExporter that fails on the articles whose URL holds one of fail_on;
+UnpreparedExporter is a UrlListExporter whose prepare(articles) (called once per batch before
+its exports) always fails, with a message of two lines.
 """
 
 from pathlib import Path
@@ -56,3 +58,13 @@ class FlakyExporter(UrlListExporter):
         if any(part in article["url"] for part in self.fail_on):
             raise ConnectionError(f"lost the connection\nwhile writing {article['url']}")
         super().export(article)
+
+
+class UnpreparedExporter(UrlListExporter):
+    def __init__(self, crawler, file="unprepared.txt"):
+        super().__init__(crawler, file)
+        self.prepared = 0
+
+    def prepare(self, articles):
+        self.prepared += 1
+        raise LookupError(f"no names to reserve for {len(articles)} articles\nsecond line")
