@@ -188,3 +188,25 @@ def test_a_naive_time_yields_to_the_datetime_of_that_time_in_another_zone():
     # A time of that day that is no zone's offset away (10:07) is another moment: kept.
     other = body.replace("T10:00:00Z", "T10:07:00Z")
     assert extracted(page(other)).extracted_by["date"] == "heuristic"
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "class='updated'",
+        "class='entry-date Updated'",
+        "itemprop='dateModified'",
+        "class='modified'",
+    ],
+)
+def test_a_time_marked_as_a_change_gives_no_time_to_the_publication(marked):
+    """hAtom's ``updated`` and schema.org's ``dateModified`` mark a later change's moment: on
+    the publication's day it must not lend the publication its time."""
+    html = page(
+        "<h1>Harbour</h1><p class='byline'>March 4, 2026</p>"
+        f"<time {marked} datetime='2026-03-04T18:45:00Z'>(last change)</time>" + STORY
+    )
+    article = extracted(html)
+    assert article.extracted_by["date"] != "time"
+    assert (article.date.hour, article.date.minute) != (18, 45)
+    assert article.date.date() == TEN_UTC.date()

@@ -514,10 +514,14 @@ def page_day(
 
 
 # The page's <time datetime> elements outside its readers' comments (as ``COMMENTS`` finds
-# them).
+# them), but those marked as a change's: schema.org's ``dateModified``, hAtom's class
+# ``updated`` (and ``modified``, its common variant).
 TIME_ELEMENTS = lxml.etree.XPath(
     "//time[@datetime][not(ancestor::*[(contains(@class, 'comment') or contains(@id, 'comment'))"
     " and not(.//h1)])]"
+    "[not(@itemprop = 'dateModified')]"
+    "[not(contains(concat(' ', translate(@class, 'UPDATEMOIF', 'updatemoif'), ' '), ' updated ')"
+    " or contains(translate(@class, 'MODIFE', 'modife'), 'modified'))]"
 )
 
 
