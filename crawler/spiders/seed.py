@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -21,8 +23,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 from twisted.internet import error as net
 
-from crawler.extract import ExtractOptions, extract_article
+from crawler.extract import ExtractOptions
 from crawler.extract.dates import is_relative, parse_date
+from crawler.extract.pages import join_pages
+from crawler.extract.workers import ExtractWorkers, read_page
 from crawler.items import Article
 from crawler.render import renderer_class, requested_url
 from crawler.render.playwright import update_settings as playwright_settings
@@ -54,6 +58,8 @@ class SeedSpider(ArticlePages, Spider):
     """Crawls one Source; the spider loader makes one subclass per seed file."""
 
     source: ClassVar[Source]
+    # The crawl's ExtractWorkers, None without it; looked up at the first article page.
+    workers: ExtractWorkers | EllipsisType | None = ...
     # The -a arguments of a seed's crawl; Scrapyd adds _job to every crawl it starts, and
     # _version to one scheduled with schedule.json's _version.
     ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job", "_version")
@@ -244,10 +250,11 @@ class SeedSpider(ArticlePages, Spider):
         self.logger.info("Not a web address, not requested: %s", url[:200])
         return False
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Article | Request]:
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Article | Request]:
         """A page read as an article page of this seed: what `scrapy parse --spider NAME URL`
         shows is the article a crawl would export of it."""
-        yield from self.parse_article(response, None, None, None)
+        async for result in self.parse_article(response, None, None, None):
+            yield result
 
     def skip_reason(self, url: str, listing_date: datetime | None) -> str | None:
         """Why a listed article need not be requested: offsite, or older than ``-a since``.
@@ -259,14 +266,14 @@ class SeedSpider(ArticlePages, Spider):
             return "older_than_since"
         return None
 
-    def parse_article(
+    async def parse_article(
         self,
         response: Response,
         channel: str | None,
         listing_date: datetime | None,
         listing_title: str | None,
         listing_relative: bool = False,
-    ) -> Iterator[Article | Request]:
+    ) -> AsyncIterator[Article | Request]:
         self.crawler.stats.inc_value("article/pages")
         kind = not_a_page(response)
         if kind:
@@ -281,13 +288,36 @@ class SeedSpider(ArticlePages, Spider):
             listing_date_relative=listing_relative,
             listing_title=listing_title,
         )
-        article = extract_article(response, options)
+        article, following = await self.read_page(response, options)
         if "date" in article.extracted_by and article.date is None:
             self.crawler.stats.inc_value("dates/unparsed")
         if self.since and article.date and article.date < self.since:
             self.crawler.stats.inc_value("article/skipped/older_than_since")
             return
-        yield from self.article_pages(response, article, options)
+        for result in self.article_pages(response, article, options, following=following):
+            yield result
+
+    async def parse_next_page(
+        self, response: Response, article: Article, options: ExtractOptions, pages: tuple
+    ) -> AsyncIterator[Article | Request]:
+        """An article's next page: its body joined to the article's (ArticlePages), the page
+        read as an article page is."""
+        page, following = await self.read_page(response, replace(options, url=None, base_url=None))
+        joined = join_pages(article, page)
+        for result in self.article_pages(response, joined, options, pages, following):
+            yield result
+
+    async def read_page(
+        self, response: Response, options: ExtractOptions
+    ) -> tuple[Article, str | None]:
+        """The page's article and the URL of its next page (crawler.extract.workers.read_page):
+        read by a worker process of ExtractWorkers (EXTRACT_PROCESSES) when it is enabled."""
+        if self.workers is ...:
+            self.workers = self.crawler.get_extension(ExtractWorkers)
+        workers = self.workers
+        if workers is None:
+            return read_page(response, options)
+        return await workers.read(response, options)
 
     def parse_date(self, text: str | None, base: datetime | None = None) -> datetime | None:
         if not text:
