@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
+from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.internet import defer, threads
 
 from crawler.extract import base_url, extract_article
@@ -134,8 +134,8 @@ class ExtractWorkers:
         self.restarts = 0
         self.pool: ProcessPoolExecutor | None = None
         self.starting: defer.Deferred | None = None
-        self.closed = False
-        self.level = logging.NOTSET
+        # No pool (again): the spider closed, the pool could not start, or died too often.
+        self.off = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -145,9 +145,18 @@ class ExtractWorkers:
             raise NotConfigured
         after = crawler.settings.getint("EXTRACT_PROCESSES_AFTER")
         workers = cls(crawler, processes, after)
+        crawler.signals.connect(workers.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(workers.close, signal=signals.spider_closed)
         crawler.signals.connect(workers.close, signal=signals.engine_stopped)
         return workers
+
+    async def spider_opened(self) -> None:
+        """With EXTRACT_PROCESSES_AFTER = 0, the pool is started before the first page, and
+        the crawl waits for it: every article page is read by a worker."""
+        if self.after <= 0:
+            self.start()
+            if self.starting is not None:
+                await maybe_deferred_to_future(self.starting)
 
     async def read(self, response: Response, options: ExtractOptions) -> tuple[Article, str | None]:
         """``read_page(response, options)``, in a worker when the pool is up, else here."""
@@ -179,7 +188,7 @@ class ExtractWorkers:
 
     async def result(self, future: Future) -> Any:
         """The future's result, awaited on the reactor (asyncio's or another)."""
-        if is_asyncio_reactor_installed():
+        if is_asyncio_available():
             return await asyncio.wrap_future(future)
         from twisted.internet import reactor
 
@@ -211,7 +220,7 @@ class ExtractWorkers:
                 self.restarts += 1
                 self.stats.inc_value("extract/workers/restarts")
             else:
-                self.closed = True
+                self.off = True
                 logger.error(
                     "Worker processes died %d times: every page is read in the crawl's thread",
                     MAX_RESTARTS + 1,
@@ -220,17 +229,20 @@ class ExtractWorkers:
     def start(self) -> None:
         """Start the pool on a thread (its forkserver imports the extraction code); pages are
         read here until it is up."""
-        if self.pool is not None or self.starting is not None or self.closed:
+        if self.pool is not None or self.starting is not None or self.off:
             return
-        self.level = max(handled_level(), logging.getLogger().getEffectiveLevel())
-        self.starting = threads.deferToThread(self._started_pool)
-        self.starting.addCallbacks(self._up, self._not_up)
+        starting = threads.deferToThread(self.new_pool)
+        self.starting = starting
+        starting.addCallbacks(self._up, self._not_up)
 
-    def _started_pool(self) -> ProcessPoolExecutor:
+    def new_pool(self) -> ProcessPoolExecutor:
+        """A pool of EXTRACT_PROCESSES workers, each started (blocks until they are); they
+        log from the level the crawl's handlers keep."""
+        level = max(handled_level(), logging.getLogger().getEffectiveLevel())
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         pool = ProcessPoolExecutor(
-            self.processes, mp_context=context, initializer=_start_worker, initargs=(self.level,)
+            self.processes, mp_context=context, initializer=_start_worker, initargs=(level,)
         )
         # Every worker started and ready: the first pages are not kept waiting for them.
         for future in [pool.submit(os.getpid) for _ in range(self.processes)]:
@@ -239,7 +251,7 @@ class ExtractWorkers:
 
     def _up(self, pool: ProcessPoolExecutor) -> None:
         self.starting = None
-        if self.closed:
+        if self.off:
             pool.shutdown(wait=False, cancel_futures=True)
             return
         self.pool = pool
@@ -247,7 +259,7 @@ class ExtractWorkers:
 
     def _not_up(self, failure: Any) -> None:
         self.starting = None
-        self.closed = True
+        self.off = True
         self.stats.inc_value("extract/workers/not_started")
         logger.error(
             "Worker processes could not start (%s): pages are read in the crawl's thread",
@@ -256,7 +268,7 @@ class ExtractWorkers:
 
     def close(self) -> None:
         """Shut the pool down (spider_closed, engine_stopped): its workers end."""
-        self.closed = True
+        self.off = True
         pool, self.pool = self.pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
