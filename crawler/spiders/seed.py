@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import EllipsisType
@@ -49,6 +49,10 @@ if TYPE_CHECKING:
 
     from crawler.render import Renderer
 
+
+# What an article page's callback gives: a generator when the page is read in the reactor's
+# thread, an async generator when a worker process reads it (ExtractWorkers).
+ArticleResults = Iterable[Article | Request] | AsyncIterator[Article | Request]
 
 # Content types of pages an article can be read from (text/html, application/xhtml+xml, ...).
 PAGE_TYPES = re.compile(r"^(?:text/[\w.+-]+|application/(?:[\w.-]+\+)?xml)$", re.I)
@@ -250,11 +254,10 @@ class SeedSpider(ArticlePages, Spider):
         self.logger.info("Not a web address, not requested: %s", url[:200])
         return False
 
-    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Article | Request]:
+    def parse(self, response: Response, **kwargs: Any) -> ArticleResults:
         """A page read as an article page of this seed: what `scrapy parse --spider NAME URL`
         shows is the article a crawl would export of it."""
-        async for result in self.parse_article(response, None, None, None):
-            yield result
+        return self.parse_article(response, None, None, None)
 
     def skip_reason(self, url: str, listing_date: datetime | None) -> str | None:
         """Why a listed article need not be requested: offsite, or older than ``-a since``.
@@ -266,20 +269,23 @@ class SeedSpider(ArticlePages, Spider):
             return "older_than_since"
         return None
 
-    async def parse_article(
+    def parse_article(
         self,
         response: Response,
         channel: str | None,
         listing_date: datetime | None,
         listing_title: str | None,
         listing_relative: bool = False,
-    ) -> AsyncIterator[Article | Request]:
+    ) -> ArticleResults:
+        """The article of an article page, or the request of its next page (ArticlePages).
+        The page is read in this thread (a generator) without ExtractWorkers, by one of its
+        worker processes (an async generator, awaiting it) with them: Scrapy takes either."""
         self.crawler.stats.inc_value("article/pages")
         kind = not_a_page(response)
         if kind:
             # Remembered so that it is not asked again before RETRY_FAILED_AFTER.
             self.page_failed(requested_url(response.request), "not_html", kind)
-            return
+            return ()
         options = ExtractOptions.for_source(
             self.source,
             tracking_params=self.tracking_params,
@@ -288,36 +294,62 @@ class SeedSpider(ArticlePages, Spider):
             listing_date_relative=listing_relative,
             listing_title=listing_title,
         )
-        article, following = await self.read_page(response, options)
+        workers = self.extract_workers()
+        if workers is None:
+            return self.article_read_here(response, options)
+        return self.article_read_by(workers, response, options)
+
+    def article_read_here(
+        self, response: Response, options: ExtractOptions
+    ) -> Iterator[Article | Request]:
+        yield from self.article_results(response, options, *read_page(response, options))
+
+    async def article_read_by(
+        self, workers: ExtractWorkers, response: Response, options: ExtractOptions
+    ) -> AsyncIterator[Article | Request]:
+        read = await workers.read(response, options)
+        for result in self.article_results(response, options, *read):
+            yield result
+
+    def article_results(
+        self, response: Response, options: ExtractOptions, article: Article, following: str | None
+    ) -> Iterator[Article | Request]:
+        """What an article page read gives: its article, or its next page's request."""
         if "date" in article.extracted_by and article.date is None:
             self.crawler.stats.inc_value("dates/unparsed")
         if self.since and article.date and article.date < self.since:
             self.crawler.stats.inc_value("article/skipped/older_than_since")
             return
-        for result in self.article_pages(response, article, options, following=following):
-            yield result
+        yield from self.article_pages(response, article, options, following=following)
 
-    async def parse_next_page(
+    def parse_next_page(
         self, response: Response, article: Article, options: ExtractOptions, pages: tuple
+    ) -> ArticleResults:
+        """An article's next page, its body joined to the article's (ArticlePages): read as
+        an article page is, in this thread or by a worker process."""
+        workers = self.extract_workers()
+        if workers is None:
+            return super().parse_next_page(response, article, options, pages)
+        return self.next_page_read_by(workers, response, article, options, pages)
+
+    async def next_page_read_by(
+        self,
+        workers: ExtractWorkers,
+        response: Response,
+        article: Article,
+        options: ExtractOptions,
+        pages: tuple,
     ) -> AsyncIterator[Article | Request]:
-        """An article's next page: its body joined to the article's (ArticlePages), the page
-        read as an article page is."""
-        page, following = await self.read_page(response, replace(options, url=None, base_url=None))
+        page, following = await workers.read(response, replace(options, url=None, base_url=None))
         joined = join_pages(article, page)
         for result in self.article_pages(response, joined, options, pages, following):
             yield result
 
-    async def read_page(
-        self, response: Response, options: ExtractOptions
-    ) -> tuple[Article, str | None]:
-        """The page's article and the URL of its next page (crawler.extract.workers.read_page):
-        read by a worker process of ExtractWorkers (EXTRACT_PROCESSES) when it is enabled."""
+    def extract_workers(self) -> ExtractWorkers | None:
+        """The crawl's ExtractWorkers (EXTRACT_PROCESSES), or None."""
         if self.workers is ...:
             self.workers = self.crawler.get_extension(ExtractWorkers)
-        workers = self.workers
-        if workers is None:
-            return read_page(response, options)
-        return await workers.read(response, options)
+        return self.workers
 
     def parse_date(self, text: str | None, base: datetime | None = None) -> datetime | None:
         if not text:
