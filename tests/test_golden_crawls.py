@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, ROOT, SITES, crawl, read_jsonl
+from conftest import FIXTURES, READERS, ROOT, SITES, crawl, read_by, read_jsonl
 from sites import news
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -30,21 +30,6 @@ FIXED_PAGES = [p for p in news.PAGES if p.expect_date is None or p.expect_date[0
 NO_ARTICLE_RULES = re.compile(r"\n\[article\].*", re.S)
 # Fields that say when the crawl ran.
 CRAWL_TIMES = ("crawled_at",)
-# How a crawl reads its article pages: in its own thread, or every one by a worker process
-# (crawler.extract.workers), which must export the same bytes.
-READERS = {
-    "thread": ("-s", "EXTRACT_PROCESSES=0"),
-    "workers": ("-s", "EXTRACT_PROCESSES=1", "-s", "EXTRACT_PROCESSES_AFTER=0"),
-}
-
-
-def read_by(result, reader: str, articles: int) -> None:
-    """The crawl's article pages were read as ``reader`` says (its stats in its log)."""
-    read = re.search(r"'extract/workers/pages': (\d+)", result.stderr)
-    if reader == "thread":
-        assert read is None
-    else:
-        assert read and int(read[1]) >= articles, result.stderr[-3000:]
 
 
 def sha12(text: str) -> str:
