@@ -9,7 +9,6 @@ import logging
 import os
 import signal
 import sys
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -66,6 +65,11 @@ def bench_pages(tmp_path, count: int = 3) -> list[HtmlResponse]:
     ]
 
 
+def read(workers: ExtractWorkers, response, options):
+    """``workers.read(response, options)`` run on an asyncio loop, as a crawl's callback."""
+    return asyncio.run(workers.read(response, options))
+
+
 def stat(workers: ExtractWorkers, name: str) -> int:
     return workers.stats.get_value(f"extract/workers/{name}", 0)
 
@@ -78,7 +82,7 @@ def test_a_worker_reads_the_article_the_crawl_thread_reads(tmp_path, workers):
     rules = ArticleRules(title="//title/text()", body="//article")
     for response in pages:
         for options in (OPTIONS, replace(OPTIONS, rules=rules)):
-            got = asyncio.run(workers.read(response, options))
+            got = read(workers, response, options)
             fresh = response.replace()  # nothing cached of the page read in the worker
             assert got == read_page(fresh, options)
     assert got[0].title == "新闻标题"
@@ -92,7 +96,7 @@ def test_a_worker_logs_through_the_crawl_loggers(workers, caplog):
     with caplog.at_level(logging.INFO):
         workers.pool.shutdown()
         workers.pool = workers.new_pool()  # its workers log from INFO up
-        asyncio.run(workers.read(response, OPTIONS))
+        read(workers, response, OPTIONS)
     assert stat(workers, "pages") == 1
     left_out = [r for r in caplog.records if r.name == "crawler.urls"]
     assert left_out and "Link left out" in left_out[0].getMessage()
@@ -101,12 +105,10 @@ def test_a_worker_logs_through_the_crawl_loggers(workers, caplog):
 
 def test_a_killed_worker_loses_no_article(tmp_path, workers):
     (response,) = bench_pages(tmp_path, 1)
-    os.kill(workers.pool.submit(os.getpid).result(), signal.SIGKILL)
-    for _ in range(100):  # the pool sees its worker gone
-        if workers.pool._broken:
-            break
-        time.sleep(0.05)
-    got = asyncio.run(workers.read(response, OPTIONS))
+    (worker,) = workers.pool.workers
+    os.kill(worker.process.pid, signal.SIGKILL)
+    worker.process.join(10)
+    got = read(workers, response, OPTIONS)
     assert got == read_page(response.replace(), OPTIONS)
     assert stat(workers, "fallback") == 1
     assert stat(workers, "restarts") == 1
@@ -116,12 +118,12 @@ def test_a_killed_worker_loses_no_article(tmp_path, workers):
 def test_options_that_do_not_pickle_are_read_in_the_crawl_thread(tmp_path, workers):
     (response,) = bench_pages(tmp_path, 1)
     options = replace(OPTIONS, categories=("News", lambda: None))
-    article, _ = asyncio.run(workers.read(response, options))
+    article, _ = read(workers, response, options)
     assert article.title and article.categories[0] == "News"
     assert stat(workers, "fallback") == 1
     assert stat(workers, "pages") == 0
     # The pool is still up: the next page is read by a worker.
-    asyncio.run(workers.read(response, OPTIONS))
+    read(workers, response, OPTIONS)
     assert stat(workers, "pages") == 1
 
 
@@ -130,7 +132,7 @@ def test_a_page_of_another_class_is_read_in_the_crawl_thread(workers):
         pass
 
     response = RenderedResponse(url="http://127.0.0.1/news/1.html", body=GBK_PAGE)
-    article, _ = asyncio.run(workers.read(response, OPTIONS))
+    article, _ = read(workers, response, OPTIONS)
     assert article.title == "新闻标题"
     assert stat(workers, "pages") == 0
     assert stat(workers, "fallback") == 0

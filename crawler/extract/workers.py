@@ -3,15 +3,20 @@
 A crawl runs on one thread: Scrapy's reactor downloads, schedules, runs the pipelines and, in
 the spider's callback, reads each article page (``read_page``: ``extract_article`` and the
 article's next page). Reading a page needs nothing of the reactor, so the ``ExtractWorkers``
-extension has a pool of worker processes (``concurrent.futures.ProcessPoolExecutor``, started
-by a ``forkserver`` that has imported the extraction code once) read them while the reactor
-goes on, and a second core does the work.
+extension has worker processes (``PipePool``: started by a ``forkserver`` that has imported
+the extraction code once) read them while the reactor goes on, and a second core does the
+work. Each worker has a pipe, written and read from the asyncio loop itself (the project's
+reactor is asyncio's): ``concurrent.futures.ProcessPoolExecutor`` was tried first, and its
+two threads in the crawl's process (moving each page to a queue, then its result back) cost
+the reactor's thread as much GIL time as the extraction they spared it. Another reactor than
+asyncio's reads every page in its own thread.
 
 - The pool starts once ``EXTRACT_PROCESSES_AFTER`` article pages have been read in a crawl
   (a small crawl, a test's, never starts one); it is started on a thread, and pages are read
   in the reactor's thread until it is up. It is shut down when the spider closes.
 - A worker is sent the response's class, URL, headers, body and the encoding it was given,
-  and builds the same response (so the same text, the same tree, the same article).
+  and builds the same response (so the same text, the same tree, the same article); one
+  page at a time, the others waiting in the crawl's process.
 - A page the workers could not read (a worker died, a value would not pickle, an error) is
   read again in the reactor's thread, as it is without workers: no article is lost. Each is
   counted under ``extract/workers/fallback`` and logged in one line; a pool whose worker died
@@ -29,7 +34,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+import pickle
+from collections import deque
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +127,124 @@ def _read_in_worker(
     return article, following, _records.records
 
 
+def _serve(conn: Any, level: int) -> None:
+    """A worker process's loop: each message its pickled ``_read_in_worker`` arguments, each
+    answer ``("ok", result)`` or ``("error", exception)``, pickled; ends when the pipe does."""
+    _start_worker(level)
+    conn.send_bytes(b"ready")
+    while True:
+        try:
+            data = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = pickle.dumps(("ok", _read_in_worker(*pickle.loads(data))), protocol=5)
+        except Exception as exc:
+            try:
+                answer = pickle.dumps(("error", exc), protocol=5)
+            except Exception:
+                answer = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        conn.send_bytes(answer)
+
+
+class _Worker:
+    """One worker process and its pipe; one page in it at a time, the others waiting here."""
+
+    def __init__(self, context: Any, level: int):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, level), daemon=True)
+        self.process.start()
+        child.close()
+        self.sent: asyncio.Future | None = None
+        self.waiting: deque[tuple[bytes, asyncio.Future]] = deque()
+
+    def load(self) -> int:
+        return len(self.waiting) + (self.sent is not None)
+
+
+class PipePool:
+    """Worker processes fed through their pipes from the asyncio loop's own thread: a page's
+    arguments pickled here and written to an idle worker's pipe, its answer read when the
+    loop sees the pipe readable. No thread of the pool's (ProcessPoolExecutor's two threads
+    take the GIL from the reactor's at each page, more than a page's extraction)."""
+
+    def __init__(self, processes: int, level: int):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        self.workers = [_Worker(context, level) for _ in range(processes)]
+        for worker in self.workers:
+            if worker.conn.recv_bytes() != b"ready":
+                raise RuntimeError("a worker process did not start")
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.broken = False
+
+    def attach(self) -> None:
+        """Watch the pipes on the running asyncio loop (the reactor's)."""
+        loop = asyncio.get_running_loop()
+        if loop is self.loop:
+            return
+        self.loop = loop
+        for worker in self.workers:
+            self.loop.add_reader(worker.conn.fileno(), self._readable, worker)
+
+    def submit(self, args: tuple) -> asyncio.Future:
+        if self.broken:
+            raise BrokenProcessPool("a worker process died")
+        data = pickle.dumps(args, protocol=5)
+        assert self.loop is not None
+        future = self.loop.create_future()
+        worker = min(self.workers, key=_Worker.load)
+        worker.waiting.append((data, future))
+        self._send(worker)
+        return future
+
+    def _send(self, worker: _Worker) -> None:
+        if worker.sent is None and worker.waiting:
+            data, future = worker.waiting.popleft()
+            worker.sent = future
+            try:
+                worker.conn.send_bytes(data)
+            except OSError:
+                self._died(worker)
+
+    def _readable(self, worker: _Worker) -> None:
+        try:
+            status, value = pickle.loads(worker.conn.recv_bytes())
+        except (EOFError, OSError):
+            self._died(worker)
+            return
+        future, worker.sent = worker.sent, None
+        if future is not None and not future.done():
+            if status == "ok":
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        self._send(worker)
+
+    def _died(self, worker: _Worker) -> None:
+        """A worker gone: the pool is broken; every page it held fails (and is read again)."""
+        self.broken = True
+        for one in self.workers:
+            futures = [one.sent] if one.sent else []
+            futures += [future for _, future in one.waiting]
+            one.sent, one.waiting = None, deque()
+            for future in futures:
+                if not future.done():
+                    future.set_exception(BrokenProcessPool("a worker process died"))
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        for worker in self.workers:
+            if self.loop is not None and not self.loop.is_closed():
+                self.loop.remove_reader(worker.conn.fileno())
+            worker.conn.close()
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+        self.workers = []
+
+
 class ExtractWorkers:
     """An extension (EXTENSIONS): the pool of EXTRACT_PROCESSES worker processes that the
     seed spider's ``read`` hands article pages to. Not enabled with EXTRACT_PROCESSES = 0."""
@@ -132,7 +256,7 @@ class ExtractWorkers:
         self.after = after
         self.pages = 0
         self.restarts = 0
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: PipePool | None = None
         self.starting: defer.Deferred | None = None
         # No pool (again): the spider closed, the pool could not start, or died too often.
         self.off = False
@@ -168,16 +292,18 @@ class ExtractWorkers:
             return read_page(response, options)
         pool = self.pool
         try:
+            pool.attach()
             future = pool.submit(
-                _read_in_worker,
-                kind,
-                response.url,
-                dict(response.headers),
-                response.body,
-                getattr(response, "_encoding", None),
-                options,
+                (
+                    kind,
+                    response.url,
+                    dict(response.headers),
+                    response.body,
+                    getattr(response, "_encoding", None),
+                    options,
+                )
             )
-            article, following, records = await self.result(future)
+            article, following, records = await future
         except Exception as exc:
             self.failed(pool, response, exc)
             return read_page(response, options)
@@ -186,24 +312,7 @@ class ExtractWorkers:
             logging.getLogger(record.name).handle(record)
         return article, following
 
-    async def result(self, future: Future) -> Any:
-        """The future's result, awaited on the reactor (asyncio's or another)."""
-        if is_asyncio_available():
-            return await asyncio.wrap_future(future)
-        from twisted.internet import reactor
-
-        waiting: defer.Deferred = defer.Deferred()
-
-        def done(future: Future) -> None:
-            if future.exception() is not None:
-                reactor.callFromThread(waiting.errback, future.exception())
-            else:
-                reactor.callFromThread(waiting.callback, future.result())
-
-        future.add_done_callback(done)
-        return await maybe_deferred_to_future(waiting)
-
-    def failed(self, pool: ProcessPoolExecutor, response: Response, exc: Exception) -> None:
+    def failed(self, pool: PipePool, response: Response, exc: Exception) -> None:
         """A page the workers could not read: counted and logged; a broken pool let go (the
         next page starts another, MAX_RESTARTS times at most)."""
         self.stats.inc_value("extract/workers/fallback")
@@ -215,7 +324,7 @@ class ExtractWorkers:
         )
         if isinstance(exc, BrokenProcessPool) and self.pool is pool:
             self.pool = None
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown()
             if self.restarts < MAX_RESTARTS:
                 self.restarts += 1
                 self.stats.inc_value("extract/workers/restarts")
@@ -231,29 +340,29 @@ class ExtractWorkers:
         read here until it is up."""
         if self.pool is not None or self.starting is not None or self.off:
             return
+        if not is_asyncio_available():
+            self.off = True
+            logger.warning(
+                "EXTRACT_PROCESSES needs the asyncio reactor (TWISTED_REACTOR): pages are read "
+                "in the crawl's thread"
+            )
+            return
         starting = threads.deferToThread(self.new_pool)
         self.starting = starting
         starting.addCallbacks(self._up, self._not_up)
 
-    def new_pool(self) -> ProcessPoolExecutor:
+    def new_pool(self) -> PipePool:
         """A pool of EXTRACT_PROCESSES workers, each started (blocks until they are); they
         log from the level the crawl's handlers keep."""
         level = max(handled_level(), logging.getLogger().getEffectiveLevel())
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        pool = ProcessPoolExecutor(
-            self.processes, mp_context=context, initializer=_start_worker, initargs=(level,)
-        )
-        # Every worker started and ready: the first pages are not kept waiting for them.
-        for future in [pool.submit(os.getpid) for _ in range(self.processes)]:
-            future.result()
-        return pool
+        return PipePool(self.processes, level)
 
-    def _up(self, pool: ProcessPoolExecutor) -> None:
+    def _up(self, pool: PipePool) -> None:
         self.starting = None
         if self.off:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown()
             return
+        pool.attach()
         self.pool = pool
         logger.info("Article pages are read by %d worker processes", self.processes)
 
@@ -271,4 +380,4 @@ class ExtractWorkers:
         self.off = True
         pool, self.pool = self.pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown()
