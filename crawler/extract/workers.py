@@ -25,7 +25,8 @@ asyncio's reads every page in its own thread.
   by the crawl's own loggers.
 
 Stats: ``extract/workers/pages`` (pages read by a worker), ``extract/workers/fallback``,
-``extract/workers/restarts``.
+``extract/workers/restarts``, ``extract/workers/not_started`` (the workers could not start:
+every page read in the reactor's thread, logged).
 """
 
 from __future__ import annotations
