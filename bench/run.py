@@ -2,7 +2,7 @@
 nginx on 127.0.0.1, crawls alternated A B A B on one machine; the ratios are what count.
 
     python bench/run.py [--articles 1000] [--pairs 3] [--only images,no-images,generic]
-                        [--site DIR] [--memory 5000,100000]
+                        [--site DIR] [--memory 5000,100000] [--set NAME=VALUE ...]
 
 Each comparison runs the reference A (bench/reference.py) and our crawl B (`scrapy crawl` of
 the site's seed) in turn, --pairs times, each crawl into a fresh output folder:
@@ -95,6 +95,10 @@ COMPARISONS = {
 }
 
 
+# --set NAME=VALUE: settings of every crawl of ours.
+EXTRA: list[str] = []
+
+
 def load() -> float:
     return os.getloadavg()[0]
 
@@ -133,7 +137,7 @@ def run_ours(seeds: Path, output: Path, settings: tuple[str, ...], work: Path, t
     command = [sys.executable, "-m", "scrapy", "crawl", "bench", *PROBE]
     for value in (f"SEEDS_DIR={seeds}", f"OUTPUT_DIR={output}", f"BENCH_PROBE_FILE={probe}"):
         command += ["-s", value]
-    for value in (*OUR_ENGINE, *settings):
+    for value in (*OUR_ENGINE, *settings, *EXTRA):
         command += ["-s", value]
     return measured(command, ROOT, probe, work / f"ours-{tag}.log")
 
@@ -279,11 +283,19 @@ def main() -> None:
         type=Path,
         help="with --memory: RSS and queue sampled every 5 s to TRACE/memory-N.tsv",
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of our crawls (B), e.g. EXTRACT_PROCESSES=0; repeatable",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     unknown = set(args.only.split(",")) - set(COMPARISONS)
     if unknown:
         parser.error(f"--only: unknown {', '.join(sorted(unknown))}")
+    EXTRA.extend(args.set)
     work = Path(tempfile.mkdtemp(prefix="bench-run-"))
     try:
         if args.memory:

@@ -86,6 +86,8 @@ EXTENSIONS = {
     "crawler.logfilters.OneLineFailures": 540,
     # Log messages below LOG_LEVEL are not built (Scrapy builds each, then drops it).
     "crawler.loglevel.LogLevel": 550,
+    # Article pages read by EXTRACT_PROCESSES worker processes, off the reactor's thread.
+    "crawler.extract.workers.ExtractWorkers": 560,
     "scrapy.extensions.logstats.LogStats": None,
 }
 
@@ -147,6 +149,13 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# Worker processes that read article pages (extraction, cleaning, next page) while the reactor's
+# thread goes on with the crawl (crawler.extract.workers); 0: read in the reactor's thread.
+# Unset: one a CPU beside the reactor's, at most 4 (1 on 2 CPUs).
+EXTRACT_PROCESSES = None
+# Article pages a crawl reads in its own thread before it starts the workers: a small crawl
+# (a test's, `scrapy parse`) is not kept waiting for processes to start.
+EXTRACT_PROCESSES_AFTER = 50
 # 100 spends about a third of a bare crawl's CPU starting tasks; 10 is faster.
 CONCURRENT_ITEMS = 10
 # A scheduled crawler must not wait minutes on a site that never answers: 10 s a try, one retry

@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -79,6 +80,24 @@ LOCAL_IMAGES = ("-s", "IMAGES_DOMAINS=127.0.0.1,localhost")
 # Test sites are on this machine: AutoThrottle (on by default: a second, then the site's response
 # time, between two requests to it) is turned off (tests/test_seed_settings.py crawls with it).
 LOCAL_SITE = ("-s", "AUTOTHROTTLE_ENABLED=False")
+
+
+# How a crawl reads its article pages: in its own thread, or every one by a worker process
+# (crawler.extract.workers, started before the first page), which must give the same output.
+READERS = {
+    "thread": ("-s", "EXTRACT_PROCESSES=0"),
+    "workers": ("-s", "EXTRACT_PROCESSES=1", "-s", "EXTRACT_PROCESSES_AFTER=0"),
+}
+
+
+def read_by(result: CrawlResult, reader: str, pages: int) -> None:
+    """The crawl's article pages were read as ``reader`` says, at least ``pages`` of them by
+    workers (its stats, in its log)."""
+    read = re.search(r"'extract/workers/pages': (\d+)", result.stderr)
+    if reader == "thread":
+        assert read is None
+    else:
+        assert read and int(read[1]) >= pages, result.stderr[-3000:]
 
 
 def crawl_args(name: str, seeds_dir: Path, output: Path, *args: str) -> list[str]:

@@ -3,7 +3,9 @@ pager looks like; a link to the next *article* is never taken for a next page.""
 
 from __future__ import annotations
 
-from conftest import crawl, extracted_lines
+import pytest
+
+from conftest import READERS, crawl, extracted_lines, read_by
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>{head}</head>
 <body><h1>{title}</h1><time datetime="2022-04-09T10:00:00+08:00"></time>
@@ -50,7 +52,8 @@ def index(root, paths: list[str]) -> None:
     (root / "index.html").write_text(links, "utf-8")
 
 
-def test_every_kind_of_pager_is_followed_and_joined(tmp_path, serve):
+@pytest.mark.parametrize("reader", READERS)
+def test_every_kind_of_pager_is_followed_and_joined(tmp_path, serve, reader):
     root, _, seeds = site(tmp_path, serve)
     # <link rel=next> in the head, story_2.html, then story_3.html.
     write(
@@ -94,8 +97,9 @@ def test_every_kind_of_pager_is_followed_and_joined(tmp_path, serve):
     )
     write(root, "/d/2.html", "Story five", "FIVE")
     index(root, ["/a/story.html", "/b/read.html", "/c/story/", "/d/1.html", "/d/2.html"])
-    result = crawl("pages", seeds, tmp_path / "out")
+    result = crawl("pages", seeds, tmp_path / "out", *READERS[reader])
     assert result.returncode == 0, result.stderr[-3000:]
+    read_by(result, reader, 9)  # 5 articles and 4 next pages
     lines = {line["title"]: line for line in result.feed_lines("pages")}
     assert set(lines) == {"Story one", "Story two", "Story three", "Story four", "Story five"}
     expected = {
@@ -131,7 +135,8 @@ def test_every_kind_of_pager_is_followed_and_joined(tmp_path, serve):
     assert extracted[lines["Story one"]["url"]]["text"] == lines["Story one"]["text"]
 
 
-def test_a_seed_names_the_next_page_and_a_missing_page_ends_the_article(tmp_path, serve):
+@pytest.mark.parametrize("reader", READERS)
+def test_a_seed_names_the_next_page_and_a_missing_page_ends_the_article(tmp_path, serve, reader):
     root, _, seeds = site(tmp_path, serve, article='[article]\nnext = "a.more::attr(href)"\n')
     write(
         root,
@@ -147,8 +152,9 @@ def test_a_seed_names_the_next_page_and_a_missing_page_ends_the_article(tmp_path
     )
     write(root, "/m/gone.html", "Missing", "GONE-1", '<link rel="next" href="gone_2.html">')
     index(root, ["/s/view.html", "/m/gone.html"])
-    result = crawl("pages", seeds, tmp_path / "out")
+    result = crawl("pages", seeds, tmp_path / "out", *READERS[reader])
     assert result.returncode == 0, result.stderr[-3000:]
+    read_by(result, reader, 3)
     lines = {line["title"]: line for line in result.feed_lines("pages")}
     assert "SEED-1: 0" in lines["Seeded"]["text"] and "SEED-2: 0" in lines["Seeded"]["text"]
     assert "GONE-1: 0" in lines["Missing"]["text"]

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, ROOT, SITES, crawl, read_jsonl
+from conftest import FIXTURES, READERS, ROOT, SITES, crawl, read_by, read_jsonl
 from sites import news
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -99,8 +99,9 @@ def compare(case: str, got: dict) -> None:
         assert line == expected, line["url"]
 
 
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("rules", ["seed", "generic"])
-def test_news_site_exports_the_golden(tmp_path, serve, rules):
+def test_news_site_exports_the_golden(tmp_path, serve, rules, reader):
     root = tmp_path / "site"
     server = serve(root)
     news.build(root, server.base_url, FIXED_PAGES)
@@ -110,9 +111,11 @@ def test_news_site_exports_the_golden(tmp_path, serve, rules):
     if rules == "generic":
         seed = NO_ARTICLE_RULES.sub("\n", seed)
     (seeds / "news.toml").write_text(seed, "utf-8")
-    result = crawl("news", seeds, tmp_path / "output")
+    result = crawl("news", seeds, tmp_path / "output", *READERS[reader])
     assert result.returncode == 0, result.stderr[-3000:]
-    compare(f"news-{rules}", normalized(result.output, "news", server.base_url))
+    got = normalized(result.output, "news", server.base_url)
+    read_by(result, reader, len(got["feed"]))
+    compare(f"news-{rules}", got)
 
 
 def test_guancha_site_exports_the_golden(tmp_path, serve):
@@ -132,8 +135,9 @@ def test_guancha_site_exports_the_golden(tmp_path, serve):
 BENCH_ARTICLES = 25
 
 
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("rules", [True, False], ids=["seed", "generic"])
-def test_bench_site_exports_the_golden(tmp_path, serve, rules):
+def test_bench_site_exports_the_golden(tmp_path, serve, rules, reader):
     """The benchmark's site (bench/newssite.py): large pages with furniture, images shared
     and not; its golden holds the SHA-256 of each line and post."""
     root = tmp_path / "site"
@@ -142,8 +146,9 @@ def test_bench_site_exports_the_golden(tmp_path, serve, rules):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "bench.toml").write_text(newssite.seed(server.base_url, BENCH_ARTICLES, rules))
-    result = crawl("bench", seeds, tmp_path / "output")
+    result = crawl("bench", seeds, tmp_path / "output", *READERS[reader])
     assert result.returncode == 0, result.stderr[-3000:]
     got = normalized(result.output, "bench", server.base_url)
     assert len(got["feed"]) == len(got["posts"]) == BENCH_ARTICLES
+    read_by(result, reader, BENCH_ARTICLES)
     compare(f"bench-{'seed' if rules else 'generic'}", digests(got))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from scrapy import Request
@@ -28,11 +29,21 @@ class ArticlePages:
     ``article/next_page_failed``)."""
 
     def article_pages(
-        self, response: Response, article: Article, options: ExtractOptions, pages: tuple = ()
+        self,
+        response: Response,
+        article: Article,
+        options: ExtractOptions,
+        pages: tuple = (),
+        following: str | EllipsisType | None = ...,
     ) -> Iterator[Article | Request]:
+        """``following``: the page's next page as ``read_page`` found it (None: none); left
+        out, it is looked for here."""
         pages = (*pages, response.url)
         limit = self.crawler.settings.getint("ARTICLE_MAX_PAGES")
-        following = next_page(response, options.rules, base_url(response.selector, response.url))
+        if following is ...:
+            following = next_page(
+                response, options.rules, base_url(response.selector, response.url)
+            )
         if following and following not in pages and len(pages) < limit:
             self.crawler.stats.inc_value("article/next_pages")
             make = getattr(self, "make_request", Request)

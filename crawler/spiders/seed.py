@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -21,8 +23,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 from twisted.internet import error as net
 
-from crawler.extract import ExtractOptions, extract_article
+from crawler.extract import ExtractOptions
 from crawler.extract.dates import is_relative, parse_date
+from crawler.extract.pages import join_pages
+from crawler.extract.workers import ExtractWorkers, read_page
 from crawler.items import Article
 from crawler.render import renderer_class, requested_url
 from crawler.render.playwright import update_settings as playwright_settings
@@ -46,6 +50,10 @@ if TYPE_CHECKING:
     from crawler.render import Renderer
 
 
+# What an article page's callback gives: a generator when the page is read in the reactor's
+# thread, an async generator when a worker process reads it (ExtractWorkers).
+ArticleResults = Iterable[Article | Request] | AsyncIterator[Article | Request]
+
 # Content types of pages an article can be read from (text/html, application/xhtml+xml, ...).
 PAGE_TYPES = re.compile(r"^(?:text/[\w.+-]+|application/(?:[\w.-]+\+)?xml)$", re.I)
 
@@ -54,6 +62,8 @@ class SeedSpider(ArticlePages, Spider):
     """Crawls one Source; the spider loader makes one subclass per seed file."""
 
     source: ClassVar[Source]
+    # The crawl's ExtractWorkers, None without it; looked up at the first article page.
+    workers: ExtractWorkers | EllipsisType | None = ...
     # The -a arguments of a seed's crawl; Scrapyd adds _job to every crawl it starts, and
     # _version to one scheduled with schedule.json's _version.
     ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job", "_version")
@@ -244,10 +254,10 @@ class SeedSpider(ArticlePages, Spider):
         self.logger.info("Not a web address, not requested: %s", url[:200])
         return False
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Article | Request]:
+    def parse(self, response: Response, **kwargs: Any) -> ArticleResults:
         """A page read as an article page of this seed: what `scrapy parse --spider NAME URL`
         shows is the article a crawl would export of it."""
-        yield from self.parse_article(response, None, None, None)
+        return self.parse_article(response, None, None, None)
 
     def skip_reason(self, url: str, listing_date: datetime | None) -> str | None:
         """Why a listed article need not be requested: offsite, or older than ``-a since``.
@@ -266,13 +276,16 @@ class SeedSpider(ArticlePages, Spider):
         listing_date: datetime | None,
         listing_title: str | None,
         listing_relative: bool = False,
-    ) -> Iterator[Article | Request]:
+    ) -> ArticleResults:
+        """The article of an article page, or the request of its next page (ArticlePages).
+        The page is read in this thread (a generator) without ExtractWorkers, by one of its
+        worker processes (an async generator, awaiting it) with them: Scrapy takes either."""
         self.crawler.stats.inc_value("article/pages")
         kind = not_a_page(response)
         if kind:
             # Remembered so that it is not asked again before RETRY_FAILED_AFTER.
             self.page_failed(requested_url(response.request), "not_html", kind)
-            return
+            return ()
         options = ExtractOptions.for_source(
             self.source,
             tracking_params=self.tracking_params,
@@ -281,13 +294,62 @@ class SeedSpider(ArticlePages, Spider):
             listing_date_relative=listing_relative,
             listing_title=listing_title,
         )
-        article = extract_article(response, options)
+        workers = self.extract_workers()
+        if workers is None:
+            return self.article_read_here(response, options)
+        return self.article_read_by(workers, response, options)
+
+    def article_read_here(
+        self, response: Response, options: ExtractOptions
+    ) -> Iterator[Article | Request]:
+        yield from self.article_results(response, options, *read_page(response, options))
+
+    async def article_read_by(
+        self, workers: ExtractWorkers, response: Response, options: ExtractOptions
+    ) -> AsyncIterator[Article | Request]:
+        read = await workers.read(response, options)
+        for result in self.article_results(response, options, *read):
+            yield result
+
+    def article_results(
+        self, response: Response, options: ExtractOptions, article: Article, following: str | None
+    ) -> Iterator[Article | Request]:
+        """What an article page read gives: its article, or its next page's request."""
         if "date" in article.extracted_by and article.date is None:
             self.crawler.stats.inc_value("dates/unparsed")
         if self.since and article.date and article.date < self.since:
             self.crawler.stats.inc_value("article/skipped/older_than_since")
             return
-        yield from self.article_pages(response, article, options)
+        yield from self.article_pages(response, article, options, following=following)
+
+    def parse_next_page(
+        self, response: Response, article: Article, options: ExtractOptions, pages: tuple
+    ) -> ArticleResults:
+        """An article's next page, its body joined to the article's (ArticlePages): read as
+        an article page is, in this thread or by a worker process."""
+        workers = self.extract_workers()
+        if workers is None:
+            return super().parse_next_page(response, article, options, pages)
+        return self.next_page_read_by(workers, response, article, options, pages)
+
+    async def next_page_read_by(
+        self,
+        workers: ExtractWorkers,
+        response: Response,
+        article: Article,
+        options: ExtractOptions,
+        pages: tuple,
+    ) -> AsyncIterator[Article | Request]:
+        page, following = await workers.read(response, replace(options, url=None, base_url=None))
+        joined = join_pages(article, page)
+        for result in self.article_pages(response, joined, options, pages, following):
+            yield result
+
+    def extract_workers(self) -> ExtractWorkers | None:
+        """The crawl's ExtractWorkers (EXTRACT_PROCESSES), or None."""
+        if self.workers is ...:
+            self.workers = self.crawler.get_extension(ExtractWorkers)
+        return self.workers
 
     def parse_date(self, text: str | None, base: datetime | None = None) -> datetime | None:
         if not text:
