@@ -223,6 +223,17 @@ class Scheduler:
 
     # Crawls
 
+    def extract_processes(self) -> list[str]:
+        """``-s EXTRACT_PROCESSES=N`` for each crawl, unless the setting is given: the spare
+        CPUs shared by the SCHEDULE_MAX_CRAWLS crawls that may run at once
+        (crawler.extract.workers.default_processes), not one worker a CPU for each. A ``-s``
+        of the user's, passed on after it, still wins."""
+        if self.settings.get("EXTRACT_PROCESSES") not in (None, ""):
+            return []
+        from crawler.extract.workers import default_processes
+
+        return ["-s", f"EXTRACT_PROCESSES={default_processes(self.max_crawls)}"]
+
     def start(self, name: str, slot: datetime) -> None:
         """Starts the crawl of ``name`` for ``slot``, unless another process crawls it: then
         it stays due (logged once per slot), or with --once it is left for the next run."""
@@ -246,7 +257,7 @@ class Scheduler:
         log_file = log.open("ab")
         command = [
             sys.executable, "-m", "scrapy", "crawl", name, "-s", f"RUN_ID={run_id}",
-            *self.arguments,
+            *self.extract_processes(), *self.arguments,
         ]  # fmt: skip
         try:
             process = subprocess.Popen(

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from conftest import LOCAL_IMAGES, LOCAL_SITE, ROOT, scrapy, scrapy_env, start_crawl
 from crawler.demo.server import SiteServer
 from sites import changing
@@ -268,3 +270,33 @@ def test_bad_input_is_one_line(tmp_path, serve):
     assert "Traceback" not in proc.stderr
     assert "Seed not scheduled:" in proc.stderr and "bad.toml" in proc.stderr
     assert len(logs(output, "good")) == 1 and state(output)["good"]["result"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("cpus", "max_crawls", "given", "passed"),
+    [
+        (2, 4, None, ["-s", "EXTRACT_PROCESSES=0"]),  # 4 crawls keep 2 CPUs busy already
+        (16, 4, None, ["-s", "EXTRACT_PROCESSES=3"]),  # 12 spare CPUs for 4 crawls
+        (16, 1, None, ["-s", "EXTRACT_PROCESSES=4"]),  # at most 4 a crawl
+        (2, 1, None, ["-s", "EXTRACT_PROCESSES=1"]),  # as one crawl alone would take
+        (16, 4, "2", []),  # the user's setting, passed on as given
+    ],
+)
+def test_scheduled_crawls_share_the_spare_cpus_between_them(
+    tmp_path, monkeypatch, cpus, max_crawls, given, passed
+):
+    """Each crawl of `scrapy schedule` gets its share of the CPUs beside the reactors of the
+    SCHEDULE_MAX_CRAWLS crawls that may run at once, not one extraction worker a CPU each."""
+    from scrapy.settings import Settings
+
+    from crawler.schedule import Scheduler
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("SEEDS_DIR", str(tmp_path / "seeds"))
+    settings.set("OUTPUT_DIR", str(tmp_path / "output"))
+    settings.set("SCHEDULE_MAX_CRAWLS", max_crawls)
+    if given is not None:
+        settings.set("EXTRACT_PROCESSES", given, priority="cmdline")
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert Scheduler(settings, []).extract_processes() == passed

@@ -84,9 +84,13 @@ def read_page(response: Response, options: ExtractOptions) -> tuple[Article, str
     return article, following
 
 
-def default_processes() -> int:
-    """EXTRACT_PROCESSES when unset: one process a CPU beside the reactor's, at most 4."""
-    return max(0, min((os.cpu_count() or 1) - 1, 4))
+def default_processes(crawls: int = 1) -> int:
+    """EXTRACT_PROCESSES when unset: the CPUs beside the reactors' threads of ``crawls``
+    crawls running at once, shared between them, at most 4 a crawl (1 for one crawl on 2 CPUs;
+    none for `scrapy schedule`'s 4 crawls on 2 CPUs, which keep both busy already)."""
+    crawls = max(1, crawls)
+    spare = (os.cpu_count() or 1) - crawls
+    return max(0, min(spare // crawls, 4))
 
 
 class _Records(logging.Handler):
