@@ -331,6 +331,23 @@ FRACTIONAL = frozenset(
 )
 
 
+# Settings only the command line or settings.py sets (not a seed), with their rule: those
+# whose default (None: chosen at run time) does not tell their type, and those whose range
+# matters. Checked as a seed's settings are (read_cmdline).
+CMDLINE_SETTINGS: dict[str, Check] = {
+    "EXTRACT_PROCESSES": _number(0, whole=True),
+    "EXTRACT_PROCESSES_AFTER": _number(0, whole=True),
+    "PROGRESS": _choice("auto", "log", "off"),  # crawler.progress.MODES (it imports seeds)
+    "PROGRESS_INTERVAL": _number(0, above=True),
+    "EXPORT_BATCH_MAX": _number(1, whole=True),
+    "EXPORT_BATCH_WAIT": _number(0),
+    "SCHEDULE_MAX_CRAWLS": _number(1, whole=True),
+    "SCHEDULE_STOP_TIMEOUT": _number(0),
+}
+# The type of a setting whose default is None, as its reader takes it (a value of that type).
+UNSET_TYPES: dict[str, Any] = {"EXTRACT_PROCESSES": 0}
+
+
 def default_of(name: str) -> Any:
     """The setting's default: this project's (crawler/settings.py), else Scrapy's; None when
     neither has one."""
@@ -384,11 +401,14 @@ def read_cmdline(name: str, text: str) -> Any:
     """A setting given on the command line as ``text``, read as its reader reads it (Scrapy's
     getbool, getint, getfloat, getdict, getlist, by the type of its default; see FRACTIONAL),
     then checked by the rule a seed's ``[settings]`` has for it (SEED_SETTINGS: ranges, choices
-    such as LOG_LEVEL's). An empty value given to a setting whose default is empty or unset
-    leaves it so. A setting with neither a default nor a rule is taken as it is.
+    such as LOG_LEVEL's) or the command line's (CMDLINE_SETTINGS). An empty value given to a
+    setting whose default is empty or unset leaves it so. A setting with neither a default nor
+    a rule is taken as it is.
 
     Raises SettingError (name and reason: "must be ..., not VALUE", or the rule's)."""
     default = default_of(name)
+    if default is None and text:
+        default = UNSET_TYPES.get(name)
     try:
         if isinstance(default, bool):
             value: Any = _as_bool(text)
@@ -407,7 +427,7 @@ def read_cmdline(name: str, text: str) -> Any:
                 return value
     except ValueError as exc:
         raise SettingError(name, f"{exc}, not {text!r}") from None
-    check = SEED_SETTINGS.get(name)
+    check = SEED_SETTINGS.get(name) or CMDLINE_SETTINGS.get(name)
     if check is not None:
         try:
             check(value)

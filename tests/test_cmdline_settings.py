@@ -31,6 +31,13 @@ BAD = [
     # A seed's rule for the setting holds on the command line too.
     ("CONCURRENT_REQUESTS=0", "CONCURRENT_REQUESTS must be a whole number >= 1, not 0"),
     ("DOWNLOAD_TIMEOUT=0", "DOWNLOAD_TIMEOUT must be a number > 0, not 0.0"),
+    # Settings a seed cannot set, whose default (None) does not tell their type, or whose
+    # range matters: the command line's own rules.
+    ("EXTRACT_PROCESSES=x", "EXTRACT_PROCESSES must be a whole number, not 'x'"),
+    ("EXTRACT_PROCESSES=-1", "EXTRACT_PROCESSES must be a whole number >= 0, not -1"),
+    ("EXTRACT_PROCESSES_AFTER=-5", "EXTRACT_PROCESSES_AFTER must be a whole number >= 0, not -5"),
+    ("PROGRESS=loud", "PROGRESS: 'loud' is not one of auto, log, off"),
+    ("EXPORT_BATCH_MAX=0", "EXPORT_BATCH_MAX must be a whole number >= 1, not 0"),
 ]
 
 
@@ -182,3 +189,16 @@ def test_fractional_holds_every_whole_number_default_read_as_a_float():
         if isinstance(default_of(name), int) and not isinstance(default_of(name), bool)
     }
     assert whole == FRACTIONAL
+
+
+def test_the_progress_rule_names_the_modes_progress_takes():
+    """The command line's rule for PROGRESS is written out (crawler.progress imports what
+    imports the rules): it must name exactly the modes crawler.progress takes."""
+    from crawler.progress import MODES
+
+    for mode in MODES:
+        assert read_cmdline("PROGRESS", mode) == mode
+    with pytest.raises(SettingError):
+        read_cmdline("PROGRESS", "loud")
+    assert read_cmdline("EXTRACT_PROCESSES", "") == ""  # unset: one a spare CPU
+    assert read_cmdline("EXTRACT_PROCESSES", "2") == 2
