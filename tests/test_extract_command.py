@@ -57,3 +57,19 @@ def test_a_pdf_or_a_missing_page_is_one_error_line(news_site):
         lines = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
         assert len(lines) == 1 and words in lines[0], proc.stderr[-2000:]
         assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_a_site_that_refuses_the_connection_is_logged_without_tracebacks():
+    """robots.txt and the page refused: the failures in one line each, as in a crawl, then the
+    command's own error line."""
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    proc = scrapy("extract", f"http://127.0.0.1:{port}/a.html", "-s", "RETRY_TIMES=0")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.stderr.splitlines()[-1] == (
+        f"error: http://127.0.0.1:{port}/a.html: connection_refused"
+    )

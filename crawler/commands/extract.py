@@ -167,7 +167,8 @@ class Command(ScrapyCommand):
     QUIET: ClassVar[dict[str, Any]] = {
         "LOG_LEVEL": "WARNING",
         "ITEM_PIPELINES": {},
-        "EXTENSIONS": {},
+        # Routine network failures in one line, as in a crawl; no other extension.
+        "EXTENSIONS": {"crawler.logfilters.OneLineFailures": 540},
         # One process, never a worker of a distributed crawl.
         "REDIS_URL": None,
     }
