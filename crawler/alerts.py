@@ -40,7 +40,7 @@ class WebhookAlert:
     def from_crawler(cls, crawler: Crawler) -> Self:
         url = crawler.settings.get("ALERT_WEBHOOK")
         if not url:
-            raise NotConfigured("ALERT_WEBHOOK is not set")
+            raise NotConfigured  # no message: Scrapy logs none for an extension left unset
         if not url.startswith(("http://", "https://")):
             raise NotConfigured(f"ALERT_WEBHOOK {url!r} is not an http(s) URL")
         timeout = crawler.settings.getfloat("ALERT_WEBHOOK_TIMEOUT", cls.TIMEOUT)

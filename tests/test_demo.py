@@ -12,6 +12,9 @@ def test_demo_crawl(tmp_path):
     proc = scrapy("demo", "-s", f"OUTPUT_DIR={output}")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert " ERROR: " not in proc.stderr and "Traceback" not in proc.stderr
+    # The one warning is USER_AGENT's (README): none for extensions left unset (ALERT_WEBHOOK).
+    warnings = [line for line in proc.stderr.splitlines() if " WARNING: " in line]
+    assert len(warnings) == 1 and "USER_AGENT" in warnings[0], warnings
 
     posts = sorted((output / "posts").glob("*.md"))
     (feed,) = (output / "feeds" / "demo").glob("*.jsonl")
