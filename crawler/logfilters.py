@@ -32,11 +32,26 @@ def without_tracebacks(name: str) -> None:
         logger.addFilter(WithoutTraceback())
 
 
+class DownloadErrorWithoutTraceback(logging.Filter):
+    """Keeps the line of Scrapy's scraper's "Error downloading <GET …>" (a request without an
+    errback: `scrapy parse`'s, `scrapy fetch`'s) and drops its traceback; the scraper's other
+    records, a spider's own errors among them, keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Error downloading"):
+            record.exc_info = record.exc_text = None
+        return True
+
+
 class OneLineFailures:
-    """An extension (EXTENSIONS): ROUTINE_FAILURE_LOGGERS log their failures in one line."""
+    """An extension (EXTENSIONS): ROUTINE_FAILURE_LOGGERS log their failures in one line, and
+    so does the scraper a download error of a request without an errback."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         for name in ROUTINE_FAILURE_LOGGERS:
             without_tracebacks(name)
+        scraper = logging.getLogger("scrapy.core.scraper")
+        if not any(isinstance(f, DownloadErrorWithoutTraceback) for f in scraper.filters):
+            scraper.addFilter(DownloadErrorWithoutTraceback())
         return cls()

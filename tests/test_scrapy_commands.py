@@ -52,6 +52,23 @@ def test_parse_shows_the_article_a_seed_exports(news_site, tmp_path):
     assert not (tmp_path / "out" / "reports").exists()
 
 
+def test_parse_of_a_page_that_cannot_be_fetched_fails_without_a_traceback(news_site, tmp_path):
+    """Nothing listening: each failure in one line, and exit status 1 (Scrapy's exits 0)."""
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    proc = scrapy(
+        "parse", "--spider", "news", f"http://127.0.0.1:{port}/a.html",
+        "-s", f"SEEDS_DIR={news_site.seeds}", "-s", f"OUTPUT_DIR={tmp_path / 'out'}",
+        "-s", "RETRY_TIMES=0",
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert f"No response downloaded for: http://127.0.0.1:{port}/a.html" in proc.stderr
+
+
 def test_parse_and_shell_refuse_a_bad_or_unknown_seed_in_one_line(news_site, tmp_path):
     seeds = news_site.seeds
     (seeds / "typo.toml").write_text(

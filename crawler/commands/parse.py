@@ -42,6 +42,12 @@ class Command(SpiderOptionChecked, ScrapyParseCommand):
         request.callback = awaited(request.callback)
         return request
 
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        if args and self.first_response is None and not self.exitcode:
+            # Scrapy logs "No response downloaded for: URL" and exits 0: a failure here.
+            self.exitcode = 1
+
     def scraped_data(self, args: tuple) -> list[Any]:
         data = super().scraped_data(args)
         for request in data:
