@@ -18,11 +18,11 @@ from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from crawler.commands import crawler_process, refuse
+from crawler.commands import crawler_process, refuse, seed_error
 from crawler.exporters.jsonl import IsoDateJsonLinesItemExporter
 from crawler.extract import ExtractOptions, extract_article
 from crawler.seed_settings import apply_seed_settings, cmdline_error
-from crawler.seeds import SeedError, Source
+from crawler.seeds import Source
 from crawler.spiders.pages import ArticlePages
 from crawler.spiders.seed import failure_reason, not_a_page
 
@@ -202,10 +202,14 @@ class Command(ScrapyCommand):
         self.crawler_process = crawler_process(self.settings)
         source = None
         if opts.seed:
-            try:
-                source = self.crawler_process.spider_loader.load(opts.seed).source
-            except (SeedError, KeyError, AttributeError) as exc:
-                self.exitcode = refuse(f"--seed {opts.seed}: {exc}")
+            loader = self.crawler_process.spider_loader
+            error = seed_error(self.settings, opts.seed, loader)
+            if error:
+                self.exitcode = refuse(f"--seed {opts.seed}: {error}")
+                return
+            source = getattr(loader.load(opts.seed), "source", None)
+            if source is None:
+                self.exitcode = refuse(f"--seed {opts.seed}: not a seed's spider")
                 return
         show = as_json if opts.json else describe
         files = [Path(target) for target in args if "://" not in target]
