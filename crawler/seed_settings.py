@@ -9,6 +9,7 @@ import difflib
 import json
 import logging
 import math
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -436,16 +437,35 @@ def read_cmdline(name: str, text: str) -> Any:
     return value
 
 
+def unknown_setting(name: str) -> str | None:
+    """For a setting name neither Scrapy nor this project defines that is one letter or two
+    from one they do (``DOWNLOAD_DELY``), a warning naming it; else None. A name far from
+    every known one may be a plug-in's own setting: no warning."""
+    if _known(name) or name in CMDLINE_SETTINGS:
+        return None
+    names = [n for n in (*vars(default_settings), *vars(project)) if n.isupper()]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.85)
+    if not close:
+        return None
+    return f"{name} is no setting of Scrapy's or this project's (did you mean {close[0]}?)"
+
+
 def cmdline_error(settings: BaseSettings) -> str | None:
     """The first setting given on the command line (``-s NAME=VALUE``, ``-L LEVEL``: Scrapy's
     "cmdline" priority) that its reader would fail on, or that breaks its seed rule, as one
     line naming the setting, what it must be and the value given; None when all are good.
-    Values that are not strings (a command's own, such as the FEEDS of ``-o``) are not checked."""
+    Values that are not strings (a command's own, such as the FEEDS of ``-o``) are not checked.
+    A name that looks like a known setting misspelt gets a warning line on stderr
+    (``unknown_setting``)."""
     cmdline = SETTINGS_PRIORITIES["cmdline"]
     for name in settings:
         text = settings[name]
         if settings.getpriority(name) != cmdline or not isinstance(text, str):
             continue
+        typo = unknown_setting(name)
+        if typo:
+            # A warning only: the value may be meant for a plug-in of the user's.
+            print(f"warning: {typo}", file=sys.stderr)
         try:
             read_cmdline(name, text)
         except SettingError as exc:

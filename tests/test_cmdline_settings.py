@@ -202,3 +202,15 @@ def test_the_progress_rule_names_the_modes_progress_takes():
         read_cmdline("PROGRESS", "loud")
     assert read_cmdline("EXTRACT_PROCESSES", "") == ""  # unset: one a spare CPU
     assert read_cmdline("EXTRACT_PROCESSES", "2") == 2
+
+
+def test_a_misspelt_setting_gets_a_warning_and_a_plugins_own_none(capsys):
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("DOWNLOAD_DELY", "1", priority="cmdline")
+    settings.set("PLAYWRIGHT_BROWSER_TYPE", "firefox", priority="cmdline")  # scrapy-playwright's
+    assert cmdline_error(settings) is None  # a warning, not a refusal
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: DOWNLOAD_DELY is no setting of Scrapy's or this project's "
+        "(did you mean DOWNLOAD_DELAY?)"
+    ]
