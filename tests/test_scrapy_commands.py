@@ -116,7 +116,7 @@ def test_check_checks_the_seeds(tmp_path, news_site):
         both = scrapy("check", "-s", f"SEEDS_DIR={seeds}")
         assert "2 spiders load; 0 seed files refused" in both.stdout, both.stdout
         one = scrapy("check", "news", "-s", f"SEEDS_DIR={seeds}")
-        assert one.returncode == 0 and "1 spiders load; 0 seed files refused" in one.stdout
+        assert one.returncode == 0 and "1 spider loads; 0 seed files refused" in one.stdout
     finally:
         (seeds / "other.toml").unlink()
     unknown = scrapy("check", "nothere", "-s", f"SEEDS_DIR={seeds}")

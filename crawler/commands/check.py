@@ -39,7 +39,9 @@ class Command(ScrapyCheckCommand):
         # Counted over the spiders named, when some are.
         loaded = [n for n in spider_loader.list() if not args or n in args]
         refused = [n for n in errors if not args or n in args]
-        print(f"{len(loaded)} spiders load; {len(refused)} seed files refused")
+        loads = "1 spider loads" if len(loaded) == 1 else f"{len(loaded)} spiders load"
+        files = "1 seed file" if len(refused) == 1 else f"{len(refused)} seed files"
+        print(f"{loads}; {files} refused")
         rest = [a for a in args if a not in errors and a not in unknown]
         if rest or not args:  # none left of those named: not every spider instead
             super().run(rest, opts)
