@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from functools import lru_cache
 from html import escape
 from typing import NamedTuple
@@ -247,6 +248,12 @@ def body_fragment(body_html: str) -> lxml.html.HtmlElement:
 def clean_body(body_html: str, base_url: str) -> CleanBody:
     """Safe body HTML (inner HTML of one container), its plain text, and its image URLs.
 
+    The text, and the text of the HTML, are in Unicode's composed normal form (NFC, as the
+    W3C's character model asks of web content, and as trafilatura writes its text): a page
+    may write a letter either way ("য়" as one code point or as two), and readability keeps
+    what the page wrote. On trafilatura's benchmark, whose segments are NFC, F went A 0.9390
+    -> 0.9404 (bench/extraction.py: a Bengali page found), B and the news bodies unchanged.
+
     Every link and image is made absolute here, against ``base_url``: the document's base URL
     (its ``<base href>`` resolved against the page's URL, else the page's URL).
     """
@@ -266,6 +273,9 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     CLEANER(root)
     no_javascript_links(root)
     text = plain_text(root)
+    if not unicodedata.is_normalized("NFC", text):
+        composed_text(root)
+        text = unicodedata.normalize("NFC", text)
     for element in list(root.iter("div")):
         if element is not root:
             element.drop_tag()
@@ -284,6 +294,16 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
         images.append(img.get("src"))
     del elements
     return CleanBody(inner_html(root).strip(), text, images)
+
+
+def composed_text(root: lxml.html.HtmlElement) -> None:
+    """Every text and tail in the tree, in place, in Unicode's composed normal form (NFC);
+    attributes (links, alt texts) as they were."""
+    for element in root.iter():
+        if element.text and not unicodedata.is_normalized("NFC", element.text):
+            element.text = unicodedata.normalize("NFC", element.text)
+        if element.tail and not unicodedata.is_normalized("NFC", element.tail):
+            element.tail = unicodedata.normalize("NFC", element.tail)
 
 
 # Elements that hold a link once a body is cleaned: SAFE_ATTRS keeps no other link attribute.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import lxml.html
 
 from crawler.cleaning import clean_body
@@ -106,3 +108,22 @@ def test_text_that_reads_as_markup_stays_text():
     root = lxml.html.fragment_fromstring(body.html, create_parent="div")
     assert not list(root.iter("img"))
     assert body.text.startswith("<img src=x onerror=alert(1)> & more")
+
+
+def test_text_is_in_composed_normal_form_whichever_form_the_page_wrote():
+    """A page writing "Café" and the Bengali "কুষ্টিয়া" with combining marks, one of them by
+    a character reference: the text and the HTML's text read as their composed forms (NFC),
+    the link's address as the page wrote it (percent-encoded)."""
+    decomposed_cafe = "Cafe\u0301"
+    # U+09DF (য়) is excluded from composition: its normal form is U+09AF U+09BC.
+    bengali = "কুষ্টি\u09df\u09be"
+    body = clean_body(
+        f"<p>{decomposed_cafe} in {bengali}, by Jose&#x301;.</p>"
+        f'<p><a href="/{decomposed_cafe}">more</a></p>',
+        BASE,
+    )
+    want = unicodedata.normalize("NFC", f"Café in {bengali}, by José.")
+    assert body.text == f"{want}\nmore"
+    assert f"<p>{want}</p>" in body.html
+    assert "\u09df" not in body.text and "\u0301" not in body.text
+    assert 'href="http://news.example/Cafe%CC%81"' in body.html
