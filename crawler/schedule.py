@@ -224,11 +224,11 @@ class Scheduler:
     # Crawls
 
     def extract_processes(self) -> list[str]:
-        """``-s EXTRACT_PROCESSES=N`` for each crawl, unless the setting is given: the spare
-        CPUs shared by the SCHEDULE_MAX_CRAWLS crawls that may run at once
-        (crawler.extract.workers.default_processes), not one worker a CPU for each. A ``-s``
-        of the user's, passed on after it, still wins."""
-        if self.settings.get("EXTRACT_PROCESSES") not in (None, ""):
+        """With EXTRACT_PROCESSES = "auto", ``-s EXTRACT_PROCESSES=N`` for each crawl: the
+        spare CPUs shared by the SCHEDULE_MAX_CRAWLS crawls that may run at once
+        (crawler.extract.workers.default_processes), not one worker a CPU for each. A number
+        (0 by default) is passed on as it is."""
+        if self.settings.get("EXTRACT_PROCESSES") != "auto":
             return []
         from crawler.extract.workers import default_processes
 

@@ -332,11 +332,24 @@ FRACTIONAL = frozenset(
 )
 
 
+def _processes(value: Any) -> int | str:
+    """EXTRACT_PROCESSES: "auto", or a whole number >= 0 (given as text on the command line)."""
+    if value == "auto":
+        return value
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if isinstance(value, bool) or number < 0 or str(number) != str(value).strip():
+        raise ValueError(f"must be a whole number >= 0 or auto, not {value!r}")
+    return number
+
+
 # Settings only the command line or settings.py sets (not a seed), with their rule: those
-# whose default (None: chosen at run time) does not tell their type, and those whose range
-# matters. Checked as a seed's settings are (read_cmdline).
+# whose range matters, and those read as text by their rule (TEXT_RULED). Checked as a seed's
+# settings are (read_cmdline).
 CMDLINE_SETTINGS: dict[str, Check] = {
-    "EXTRACT_PROCESSES": _number(0, whole=True),
+    "EXTRACT_PROCESSES": _processes,
     "EXTRACT_PROCESSES_AFTER": _number(0, whole=True),
     "PROGRESS": _choice("auto", "log", "off"),  # crawler.progress.MODES (it imports seeds)
     "PROGRESS_INTERVAL": _number(0, above=True),
@@ -345,8 +358,8 @@ CMDLINE_SETTINGS: dict[str, Check] = {
     "SCHEDULE_MAX_CRAWLS": _number(1, whole=True),
     "SCHEDULE_STOP_TIMEOUT": _number(0),
 }
-# The type of a setting whose default is None, as its reader takes it (a value of that type).
-UNSET_TYPES: dict[str, Any] = {"EXTRACT_PROCESSES": 0}
+# Settings whose rule reads the text given itself (a number or a word).
+TEXT_RULED = frozenset({"EXTRACT_PROCESSES"})
 
 
 def default_of(name: str) -> Any:
@@ -407,9 +420,7 @@ def read_cmdline(name: str, text: str) -> Any:
     a rule is taken as it is.
 
     Raises SettingError (name and reason: "must be ..., not VALUE", or the rule's)."""
-    default = default_of(name)
-    if default is None and text:
-        default = UNSET_TYPES.get(name)
+    default = None if name in TEXT_RULED else default_of(name)
     try:
         if isinstance(default, bool):
             value: Any = _as_bool(text)

@@ -33,8 +33,9 @@ BAD = [
     ("DOWNLOAD_TIMEOUT=0", "DOWNLOAD_TIMEOUT must be a number > 0, not 0.0"),
     # Settings a seed cannot set, whose default (None) does not tell their type, or whose
     # range matters: the command line's own rules.
-    ("EXTRACT_PROCESSES=x", "EXTRACT_PROCESSES must be a whole number, not 'x'"),
-    ("EXTRACT_PROCESSES=-1", "EXTRACT_PROCESSES must be a whole number >= 0, not -1"),
+    ("EXTRACT_PROCESSES=x", "EXTRACT_PROCESSES must be a whole number >= 0 or auto, not 'x'"),
+    ("EXTRACT_PROCESSES=-1", "EXTRACT_PROCESSES must be a whole number >= 0 or auto, not '-1'"),
+    ("EXTRACT_PROCESSES=1.5", "EXTRACT_PROCESSES must be a whole number >= 0 or auto, not '1.5'"),
     ("EXTRACT_PROCESSES_AFTER=-5", "EXTRACT_PROCESSES_AFTER must be a whole number >= 0, not -5"),
     ("PROGRESS=loud", "PROGRESS: 'loud' is not one of auto, log, off"),
     ("EXPORT_BATCH_MAX=0", "EXPORT_BATCH_MAX must be a whole number >= 1, not 0"),
@@ -200,8 +201,8 @@ def test_the_progress_rule_names_the_modes_progress_takes():
         assert read_cmdline("PROGRESS", mode) == mode
     with pytest.raises(SettingError):
         read_cmdline("PROGRESS", "loud")
-    assert read_cmdline("EXTRACT_PROCESSES", "") == ""  # unset: one a spare CPU
-    assert read_cmdline("EXTRACT_PROCESSES", "2") == 2
+    assert read_cmdline("EXTRACT_PROCESSES", "auto") == "auto"  # one a spare CPU
+    assert read_cmdline("EXTRACT_PROCESSES", "2") == "2"  # as getint will read it
 
 
 def test_a_misspelt_setting_gets_a_warning_and_a_plugins_own_none(capsys):

@@ -275,18 +275,20 @@ def test_bad_input_is_one_line(tmp_path, serve):
 @pytest.mark.parametrize(
     ("cpus", "max_crawls", "given", "passed"),
     [
-        (2, 4, None, ["-s", "EXTRACT_PROCESSES=0"]),  # 4 crawls keep 2 CPUs busy already
-        (16, 4, None, ["-s", "EXTRACT_PROCESSES=3"]),  # 12 spare CPUs for 4 crawls
-        (16, 1, None, ["-s", "EXTRACT_PROCESSES=4"]),  # at most 4 a crawl
-        (2, 1, None, ["-s", "EXTRACT_PROCESSES=1"]),  # as one crawl alone would take
-        (16, 4, "2", []),  # the user's setting, passed on as given
+        (2, 4, "auto", ["-s", "EXTRACT_PROCESSES=0"]),  # 4 crawls keep 2 CPUs busy already
+        (16, 4, "auto", ["-s", "EXTRACT_PROCESSES=3"]),  # 12 spare CPUs for 4 crawls
+        (16, 1, "auto", ["-s", "EXTRACT_PROCESSES=4"]),  # at most 4 a crawl
+        (2, 1, "auto", ["-s", "EXTRACT_PROCESSES=1"]),  # as one crawl alone would take
+        (16, 4, "2", []),  # a number, passed on as given
+        (16, 4, None, []),  # the default, 0: no workers
     ],
 )
 def test_scheduled_crawls_share_the_spare_cpus_between_them(
     tmp_path, monkeypatch, cpus, max_crawls, given, passed
 ):
-    """Each crawl of `scrapy schedule` gets its share of the CPUs beside the reactors of the
-    SCHEDULE_MAX_CRAWLS crawls that may run at once, not one extraction worker a CPU each."""
+    """With EXTRACT_PROCESSES = "auto", each crawl of `scrapy schedule` gets its share of the
+    CPUs beside the reactors of the SCHEDULE_MAX_CRAWLS crawls that may run at once, not one
+    extraction worker a CPU each."""
     from scrapy.settings import Settings
 
     from crawler.schedule import Scheduler

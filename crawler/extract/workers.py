@@ -85,7 +85,7 @@ def read_page(response: Response, options: ExtractOptions) -> tuple[Article, str
 
 
 def default_processes(crawls: int = 1) -> int:
-    """EXTRACT_PROCESSES when unset: the CPUs beside the reactors' threads of ``crawls``
+    """EXTRACT_PROCESSES = "auto": the CPUs beside the reactors' threads of ``crawls``
     crawls running at once, shared between them, at most 4 a crawl (1 for one crawl on 2 CPUs;
     none for `scrapy schedule`'s 4 crawls on 2 CPUs, which keep both busy already)."""
     crawls = max(1, crawls)
@@ -269,7 +269,11 @@ class ExtractWorkers:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         setting = crawler.settings.get("EXTRACT_PROCESSES")
-        processes = default_processes() if setting in (None, "") else int(setting)
+        processes = (
+            default_processes()
+            if setting == "auto"
+            else crawler.settings.getint("EXTRACT_PROCESSES")
+        )
         if processes <= 0:
             raise NotConfigured
         after = crawler.settings.getint("EXTRACT_PROCESSES_AFTER")
