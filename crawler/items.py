@@ -46,7 +46,8 @@ class Article:
     listing_date_relative: bool = False
     # The rule that gave each field extracted from the page: "seed", "json-ld", "meta",
     # "readability" (or "trafilatura" for the body), "heuristic", "url", "time" (a
-    # <time datetime> giving a day-only date its time) or "htmldate".
+    # <time datetime> giving a day-only date its time) or "htmldate"; "body" for the image
+    # when the body's first image stands for a head image the page does not name.
     extracted_by: dict[str, str] = field(default_factory=dict)
     # What each of the seed's [article] selectors gave on the page: {field: {"selector": the
     # seed's selector (a str or a list), "outcome": "matched" (its value parsed), "unparsed"

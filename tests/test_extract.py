@@ -362,3 +362,21 @@ def test_titles_escaped_twice_are_read_as_text():
     assert meta_fields(page(head))["author"] == "O\u2019Brien"
     graph = ld({"@type": "NewsArticle", "headline": "Chelsea pay &#163;71.6m", "url": "/a&amp;b"})
     assert jsonld_fields(page(graph))["title"] == "Chelsea pay £71.6m"
+
+
+def test_the_body_image_standing_for_a_head_image_names_its_rule():
+    """No og:image, no JSON-LD image: the body's first image is the head image, and
+    ``extracted_by`` says so (`scrapy extract` showed "image -" beside a head image)."""
+    story = "<p>" + "The harbour promenade will be extended by four hundred metres. " * 8 + "</p>"
+    html = (
+        "<html><head><title>Harbour</title></head><body><article><h1>Harbour</h1>"
+        f"<img src='/img/tower.jpg' width='600' height='400'>{story}</article></body></html>"
+    )
+    response = HtmlResponse("https://example.com/harbour.html", body=html.encode())
+    article = extract_article(response, ExtractOptions())
+    assert article.headimg == "https://example.com/img/tower.jpg"
+    assert article.extracted_by["image"] == "body"
+    named = html.replace("<head>", "<head><meta property='og:image' content='/img/lead.jpg'>")
+    article = extract_article(HtmlResponse(response.url, body=named.encode()), ExtractOptions())
+    assert article.headimg == "https://example.com/img/lead.jpg"
+    assert article.extracted_by["image"] == "meta"

@@ -634,7 +634,11 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
     image = value("image")
     joined = join_url(options.base_url, image) if image else None
     headimg = safe_url_string(joined) if joined else None
-    headimg = headimg or (body.images[0] if body.images else None)
+    extracted_by = {name: found[name].rule for name in FIELDS if name in found}
+    if not headimg and body.images:
+        # The page names no head image: its body's first image stands for it.
+        headimg = body.images[0]
+        extracted_by["image"] = "body"
     listing_date = options.listing_date
     return Article(
         url=canonical_url(declared_canonical(page, options) or page_url, options.tracking_params),
@@ -658,6 +662,6 @@ def extract_article(response: Response, options: ExtractOptions | None = None) -
         listing_date=listing_date.astimezone(tz) if listing_date else None,
         listing_date_relative=options.listing_date_relative,
         listing_title=fold_spaces(options.listing_title) or None,
-        extracted_by={name: found[name].rule for name in FIELDS if name in found},
+        extracted_by=extracted_by,
         seed_fields=seed.outcomes,
     )
