@@ -34,11 +34,18 @@ def without_tracebacks(name: str) -> None:
 
 class DownloadErrorWithoutTraceback(logging.Filter):
     """Keeps the line of Scrapy's scraper's "Error downloading <GET …>" (a request without an
-    errback: `scrapy parse`'s, `scrapy fetch`'s) and drops its traceback; the scraper's other
+    errback: `scrapy parse`'s, `scrapy fetch`'s), with the error's message added, and drops
+    its traceback; the scraper's other
     records, a spider's own errors among them, keep theirs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if str(record.msg).startswith("Error downloading"):
+            error = record.exc_info[1] if record.exc_info else None
+            if error is not None:
+                # The reason, which only the traceback held, kept on the line.
+                from crawler.exporters import one_line
+
+                record.msg = f"{record.msg}: {one_line(error).replace('%', '%%')}"
             record.exc_info = record.exc_text = None
         return True
 

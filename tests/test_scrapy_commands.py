@@ -5,6 +5,7 @@ refuse a bad seed in one line), genspider
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from conftest import ROOT, scrapy
@@ -67,6 +68,11 @@ def test_parse_of_a_page_that_cannot_be_fetched_fails_without_a_traceback(news_s
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert f"No response downloaded for: http://127.0.0.1:{port}/a.html" in proc.stderr
+    # The scraper's line keeps the reason its traceback held.
+    assert re.search(
+        rf"ERROR: Error downloading <GET http://127.0.0.1:{port}/a.html>: .*[Rr]efused",
+        proc.stderr,
+    ), proc.stderr[-3000:]
 
 
 def test_parse_and_shell_refuse_a_bad_or_unknown_seed_in_one_line(news_site, tmp_path):
