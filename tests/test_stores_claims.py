@@ -55,12 +55,12 @@ def test_a_renewed_claim_outlives_its_first_lease(store_uri):
     one that has run out (another worker may hold it by then)."""
     store = open_store(store_uri)
     mine, theirs, lapsed = unique_url(), unique_url() + "?b", unique_url() + "?c"
-    assert store.claim(mine, "news/run1", "w1", 0.4) is Claim.CLAIMED
-    assert store.claim(theirs, "news/run1", "w2", 0.4) is Claim.CLAIMED
+    assert store.claim(mine, "news/run1", "w1", 1.0) is Claim.CLAIMED
+    assert store.claim(theirs, "news/run1", "w2", 1.0) is Claim.CLAIMED
     assert store.claim(lapsed, "news/run1", "w1", 0.1) is Claim.CLAIMED
-    time.sleep(0.2)
-    store.renew([mine, theirs, lapsed], "w1", 0.8)
-    time.sleep(0.4)  # 0.6 s after the claims: only the renewed one is live
+    time.sleep(0.5)
+    store.renew([mine, theirs, lapsed], "w1", 3.0)
+    time.sleep(1.0)  # 1.5 s after the claims: only the renewed one is live
     assert store.claim(mine, "news/run1", "w3", 30) is Claim.HELD
     assert store.claim(theirs, "news/run1", "w3", 30) is Claim.CLAIMED
     assert store.claim(lapsed, "news/run1", "w3", 30) is Claim.CLAIMED
