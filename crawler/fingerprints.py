@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 
@@ -12,25 +10,19 @@ class FingerprintSet:
     """Fingerprints (bytes) in the table ``seen (fp BLOB PRIMARY KEY)`` of an SQLite file;
     SQLite's page cache (``cache_kib``, KiB) bounds the memory it uses, however many it holds.
 
-    ``path``: the file, kept when closed (a resumable crawl's); None: a temporary file,
-    removed when closed. Inserts are committed every ``commit_every`` and at close: a killed
-    crawl loses at most the last few. It is used from one thread (the reactor's).
+    ``path``: the file, kept when closed (a resumable crawl's); None: SQLite's private
+    temporary database (an empty file name), whose file SQLite unlinks as soon as it opens
+    it, so that even a killed crawl leaves nothing behind. Inserts are committed every
+    ``commit_every`` and at close: a killed crawl loses at most the last few. It is used
+    from one thread (the reactor's).
     """
 
     def __init__(
         self, path: Path | str | None = None, cache_kib: int = 4096, commit_every: int = 1000
     ) -> None:
-        if path:
-            self.db_path = Path(path)
-            self.temporary = False
-        else:
-            # An empty file is an empty database.
-            fd, name = tempfile.mkstemp(prefix="fingerprints-", suffix=".sqlite")
-            os.close(fd)
-            self.db_path = Path(name)
-            self.temporary = True
+        self.db_path = Path(path) if path else None
         self.commit_every = commit_every
-        self.db = sqlite3.connect(self.db_path, isolation_level=None)
+        self.db = sqlite3.connect(self.db_path or "", isolation_level=None)
         # No rollback journal nor fsync: a lost table costs work done again, nothing more.
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
@@ -60,11 +52,9 @@ class FingerprintSet:
         self.db.execute("DELETE FROM seen WHERE fp = ?", (fingerprint,))
 
     def close(self) -> None:
-        """Commit and close; a temporary file is removed. Closing twice does nothing."""
+        """Commit and close (SQLite drops a temporary database). Closing twice does nothing."""
         if self.db is None:
             return
         self.db.execute("COMMIT")
         self.db.close()
         self.db = None
-        if self.temporary:
-            self.db_path.unlink(missing_ok=True)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import os
 import sqlite3
+import subprocess
+import sys
 
 from scrapy import Request
 from scrapy.utils.request import RequestFingerprinter
@@ -12,9 +16,8 @@ from crawler.dupefilters import DiskDupeFilter
 from crawler.pipelines.dedupe import RunURLs
 
 
-def test_a_request_is_seen_once_and_the_temporary_table_removed():
+def test_a_request_is_seen_once():
     dupes = DiskDupeFilter(fingerprinter=RequestFingerprinter())
-    assert dupes.db_path.exists()
     assert not dupes.request_seen(Request("http://127.0.0.1/a.html"))
     assert dupes.request_seen(Request("http://127.0.0.1/a.html"))
     # Scrapy's canonical fingerprint: the order of query parameters does not matter.
@@ -22,12 +25,10 @@ def test_a_request_is_seen_once_and_the_temporary_table_removed():
     assert dupes.request_seen(Request("http://127.0.0.1/b.html?y=2&x=1"))
     assert not dupes.request_seen(Request("http://127.0.0.1/a.html", method="POST"))
     dupes.close("finished")
-    assert not dupes.db_path.exists()
 
 
-def test_the_urls_of_a_run_are_taken_once_given_back_and_removed_at_close():
+def test_the_urls_of_a_run_are_taken_once_and_given_back():
     urls = RunURLs()
-    path = urls.fingerprints.db_path
     urls.fingerprints.commit_every = 2
     for n in range(5):
         assert urls.add(f"http://127.0.0.1/{n}.html")
@@ -42,7 +43,42 @@ def test_the_urls_of_a_run_are_taken_once_given_back_and_removed_at_close():
     assert sorted(len(fp) for (fp,) in rows) == [16] * 5
     urls.close()
     urls.close()
-    assert not path.exists()
+
+
+SPILL_AND_DIE = """
+import os, sys
+from crawler.fingerprints import FingerprintSet
+table = FingerprintSet(cache_kib=256)
+for n in range(60_000):
+    table.add(n.to_bytes(16, "big"))
+held = []
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        held.append(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:  # the listing's own descriptor, closed by now
+        pass
+print([name for name in held if name.startswith(sys.argv[1])])
+sys.stdout.flush()
+os._exit(9)
+"""
+
+
+def test_a_temporary_table_is_on_disk_and_a_killed_crawl_leaves_no_file(tmp_path):
+    """SQLite's private temporary database: spilled to a file SQLite unlinked at once."""
+    env = {**os.environ, "SQLITE_TMPDIR": str(tmp_path), "TMPDIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-c", SPILL_AND_DIE, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 9, run.stderr
+    held = ast.literal_eval(run.stdout.strip())
+    # 60,000 rows of 16 bytes outgrow a 256 KiB cache: the table was written to a file...
+    assert held and all(name.endswith("(deleted)") for name in held), held
+    # ...that a process killed before closing it leaves behind none of.
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_fingerprints_persist_in_jobdir(tmp_path):
