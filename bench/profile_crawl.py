@@ -2,6 +2,7 @@
 
     python bench/profile_crawl.py [--articles 500] [--generic] [--no-images] [--top 25]
                             [--py-spy FILE.svg [--gil] [--rate 100]] [--site DIR]
+                            [--save FILE.prof]
 
 The site (bench/newssite.py) is served by nginx on 127.0.0.1 and crawled once by `scrapy
 crawl`, with the seed giving every [article] selector (--generic: none). cProfile's figures
@@ -42,6 +43,7 @@ def main() -> None:
     )
     parser.add_argument("--rate", type=int, default=100, help="py-spy: samples a second")
     parser.add_argument("--site", type=Path, help="folder keeping generated sites between runs")
+    parser.add_argument("--save", type=Path, help="cProfile: keep its figures in this file")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     try:
@@ -70,6 +72,8 @@ def main() -> None:
         if args.py_spy:
             print(f"flame graph: {args.py_spy}")
             return
+        if args.save:
+            shutil.copyfile(stats, args.save)
         figures = pstats.Stats(str(stats))
         figures.sort_stats("tottime").print_stats(args.top)
         figures.sort_stats("cumulative").print_stats(args.pattern, args.top)
