@@ -39,6 +39,7 @@ def site(tmp_path, serve):
         paths = server.paths()
         return result, paged.listing_paths(paths), paged.article_numbers(paths)
 
+    run.server = server
     return root, run
 
 
@@ -118,3 +119,20 @@ def test_refresh_and_since_record_what_they_read(site):
     assert refreshed.report("paged")["exported"] == 0
     _, listed, fetched = run(3)
     assert listed == ["/p1.html"] and fetched == []
+
+
+def test_a_listings_articles_are_asked_before_its_next_page(site):
+    """Scrapy's default order (last found, first asked) would ask each next listing page before
+    the articles found with it, down the whole channel, the scheduler holding every article
+    link meanwhile: the next page waits (NEXT_LISTING_PRIORITY) until they are asked."""
+    root, run = site
+    paged.build(root, pages=8)
+    _, listed, fetched = run(8, "-s", "CONCURRENT_REQUESTS=1")
+    assert listed == [f"/p{n}.html" for n in range(1, 9)]
+    assert fetched == list(range(1, 17))
+    # The requests in the order the server had them, one at a time.
+    order = [path for path in run.server.paths() if path != "/robots.txt"]
+    for page in range(2, 9):
+        asked = order.index(f"/p{page}.html")
+        before = {f"/a/{n}.html" for n in paged.articles(page - 1)}
+        assert before <= set(order[:asked]), (page, order)

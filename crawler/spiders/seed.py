@@ -56,6 +56,8 @@ ArticleResults = Iterable[Article | Request] | AsyncIterator[Article | Request]
 
 # Content types of pages an article can be read from (text/html, application/xhtml+xml, ...).
 PAGE_TYPES = re.compile(r"^(?:text/[\w.+-]+|application/(?:[\w.-]+\+)?xml)$", re.I)
+# Scrapy's Request.priority of a channel's next pages (article pages: 0, higher goes first).
+NEXT_LISTING_PRIORITY = -1
 
 
 class SeedSpider(ArticlePages, Spider):
@@ -242,6 +244,11 @@ class SeedSpider(ArticlePages, Spider):
                 errback=self.listing_failed,
                 cb_kwargs={"channel": follow.channel, "page": follow.page},
                 meta=next_meta,
+                # Asked once the scheduler holds no article page: a crawl whose articles are
+                # read slower than its listings (EXTRACT_PROCESSES' workers) would otherwise
+                # run down the whole channel first, its scheduler holding every article link
+                # found (memory that grew with the site: bench/run.py --memory --trace).
+                priority=NEXT_LISTING_PRIORITY,
             )
 
     def is_web(self, url: str, kind: str) -> bool:
