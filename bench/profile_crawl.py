@@ -2,7 +2,7 @@
 
     python bench/profile_crawl.py [--articles 500] [--generic] [--no-images] [--top 25]
                             [--py-spy FILE.svg [--gil] [--rate 100]] [--site DIR]
-                            [--save FILE.prof]
+                            [--save FILE.prof] [--set NAME=VALUE ...]
 
 The site (bench/newssite.py) is served by nginx on 127.0.0.1 and crawled once by `scrapy
 crawl`, with the seed giving every [article] selector (--generic: none). cProfile's figures
@@ -44,6 +44,9 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=100, help="py-spy: samples a second")
     parser.add_argument("--site", type=Path, help="folder keeping generated sites between runs")
     parser.add_argument("--save", type=Path, help="cProfile: keep its figures in this file")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a setting of the crawl"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     try:
@@ -57,6 +60,8 @@ def main() -> None:
                 crawl += ["-s", value]
             if args.no_images:
                 crawl += ["-s", "IMAGES_ENABLED=False"]
+            for value in args.set:
+                crawl += ["-s", value]
             stats = work / "crawl.prof"
             if args.py_spy:
                 spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
