@@ -79,10 +79,18 @@ def test_a_bad_log_level_given_with_dash_l_is_refused_too(news_site, tmp_path):
         ("schedule", "--once"),
         ("extract", "URL"),
         ("seed-frontier", "news", "-s", "REDIS_URL=redis://127.0.0.1:1"),
+        # Scrapy's own commands, and ours that crawl nothing.
+        ("fetch", "URL"),
+        ("fetch", "--spider", "news", "URL"),
+        ("view", "URL"),
+        ("runspider", "spider.py"),
+        ("bench",),
+        ("report",),
+        ("splash", "status"),
     ],
     ids=lambda command: " ".join(command),
 )
-def test_every_command_that_crawls_refuses_a_bad_setting(news_site, tmp_path, command):
+def test_every_command_refuses_a_bad_setting(news_site, tmp_path, command):
     url = f"{news_site.server.base_url}/a/a01.html"
     command = tuple(url if part == "URL" else part for part in command)
     for bad in ("DOWNLOAD_DELAY=abc", "LOG_LEVEL=LOUD"):

@@ -17,6 +17,7 @@ from crawler.commands import refuse
 from crawler.dashboard.history import read_history
 from crawler.dashboard.page import render_page
 from crawler.report import counted
+from crawler.seed_settings import cmdline_error
 
 if TYPE_CHECKING:
     import argparse
@@ -40,6 +41,9 @@ def write_atomically(path: Path, text: str) -> None:
 class Command(ScrapyCommand):
     requires_project = True
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
+    # No crawl: no crawler process, whose logging set-up would fail on a bad -L with a
+    # traceback; the -s and -L values are checked in run().
+    requires_crawler_process = False
 
     def syntax(self) -> str:
         return ""
@@ -51,6 +55,10 @@ class Command(ScrapyCommand):
         if args:
             raise UsageError("scrapy report takes no arguments")
         assert self.settings is not None
+        error = cmdline_error(self.settings)
+        if error:
+            self.exitcode = refuse(error)
+            return
         output_dir = Path(self.settings.get("OUTPUT_DIR"))
         loader = get_spider_loader(self.settings)
         seed_errors = {name: str(error) for name, error in getattr(loader, "errors", {}).items()}

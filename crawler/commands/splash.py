@@ -11,6 +11,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.commands import refuse
 from crawler.render.splash_server import SplashError, SplashServer, install
+from crawler.seed_settings import cmdline_error
 
 if TYPE_CHECKING:
     import argparse
@@ -22,6 +23,9 @@ class Command(ScrapyCommand):
     requires_project = True
     # It says what it did in one printed line: Scrapy's start-up banner would only bury it.
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
+    # No crawl: no crawler process, whose logging set-up would fail on a bad -L with a
+    # traceback; the -s and -L values are checked in run().
+    requires_crawler_process = False
 
     def syntax(self) -> str:
         return "install|start|stop|status [options]"
@@ -42,6 +46,10 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1 or args[0] not in ACTIONS:
             raise UsageError(f"give one of {', '.join(ACTIONS)}")
+        error = cmdline_error(self.settings)
+        if error:
+            self.exitcode = refuse(error)
+            return
         venv = Path(self.settings.get("SPLASH_VENV"))
         server = SplashServer(venv, Path(self.settings.get("OUTPUT_DIR")) / "state", opts.port)
         try:

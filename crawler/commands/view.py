@@ -1,0 +1,12 @@
+"""`scrapy view`: Scrapy's command, with a bad `-s`/`-L` value (and, given `--spider NAME`, a bad
+or unknown seed) refused in one line instead of a traceback (see SpiderOptionChecked)."""
+
+from __future__ import annotations
+
+from scrapy.commands.view import Command as ScrapyViewCommand
+
+from crawler.commands import SpiderOptionChecked
+
+
+class Command(SpiderOptionChecked, ScrapyViewCommand):
+    pass
