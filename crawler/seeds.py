@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -193,10 +194,16 @@ class Source:
 
 
 def _check_keys(path: Path, prefix: str, table: dict[str, Any], allowed: set[str]) -> None:
+    """SeedError for the first key of ``table`` not in ``allowed``: the allowed keys listed,
+    the closest one named first when a typo is likely (difflib, ratio at least 0.8)."""
     for key in table:
         if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.8)
+            hint = f"did you mean {close[0]}? " if close else ""
             raise SeedError(
-                path, f"{prefix}{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})"
+                path,
+                f"{prefix}{key}",
+                f"unknown key ({hint}allowed: {', '.join(sorted(allowed))})",
             )
 
 

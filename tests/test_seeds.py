@@ -88,6 +88,18 @@ BAD_SEEDS = [
         "unknown language code",
     ),
     (
+        "misspelt_key",
+        lambda s: s.replace('group = "Test"', 'group = "Test"\ntimezon = "UTC"'),
+        "timezon",
+        "unknown key (did you mean timezone? allowed: ",
+    ),
+    (
+        "misspelt_article_key",
+        lambda s: s.replace('body = ".content"', 'body = ".content"\ntitel = "h1"'),
+        "article.titel",
+        "unknown key (did you mean title? allowed: ",
+    ),
+    (
         "health_unknown_key",
         lambda s: s + "[health]\nmin_export = 0.5\n",
         "health.min_export",
