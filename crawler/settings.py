@@ -131,6 +131,8 @@ SPIDER_MIDDLEWARES = {
 
 # Request fingerprints kept on disk rather than in a set of every request: flat memory.
 DUPEFILTER_CLASS = "crawler.dupefilters.DiskDupeFilter"
+# Scrapy's MemoryStatsCollector without the cost Scrapy adds to each stats call (crawler.stats).
+STATS_CLASS = "crawler.stats.StatsCollector"
 
 # Be a polite crawler, for a crawler that visits the same sites for months. A seed's
 # [settings] table sets any of these for its own crawl.
