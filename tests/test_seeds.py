@@ -5,8 +5,9 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from scrapy.settings import Settings
 
-from conftest import scrapy
+from conftest import make_source, scrapy
 from crawler.seeds import load_seed
 
 GOOD = """\
@@ -207,10 +208,13 @@ def test_no_callback_of_a_seed_spider_is_a_generator_returning_a_value():
     (WARN_ON_GENERATOR_RETURN_VALUE, a cost on every response): the check is made here."""
     from scrapy.utils.misc import is_generator_with_return_value
 
+    from crawler.spiderloader import spider_class
     from crawler.spiders.pages import ArticlePages
     from crawler.spiders.seed import SeedSpider
 
-    assert SeedSpider.custom_settings == {"WARN_ON_GENERATOR_RETURN_VALUE": False}
+    settings = Settings()
+    spider_class(make_source("checked")).update_settings(settings)
+    assert settings.getbool("WARN_ON_GENERATOR_RETURN_VALUE") is False
     callbacks = [
         value
         for cls in (SeedSpider, ArticlePages)

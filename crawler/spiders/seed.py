@@ -69,7 +69,8 @@ class SeedSpider(ArticlePages, Spider):
     ARGUMENTS: ClassVar[tuple[str, ...]] = ("refresh", "since", "_job", "_version")
     # Scrapy checks each callback for a generator that returns a value (its source read and
     # parsed, again whenever its cached bound method is gone: ~30 ms of a 1,000-article
-    # crawl); a seed's callbacks are these, tested here. A spider of one's own keeps the check.
+    # crawl); a seed's callbacks are these, tested (tests/test_seeds.py). Each seed's subclass
+    # keeps it (spider_class); a spider of one's own keeps the check.
     custom_settings: ClassVar[dict[str, Any]] = {"WARN_ON_GENERATOR_RETURN_VALUE": False}
 
     def __init__(
