@@ -98,15 +98,29 @@ def _fsync(fd: int) -> OSError | None:
     return None
 
 
+def _fsync_each(fds: list[int]) -> list[OSError | None]:
+    return [_fsync(fd) for fd in fds]
+
+
+def _fsync_together(fds: list[int]) -> list[OSError | None]:
+    """Each of ``fds`` fsynced, SYNC_THREADS at a time; the error of each, or None. Each
+    thread takes its share of the files at once (every SYNC_THREADS-th), not one task per
+    file: a task costs the calling thread more Python (and the GIL) than its fsync."""
+    threads = min(SYNC_THREADS, len(fds))
+    errors: list[OSError | None] = [None] * len(fds)
+    shares = [fds[k::threads] for k in range(threads)]
+    for k, found in enumerate(_syncing().map(_fsync_each, shares)):
+        errors[k::threads] = found
+    return errors
+
+
 def put_all_in_place(files: list[TemporaryFile]) -> None:
     """Temporary files fsynced together (SYNC_THREADS at a time), then each renamed into place
     in order, as ``put_in_place`` does one: a crash leaves each file either old or new. The
     first that cannot be fsynced or renamed raises, once every file before it is in place;
     it and those after it are discarded."""
-    if len(files) > 1:
-        errors = list(_syncing().map(_fsync, (written.fd for written in files)))
-    else:
-        errors = [_fsync(written.fd) for written in files]
+    fds = [written.fd for written in files]
+    errors = _fsync_together(fds) if len(fds) > 1 else _fsync_each(fds)
     for done, (written, error) in enumerate(zip(files, errors, strict=True)):
         try:
             try:

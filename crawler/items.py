@@ -1,10 +1,14 @@
-"""Article: the one item class, a dataclass that itemadapter reads."""
+"""Article: the one item class, a dataclass that itemadapter reads (ArticleAdapter)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
+
+from itemadapter import ItemAdapter
+from itemadapter.adapter import DataclassAdapter
 
 
 @dataclass
@@ -54,3 +58,34 @@ class Article:
     # (it matched, but its value did not parse: the field came from the next layer) or
     # "missing" (it matched nothing)}}; empty without seed selectors.
     seed_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class ArticleAdapter(DataclassAdapter):
+    """itemadapter's DataclassAdapter for an Article, with the class's fields looked up once.
+
+    Every pipeline, exporter and signal handler wraps each article in an ItemAdapter (some 9
+    per article): the DataclassAdapter it finds (after asking 2 adapters before it) builds the
+    dict of the 27 fields for each, 2.6 µs, against 0.3 µs here. It is registered first in
+    ItemAdapter.ADAPTER_CLASSES (itemadapter's way of adding an adapter) when this module is
+    imported; an instance of another dataclass, a subclass of Article included, gets
+    DataclassAdapter as before."""
+
+    FIELDS: ClassVar[dict[str, dataclasses.Field[Any]]] = {
+        f.name: f for f in dataclasses.fields(Article)
+    }
+
+    def __init__(self, item: Any) -> None:
+        self.item = item
+        self._fields_dict = self.FIELDS  # read, never changed, by DataclassAdapter
+
+    @classmethod
+    def is_item(cls, item: Any) -> bool:
+        return type(item) is Article
+
+    @classmethod
+    def is_item_class(cls, item_class: type) -> bool:
+        return item_class is Article
+
+
+if ArticleAdapter not in ItemAdapter.ADAPTER_CLASSES:
+    ItemAdapter.ADAPTER_CLASSES.appendleft(ArticleAdapter)

@@ -88,6 +88,8 @@ EXTENSIONS = {
     "crawler.loglevel.LogLevel": 550,
     # Article pages read by EXTRACT_PROCESSES worker processes, off the reactor's thread.
     "crawler.extract.workers.ExtractWorkers": 560,
+    # The objects the crawl starts with left out of the garbage collector's passes (GC_FREEZE).
+    "crawler.gcfreeze.FreezeStartupObjects": 570,
     "scrapy.extensions.logstats.LogStats": None,
 }
 
@@ -131,6 +133,11 @@ SPIDER_MIDDLEWARES = {
 
 # Request fingerprints kept on disk rather than in a set of every request: flat memory.
 DUPEFILTER_CLASS = "crawler.dupefilters.DiskDupeFilter"
+# Freeze (gc.freeze) the objects the process holds when the first crawl's engine starts: the
+# garbage collector's full passes no longer go over them (crawler.gcfreeze).
+GC_FREEZE = True
+# Scrapy's MemoryStatsCollector without the cost Scrapy adds to each stats call (crawler.stats).
+STATS_CLASS = "crawler.stats.StatsCollector"
 
 # Be a polite crawler, for a crawler that visits the same sites for months. A seed's
 # [settings] table sets any of these for its own crawl.

@@ -25,6 +25,7 @@ def spider_class(source: Source) -> type[SeedSpider]:
         # What the seed says of its crawl that components read as settings (its [settings]
         # table is set by SeedSpider.update_settings).
         "custom_settings": {
+            **SeedSpider.custom_settings,
             "IMAGES_REFERER": source.image_referer,
             **({"IMAGES_DOMAINS": list(source.image_domains)} if source.image_domains else {}),
             **source.health.settings(),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.files import discard, put_all_in_place, write_temporary
+from crawler.files import SYNC_THREADS, discard, put_all_in_place, write_temporary
 
 
 def test_files_are_put_in_place_together_in_order(tmp_path):
@@ -34,6 +34,23 @@ def test_the_first_file_that_fails_stops_the_rest(tmp_path):
     assert [path.exists() for path in paths] == [True, True, True, False, False, False]
     # No temporary file is left behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in paths[:3]]
+
+
+def test_more_files_than_fsync_threads_each_keeps_its_own_error(tmp_path):
+    """The fsync threads take their shares of the files: the error found for one file is still
+    that file's, and only it and the files after it are discarded."""
+    paths = [tmp_path / f"post-{n}.md" for n in range(3 * SYNC_THREADS + 1)]
+    written = [write_temporary(path, b"new") for path in paths]
+    failing = SYNC_THREADS + 5
+    # Its fsync fails (EINVAL: a pipe), its close does not.
+    os.close(written[failing].fd)
+    pipe, other_end = os.pipe()
+    os.close(other_end)
+    written[failing] = written[failing]._replace(fd=pipe)
+    with pytest.raises(OSError):
+        put_all_in_place(written)
+    assert [path.exists() for path in paths] == [n < failing for n in range(len(paths))]
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_a_missing_folder_is_made_and_batches_follow_one_another(tmp_path):

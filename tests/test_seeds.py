@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import inspect
 
-from conftest import scrapy
+import pytest
+from scrapy.settings import Settings
+
+from conftest import make_source, scrapy
 from crawler.seeds import load_seed
 
 GOOD = """\
@@ -210,3 +213,25 @@ def test_health_table_read_into_settings(tmp_path):
         "HEALTH_MIN_PAGES": 3,
         "HEALTH_MIN_COVERAGE": {"date": 0.9},
     }
+
+
+def test_no_callback_of_a_seed_spider_is_a_generator_returning_a_value():
+    """SeedSpider turns off Scrapy's check of each callback at crawl time
+    (WARN_ON_GENERATOR_RETURN_VALUE, a cost on every response): the check is made here."""
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.spiderloader import spider_class
+    from crawler.spiders.pages import ArticlePages
+    from crawler.spiders.seed import SeedSpider
+
+    settings = Settings()
+    spider_class(make_source("checked")).update_settings(settings)
+    assert settings.getbool("WARN_ON_GENERATOR_RETURN_VALUE") is False
+    callbacks = [
+        value
+        for cls in (SeedSpider, ArticlePages)
+        for value in vars(cls).values()
+        if inspect.isgeneratorfunction(value) or inspect.isasyncgenfunction(value)
+    ]
+    assert len(callbacks) >= 5
+    assert not [f.__qualname__ for f in callbacks if is_generator_with_return_value(f)]
