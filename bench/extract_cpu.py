@@ -1,8 +1,9 @@
 """CPU time of reading one article page (``read_page``: extraction and next page), in this
 process, on the crawl benchmark's site, with the seed giving every [article] selector.
 
-    python bench/extract_cpu.py [--articles 1000] [--site DIR] [--rounds 3] [--generic]
-                                [--profile FILE.prof] [--dump FILE.json | --check FILE.json]
+    python bench/extract_cpu.py [--articles 1000] [--pages N] [--site DIR] [--rounds 3]
+                                [--generic] [--profile FILE.prof]
+                                [--dump FILE.json | --check FILE.json]
 
 The site (bench/newssite.py, as bench/run.py builds it: ``--site DIR`` keeps it in
 ``DIR/site-N`` between runs) is read from its files; each article page becomes the
@@ -16,6 +17,10 @@ figures are noise above a load of about 1.5). Unlike bench/run.py, no crawl, no 
 ``--dump FILE.json`` writes every page's article and next page (JSON); ``--check FILE.json``
 compares them with such a file and prints the pages that differ (exit status 1 if any): an
 optimisation must not change a byte. ``--profile FILE.prof`` keeps one more round's cProfile.
+
+On a loaded machine, count instructions instead (deterministic): ``valgrind --tool=callgrind
+python bench/extract_cpu.py --rounds 1 --pages N`` for two values of N, the difference of their
+totals over the difference of N.
 """
 
 from __future__ import annotations
@@ -100,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--site", type=Path, help="folder keeping generated sites between runs")
+    parser.add_argument("--pages", type=int, help="read only the first N article pages")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--generic", action="store_true", help="a seed without [article]")
     parser.add_argument("--profile", type=Path, help="cProfile of one more round")
@@ -109,7 +115,7 @@ def main() -> None:
     work = args.site or Path(tempfile.mkdtemp(prefix="bench-extract-"))
     root = work / f"site-{args.articles}"
     site(root, args.articles)
-    pages = responses(root, args.articles)
+    pages = responses(root, min(args.pages or args.articles, args.articles))
     extract = options(args.articles, rules=not args.generic)
     best, results = None, []
     for _ in range(args.rounds):
