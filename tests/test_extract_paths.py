@@ -7,13 +7,21 @@ crawler/cleaning.py, crawler/extract/pages.py)."""
 from __future__ import annotations
 
 import copy
+import random
 
 import lxml.etree
 import lxml.html
 import pytest
 from parsel import Selector
 
-from crawler.cleaning import _plain_text_events, body_fragment, inner_html, plain_text
+from crawler.cleaning import (
+    LINE_END,
+    _plain_text_events,
+    _plain_text_walk,
+    body_fragment,
+    inner_html,
+    plain_text,
+)
 from crawler.extract import ExtractOptions, base_url, declared_canonical
 from crawler.extract.pages import NEXT_TEXT, may_name_next
 from crawler.extract.rules import _body, _restore, _without
@@ -112,13 +120,57 @@ BODIES = [
     "<p>&nbsp;x  y\n</p><table><tr><td>1</td><td>2</td></tr></table>",
     "<rt>a<rt>b</rt>c</rt>d<p>e<rp>f</rp></p>",
     "<div>" * 250 + "deep" + "</div>" * 250,
+    f"<p>a{LINE_END}b</p><p>c</p>",
+    "<p> a \xa0b\u3000</p>\n<p>\tc\u2028d\x85</p> tail <br>e  f",
+    "<ul><li>one<li>two</ul><!-- c --> after<p>x<!-- c -->y</p>",
 ]
+# Tags and texts of the random trees plain_text is checked on: blocks, annotations, inline
+# tags, comments and processing instructions, every kind of whitespace, LINE_END itself.
+TREE_TAGS = ("p", "div", "span", "b", "rt", "rp", "ruby", "br", "td", "li", "a", "h2", "x-y")
+TREE_TEXTS = ("a", " ", "  ", "\n", "\t", "\xa0", "\u3000", LINE_END, "字", " d ", "\x85", "")
+
+
+def random_body(rng: random.Random, depth: int = 0) -> str:
+    parts = []
+    for _ in range(rng.randint(0, 4)):
+        draw = rng.random()
+        text = "".join(rng.choice(TREE_TEXTS) for _ in range(rng.randint(0, 3)))
+        if draw < 0.08:
+            parts.append(f"<!--{text}-->")
+        elif draw < 0.12:
+            parts.append(f"<?pi {text}?>")
+        elif draw < 0.6 and depth < 6:
+            tag = rng.choice(TREE_TAGS)
+            parts.append(f"<{tag}>{random_body(rng, depth + 1)}</{tag}>")
+        else:
+            parts.append(text)
+    return "".join(parts)
 
 
 @pytest.mark.parametrize("html", BODIES)
 def test_plain_text_by_recursion_is_the_events_text(html):
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    assert plain_text(root) == _plain_text_events(root)
+    assert plain_text(root) == _plain_text_walk(root) == _plain_text_events(root)
+
+
+def test_plain_text_leaves_out_processing_instructions_and_their_tails():
+    # libxml2's HTML parser reads "<?pi?>" as a comment: the instruction is made here.
+    root = body_fragment("<p>a</p><p>b</p>")
+    for paragraph, made in zip(
+        root, (lxml.etree.PI("pi", "x"), lxml.etree.Comment("c")), strict=True
+    ):
+        paragraph.append(made)
+        made.tail = "gone"
+    assert plain_text(root) == _plain_text_walk(root) == "a\nb"
+
+
+def test_plain_text_by_libxslt_is_the_walks_text_on_random_trees():
+    rng = random.Random(12)
+    for _ in range(400):
+        root = body_fragment(random_body(rng))
+        for element in [root, *(element for element in root.iter() if element is not root)]:
+            if isinstance(element.tag, str):
+                assert plain_text(element) == _plain_text_walk(element)
 
 
 @pytest.mark.parametrize("html", [*BODIES, "  <p>x</p>", "text only", "<body class='c'>x</body>"])
