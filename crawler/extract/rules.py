@@ -285,13 +285,16 @@ def seed_fields(selector: Selector, rules: ArticleRules, language: str = "en") -
     ``unparsed`` when some selector matched but none parsed, ``missing`` when none matched."""
     values: dict[str, str] = {}
     outcomes: dict[str, dict[str, Any]] = {}
+    # What one field's query found, for another's (crawler.css.shared_select): the page is
+    # the same until the body's exclusions, which are put back, and the body is read last.
+    shared: dict[Any, list[Any]] = {}
     for name in SEED_FIELDS:
         query: Query | None = getattr(rules, name)
         if not query:
             continue
         outcome, empty = MISSING, None
         for one in query if isinstance(query, tuple) else (query,):
-            selection = select_nodes(selector, one)
+            selection = select_nodes(selector, one, shared)
             if not selection:
                 continue
             if name == "body":
