@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import copy
 import random
+from pathlib import Path
 
 import lxml.etree
 import lxml.html
 import pytest
 from parsel import Selector
+from scrapy.http import HtmlResponse
+from scrapy.selector import Selector as ScrapySelector
 
 from crawler.cleaning import (
     LINE_END,
@@ -22,7 +25,7 @@ from crawler.cleaning import (
     inner_html,
     plain_text,
 )
-from crawler.extract import ExtractOptions, base_url, declared_canonical
+from crawler.extract import ExtractOptions, _utf8_root, base_url, declared_canonical, page_selector
 from crawler.extract.pages import NEXT_TEXT, may_name_next
 from crawler.extract.rules import _body, _restore, _without
 from crawler.seeds import select, select_nodes
@@ -210,3 +213,51 @@ def test_base_and_canonical_are_the_first_ones_with_an_address():
     assert declared_canonical(page, options) is None
     other = Selector(text=PAGE.replace('<link rel="canonical">', ""))
     assert declared_canonical(other, options) == "http://site.test/first"
+
+
+UTF8_PAGES = [
+    b"<html><head><base href='/b/'></head><body><p>\xc3\xa9t\xc3\xa9</p></body></html>",
+    b"  \n<!doctype html><p>x</p>\n\n",
+    b"\xc2\xa0<p>nbsp first</p>\xe3\x80\x80",
+    b"<p>nbsp last</p>\xc2\xa0",
+    b"\xef\xbb\xbf<p>bom</p>",
+    b"<p>bad \xff byte</p>",
+    b"<p>a surrogate \xed\xa0\x80, an overlong \xc0\xaf, a cut \xe4\xb8 one</p>",
+    b"<p>cut at the end</p>\xe4\xb8",
+    b"<p>a replacement \xef\xbf\xbd written</p>",
+    b"<meta charset='gbk'><p>\xd6\xd0\xce\xc4</p>",
+    b"",
+    b"   ",
+    b"plain text, no tag",
+]
+
+
+@pytest.mark.parametrize("body", UTF8_PAGES)
+@pytest.mark.parametrize(
+    "content_type", ["text/html", "text/html; charset=utf8", "text/html; charset=latin-1"]
+)
+def test_a_pages_tree_from_its_bytes_is_scrapys_own(body, content_type):
+    def response():
+        headers = {"Content-Type": content_type}
+        return HtmlResponse("http://example.com/a/b.html", body=body, headers=headers)
+
+    page, own = response(), ScrapySelector(response())
+    selector = page_selector(page)
+    assert selector is page.selector
+    assert lxml.etree.tostring(selector.root) == lxml.etree.tostring(own.root)
+    assert selector.root.getroottree().docinfo.URL == own.root.getroottree().docinfo.URL
+    assert (selector.type, selector.response) == (own.type, page)
+
+
+def test_the_test_sites_pages_are_read_from_their_bytes():
+    pages = sorted((Path(__file__).parent / "sites").rglob("*.html"))
+    assert pages
+    for path in pages:
+        body = path.read_bytes()
+        page = HtmlResponse("http://example.com/", body=body, headers={"Content-Type": "text/html"})
+        own = ScrapySelector(HtmlResponse("http://example.com/", body=body))
+        assert lxml.etree.tostring(page_selector(page).root) == lxml.etree.tostring(own.root)
+    utf8 = {"Content-Type": "text/html; charset=utf-8"}
+    assert (
+        _utf8_root(HtmlResponse("http://example.com/", body=b"<p>x</p>", headers=utf8)) is not None
+    )
