@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 import unicodedata
@@ -143,6 +144,70 @@ UTF8_BODY_PARSER.set_element_class_lookup(BODY_CLASSES)
 WHOLE_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
 
+# Elements whose content a serialization and a parse again may change: raw text and RCDATA
+# (``&lt;`` written in an <xmp> is read back as written), a <pre>'s leading newline. Their
+# markup in a body's HTML sends it to body_fragment (``parsed_html``).
+RESERIALIZED = re.compile(
+    r"<(?:script|style|xmp|iframe|noembed|noframes|plaintext|noscript|textarea|title|pre"
+    r"|listing|template)[\s/>]"
+)
+
+
+class ParsedHtml(str):
+    """A body's inner HTML with ``tree``: the tree ``body_fragment`` would parse from it, for
+    ``clean_body`` to take (once) rather than parse the HTML again (``parsed_html``)."""
+
+    tree: lxml.html.HtmlElement | None
+
+
+def parsed_html(element: lxml.html.HtmlElement) -> str:
+    """``inner_html(element)``; as a ``ParsedHtml`` whose tree is a copy of the element when
+    the copy is what ``body_fragment`` parses from that HTML (a ``<div>``, without the
+    element's attributes and tail, its leading text kept only when more than whitespace).
+
+    It is not, and the plain str is given, when libxml2's writing of the HTML changes
+    something that cleaning keeps: elements of raw text, RCDATA or <pre> (``RESERIALIZED``);
+    an empty ``<li>``, written without its end tag, so that the whitespace after it is read
+    back inside it; an ``href`` or ``src`` with leading whitespace or a character outside
+    printable ASCII, which libxml2 strips and percent-escapes. (It also writes boolean
+    attributes, ``selected``, ``nowrap``, without their values, and escapes ``action`` and an
+    ``<a>``'s ``name``: none of which the cleaner keeps.) Checked equal to the parse on the
+    corpus's elements (tests/test_extract_paths.py)."""
+    html = inner_html(element)
+    if RESERIALIZED.search(html) or not _links_written_as_they_are(element):
+        return html
+    if "<li" in html and any(len(li) == 0 and li.text is None for li in element.iter("li")):
+        return html
+    parsed = ParsedHtml(html)
+    parsed.tree = _copied_body(element)
+    return parsed
+
+
+def _links_written_as_they_are(element: lxml.html.HtmlElement) -> bool:
+    """Whether libxml2 writes every ``href`` and ``src`` in the element as it is: no leading
+    whitespace, printable ASCII but the space (it strips the one, percent-escapes the rest)."""
+    for linked in LINKED(element):
+        for attr in ("href", "src"):
+            link = linked.get(attr)
+            if link is not None and not (link.isascii() and link.isprintable() and " " not in link):
+                return False
+    return True
+
+
+def _copied_body(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the element as body_fragment's ``<div>``, in a document of BODY_PARSER's
+    (whose element classes are chosen in C), inside its ``<body>``."""
+    document = lxml.etree.fromstring(b"<html><body></body></html>", UTF8_BODY_PARSER)
+    root = copy.deepcopy(element)
+    root.tail = None
+    document[0].append(root)
+    root.tag = "div"
+    root.attrib.clear()
+    if root.text and not root.text.strip():
+        root.text = None
+    return root
+
+
 class CleanBody(NamedTuple):
     html: str
     text: str
@@ -257,10 +322,16 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     Every link and image is made absolute here, against ``base_url``: the document's base URL
     (its ``<base href>`` resolved against the page's URL, else the page's URL).
     """
-    try:
-        root = body_fragment(body_html)
-    except ParserError:
-        return CleanBody("", "", [])
+    tree = getattr(body_html, "tree", None)
+    if tree is not None:
+        # A seed's body element, copied (parsed_html); taken once: cleaning changes it.
+        body_html.tree = None  # type: ignore[attr-defined]
+        root = tree
+    else:
+        try:
+            root = body_fragment(body_html)
+        except ParserError:
+            return CleanBody("", "", [])
     # Every element's Python proxy kept while the body is cleaned: lxml.html makes a proxy
     # (through a Python class lookup) each time a walk meets an element that has none, and
     # the cleaner walks the body five times.

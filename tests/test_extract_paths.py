@@ -17,12 +17,16 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 from scrapy.selector import Selector as ScrapySelector
 
+from conftest import require
 from crawler.cleaning import (
     LINE_END,
+    ParsedHtml,
     _plain_text_events,
     _plain_text_walk,
     body_fragment,
+    clean_body,
     inner_html,
+    parsed_html,
     plain_text,
 )
 from crawler.extract import ExtractOptions, _utf8_root, base_url, declared_canonical, page_selector
@@ -261,3 +265,65 @@ def test_the_test_sites_pages_are_read_from_their_bytes():
     assert (
         _utf8_root(HtmlResponse("http://example.com/", body=b"<p>x</p>", headers=utf8)) is not None
     )
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+# Bodies whose element a copy gives as a parse of its HTML gives it, or which are parsed.
+COPIED_BODIES = [
+    "<p>one</p>\n<p>two <a href='/a b'>spaced link</a></p>",
+    "<p><a href=' /lead'>leading space</a><img src='/\u00e9t\u00e9.png'></p>",
+    "<p><a href='/plain?a=1&amp;b=[2]'>plain</a><img src='//cdn.example/x.png' alt='x'></p>",
+    "<ul><li class='empty'></li>\n  <li>after an empty one</li></ul>",
+    "<pre>\nkept newline</pre><p>x</p>",
+    "<xmp>&lt;b&gt;</xmp><textarea>\nt</textarea><p>y</p>",
+    "   leading text <b>bold</b> tail",
+    "\u00a0nbsp lead<p>p</p>",
+    "\n   \n<p>whitespace lead</p><!-- c --> after",
+    "<select><option selected='selected'>o</option></select><td nowrap='1'>cell</td>",
+    "<noscript><img src='/real.png'></noscript><img src='data:,'><p>lazy</p>",
+    "<div><div><p>nested <span>divs</span></p></div></div>tail",
+]
+
+
+def _page_body(inner: str):
+    page = Selector(text=f"<html><body><div id='b' class='c'>{inner}</div>after</body></html>")
+    return page.root.find(".//div")
+
+
+@pytest.mark.parametrize("inner", COPIED_BODIES)
+def test_a_copied_body_is_the_parse_of_its_html(inner):
+    element = _page_body(inner)
+    html = parsed_html(element)
+    assert html == inner_html(element)
+    if isinstance(html, ParsedHtml):
+        # The same tree, but for the values of boolean attributes (the cleaner drops them).
+        trees = [html.tree, body_fragment(html)]
+        for tree in trees:
+            for element in tree.iter():
+                for name in ("selected", "nowrap"):
+                    element.attrib.pop(name, None)
+        assert lxml.etree.tostring(trees[0]) == lxml.etree.tostring(trees[1])
+        parsed = clean_body(str(html), "http://example.com/a/")
+        assert clean_body(html, "http://example.com/a/") == parsed
+        # Taken once: a second cleaning parses the HTML.
+        assert html.tree is None and clean_body(html, "http://example.com/a/") == parsed
+
+
+def test_plain_bodies_are_copied_and_the_others_parsed():
+    copied = [isinstance(parsed_html(_page_body(inner)), ParsedHtml) for inner in COPIED_BODIES]
+    assert copied == [False, False, True, False, False, False, True, True, True, True, False, True]
+
+
+def test_copied_bodies_clean_as_their_parsed_html_on_the_corpus():
+    require(CORPUS.is_dir(), f"the shared corpus is not at {CORPUS}")
+    compared = 0
+    for path in sorted(CORPUS.rglob("*.html")):
+        page = Selector(text=path.read_text("utf-8", "replace"))
+        for query in ("article", "div", "p", "td", "li", "figure"):
+            for element in select_nodes(page, query)[:2]:
+                html = parsed_html(element)
+                if isinstance(html, ParsedHtml):
+                    compared += 1
+                    parsed = clean_body(str(html), "http://example.com/a/")
+                    assert clean_body(html, "http://example.com/a/") == parsed, path.name
+    assert compared > 1000
