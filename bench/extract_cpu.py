@@ -130,6 +130,8 @@ def main() -> None:
         profile = cProfile.Profile()
         profile.runcall(run, pages, extract)
         profile.dump_stats(args.profile)
+    if not (args.dump or args.check):
+        return
     found = json.loads(json.dumps(as_json(results), default=str, ensure_ascii=False))
     if args.dump:
         args.dump.write_text(json.dumps(found, ensure_ascii=False, indent=0), "utf-8")
