@@ -157,7 +157,9 @@ def page_selector(response: Response) -> Selector:
     if not isinstance(response, TextResponse):
         return Selector(text="<html></html>", type="html")
     if isinstance(response, HtmlResponse) and not _page_holds_forbidden(response):
-        if response._cached_selector is None:
+        # Scrapy keeps a response's selector in _cached_selector (2.x): the tree parsed here
+        # becomes the one that response.selector gives the rest of the crawl.
+        if getattr(response, "_cached_selector", ...) is None:
             root = _utf8_root(response)
             if root is not None:
                 selector = ScrapySelector(root=root, type="html")
