@@ -159,6 +159,10 @@ class ParsedHtml(str):
 
     tree: lxml.html.HtmlElement | None
 
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        # Pickled (sent to or from a worker process) as the HTML alone: a tree does not pickle.
+        return str, (str(self),)
+
 
 def parsed_html(element: lxml.html.HtmlElement) -> str:
     """``inner_html(element)``; as a ``ParsedHtml`` whose tree is a copy of the element when

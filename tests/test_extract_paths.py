@@ -7,6 +7,7 @@ crawler/cleaning.py, crawler/extract/pages.py)."""
 from __future__ import annotations
 
 import copy
+import pickle
 import random
 from pathlib import Path
 
@@ -307,6 +308,13 @@ def test_a_copied_body_is_the_parse_of_its_html(inner):
         assert clean_body(html, "http://example.com/a/") == parsed
         # Taken once: a second cleaning parses the HTML.
         assert html.tree is None and clean_body(html, "http://example.com/a/") == parsed
+
+
+def test_a_copied_body_pickles_as_its_html():
+    html = parsed_html(_page_body("<p>one</p>"))
+    assert isinstance(html, ParsedHtml)
+    again = pickle.loads(pickle.dumps(html))
+    assert (type(again), again) == (str, "<p>one</p>")
 
 
 def test_plain_bodies_are_copied_and_the_others_parsed():
