@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 import unicodedata
@@ -143,6 +144,74 @@ UTF8_BODY_PARSER.set_element_class_lookup(BODY_CLASSES)
 WHOLE_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
 
+# Elements whose content a serialization and a parse again may change: raw text and RCDATA
+# (``&lt;`` written in an <xmp> is read back as written), a <pre>'s leading newline. Their
+# markup in a body's HTML sends it to body_fragment (``parsed_html``).
+RESERIALIZED = re.compile(
+    r"<(?:script|style|xmp|iframe|noembed|noframes|plaintext|noscript|textarea|title|pre"
+    r"|listing|template)[\s/>]"
+)
+
+
+class ParsedHtml(str):
+    """A body's inner HTML with ``tree``: the tree ``body_fragment`` would parse from it, for
+    ``clean_body`` to take (once) rather than parse the HTML again (``parsed_html``)."""
+
+    tree: lxml.html.HtmlElement | None
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        # Pickled (sent to or from a worker process) as the HTML alone: a tree does not pickle.
+        return str, (str(self),)
+
+
+def parsed_html(element: lxml.html.HtmlElement) -> str:
+    """``inner_html(element)``; as a ``ParsedHtml`` whose tree is a copy of the element when
+    the copy is what ``body_fragment`` parses from that HTML (a ``<div>``, without the
+    element's attributes and tail, its leading text kept only when more than whitespace).
+
+    It is not, and the plain str is given, when libxml2's writing of the HTML changes
+    something that cleaning keeps: elements of raw text, RCDATA or <pre> (``RESERIALIZED``);
+    an empty ``<li>``, written without its end tag, so that the whitespace after it is read
+    back inside it; an ``href`` or ``src`` with leading whitespace or a character outside
+    printable ASCII, which libxml2 strips and percent-escapes. (It also writes boolean
+    attributes, ``selected``, ``nowrap``, without their values, and escapes ``action`` and an
+    ``<a>``'s ``name``: none of which the cleaner keeps.) Checked equal to the parse on the
+    corpus's elements (tests/test_extract_paths.py)."""
+    html = inner_html(element)
+    if RESERIALIZED.search(html) or not _links_written_as_they_are(element):
+        return html
+    if "<li" in html and any(len(li) == 0 and li.text is None for li in element.iter("li")):
+        return html
+    parsed = ParsedHtml(html)
+    parsed.tree = _copied_body(element)
+    return parsed
+
+
+def _links_written_as_they_are(element: lxml.html.HtmlElement) -> bool:
+    """Whether libxml2 writes every ``href`` and ``src`` in the element as it is: no leading
+    whitespace, printable ASCII but the space (it strips the one, percent-escapes the rest)."""
+    for linked in LINKED(element):
+        for attr in ("href", "src"):
+            link = linked.get(attr)
+            if link is not None and not (link.isascii() and link.isprintable() and " " not in link):
+                return False
+    return True
+
+
+def _copied_body(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the element as body_fragment's ``<div>``, in a document of BODY_PARSER's
+    (whose element classes are chosen in C), inside its ``<body>``."""
+    document = lxml.etree.fromstring(b"<html><body></body></html>", UTF8_BODY_PARSER)
+    root = copy.deepcopy(element)
+    root.tail = None
+    document[0].append(root)
+    root.tag = "div"
+    root.attrib.clear()
+    if root.text and not root.text.strip():
+        root.text = None
+    return root
+
+
 class CleanBody(NamedTuple):
     html: str
     text: str
@@ -257,10 +326,16 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     Every link and image is made absolute here, against ``base_url``: the document's base URL
     (its ``<base href>`` resolved against the page's URL, else the page's URL).
     """
-    try:
-        root = body_fragment(body_html)
-    except ParserError:
-        return CleanBody("", "", [])
+    tree = getattr(body_html, "tree", None)
+    if tree is not None:
+        # A seed's body element, copied (parsed_html); taken once: cleaning changes it.
+        body_html.tree = None  # type: ignore[attr-defined]
+        root = tree
+    else:
+        try:
+            root = body_fragment(body_html)
+        except ParserError:
+            return CleanBody("", "", [])
     # Every element's Python proxy kept while the body is cleaned: lxml.html makes a proxy
     # (through a Python class lookup) each time a walk meets an element that has none, and
     # the cleaner walks the body five times.
@@ -414,6 +489,31 @@ def html_string(element: lxml.html.HtmlElement, with_tail: bool = True) -> str:
     return META_CONTENT_TYPE_TAG.sub("", html) if META_CONTENT_TYPE in html else html
 
 
+# A block's end in the text that PLAIN_TEXT writes: a printable character (OBJECT REPLACEMENT
+# CHARACTER), so that a text of single spaces is printable whole (fold_spaces' test).
+LINE_END = "\ufffc"
+# plain_text in libxslt: "1" when the body's text holds LINE_END itself, else "0"; then the text
+# and tails of the elements in document order, LINE_END after each block's content (before its
+# tail); nothing of an annotation but its tail, nothing of a comment or a processing
+# instruction nor of its tail (the text node right after it). Its patterns are element names:
+# libxslt finds their templates by name, where a predicate (``*[self::p or ...]``) would be
+# evaluated on every element, at five times the cost.
+PLAIN_TEXT = lxml.etree.XSLT(
+    lxml.etree.XML(
+        f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="/">
+<xsl:value-of select="number(contains(., '{LINE_END}'))"/><xsl:apply-templates/></xsl:template>
+<xsl:template match="{"|".join(sorted(ANNOTATION_TAGS))}|comment()|processing-instruction()"/>
+<xsl:template
+ match="text()[preceding-sibling::node()[1][self::comment() or self::processing-instruction()]]"/>
+<xsl:template match="{"|".join(sorted(BLOCK_TAGS))}">
+<xsl:apply-templates/><xsl:text>{LINE_END}</xsl:text></xsl:template>
+</xsl:stylesheet>"""
+    )
+)
+
+
 def plain_text(root: lxml.html.HtmlElement) -> str:
     """The text of a cleaned body, one line per block, whitespace folded; ruby annotations
     (``<rt>``, ``<rp>``: furigana, pinyin) left out, as a reader reads the text.
@@ -421,10 +521,33 @@ def plain_text(root: lxml.html.HtmlElement) -> str:
     As ``iterwalk``'s events over the elements give it (``_plain_text_events``): each
     element's text, then its children's, each followed by its tail; a block's line ends after
     its last child, before its tail; an annotation's text and its children's left out, not its
-    tail; comments and processing instructions left out with their tails. Walked by recursion,
-    which a parsed body's depth (libxml2's limit: 256 elements without ``huge_tree``) keeps
-    within Python's; a deeper tree, and a root that is no element or an annotation, by the
-    events."""
+    tail; comments and processing instructions left out with their tails.
+
+    Written by libxslt (``PLAIN_TEXT``: the text with LINE_END at each block's end, in a
+    third of the time of a Python walk over a body's elements), the lines folded
+    (``fold_spaces``; a text already folded but for its lines' ends, only stripped). A text
+    that holds LINE_END itself, a tree libxslt cannot walk (too deep), a root that is no
+    element or an annotation: walked in Python (``_plain_text_walk``)."""
+    if root.tag in ANNOTATION_TAGS or not isinstance(root.tag, str):
+        return _plain_text_events(root)
+    try:
+        written = str(PLAIN_TEXT(root))
+    except lxml.etree.XSLTError:
+        return _plain_text_walk(root)
+    if written[:1] != "0":
+        return _plain_text_walk(root)
+    text = written[1:]
+    if text.isprintable() and "  " not in text:
+        lines = [line.strip(" ") for line in text.split(LINE_END)]
+    else:
+        lines = [fold_spaces(line) for line in text.split(LINE_END)]
+    return "\n".join(line for line in lines if line)
+
+
+def _plain_text_walk(root: lxml.html.HtmlElement) -> str:
+    """``plain_text`` by a Python walk: by recursion, which a parsed body's depth (libxml2's
+    limit: 256 elements without ``huge_tree``) keeps within Python's; a deeper tree, and a
+    root that is no element or an annotation, by the events."""
     if root.tag in ANNOTATION_TAGS or not isinstance(root.tag, str):
         return _plain_text_events(root)
     lines: list[str] = []

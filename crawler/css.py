@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml.etree import XPath
 from parsel import css2xpath
@@ -125,3 +125,69 @@ def compiled(xpath: str) -> XPath | None:
     if any(prefix in xpath for prefix in PER_CALL_PREFIXES):
         return None
     return XPath(xpath, namespaces=REGEXP_NAMESPACES, smart_strings=False)
+
+
+# Shapes of a translated CSS selector (``css_xpath``) that several queries of a page share a
+# step of. An attribute of the elements named so (or of any element: "*") whose attribute
+# ``name`` is ``value``: ``meta[property='og:image']::attr(content)``.
+ATTRIBUTE_OF_NAMED = re.compile(
+    r"descendant-or-self::(?P<element>\*|[a-z][\w-]*)/@(?P<name>[a-zA-Z][\w-]*)"
+    r"\[\. = '(?P<value>[^']*)'\]/\.\./@(?P<attr>[a-zA-Z][\w-]*)"
+)
+# The elements of one class, then a path down from them: ``.byline .time::text``.
+UNDER_CLASS = re.compile(
+    r"(?P<prefix>descendant-or-self::\*/@class\[contains\(\., '(?P<class>[^'\s]+)'\)\]"
+    r"\[contains\(concat\(' ', normalize-space\(\.\), ' '\), ' (?P=class) '\)\]/\.\.)"
+    r"(?P<join>/descendant-or-self::\*/|/)(?P<rest>.+)"
+)
+
+
+def shared_select(root: Any, xpath: str, shared: dict[Any, list[Any]]) -> list[Any] | None:
+    """``compiled(xpath)(root)``'s results for a page's root element, read from what other
+    queries of the same page found (``shared``: kept by the caller while the page does not
+    change, empty at first), or None when the query has none of these shapes:
+
+    - ``ATTRIBUTE_OF_NAMED``: the page's elements of that name, found once (lxml's ``iter``:
+      no XPath walk of the page for each), or of any name with that attribute (one XPath);
+      then, in document order, each one's attribute ``attr`` where its ``name`` is ``value``.
+      A seed's ``updated`` and ``image`` and the meta layer's queries read the same few
+      ``<meta>``.
+    - ``UNDER_CLASS``: the elements of the class, found once (a seed's ``date`` and
+      ``author`` under one ``.byline``), and the rest of the path from each: the same nodes in
+      the same order when none of them holds another (each one's results are in its own
+      subtree); else None.
+    """
+    if match := ATTRIBUTE_OF_NAMED.fullmatch(xpath):
+        element, name, value, attr = match.group("element", "name", "value", "attr")
+        key = (element, name)
+        if key not in shared:
+            if element == "*":
+                shared[key] = compiled(f"descendant-or-self::*/@{name}/..")(root)  # type: ignore[misc]
+            else:
+                shared[key] = list(root.iter(element))
+        return [
+            found
+            for node in shared[key]
+            if node.get(name) == value and (found := node.get(attr)) is not None
+        ]
+    if match := UNDER_CLASS.fullmatch(xpath):
+        prefix = match["prefix"]
+        if prefix not in shared:
+            shared[prefix] = compiled(prefix)(root)  # type: ignore[misc]
+        elements = shared[prefix]
+        if len(elements) > 1 and _nested(elements):
+            return None
+        join, rest = match["join"], match["rest"]
+        if "|" in rest:  # a union (or a literal holding "|"): not one path down
+            return None
+        path = compiled(f"descendant-or-self::*/{rest}" if join != "/" else rest)
+        if path is None:
+            return None
+        return [node for element in elements for node in path(element)]  # type: ignore[union-attr]
+    return None
+
+
+def _nested(elements: list[Any]) -> bool:
+    """Whether one of the elements is inside another."""
+    among = set(elements)
+    return any(parent in among for element in elements for parent in element.iterancestors())

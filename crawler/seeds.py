@@ -16,7 +16,7 @@ from lxml.etree import XPathError
 from parsel import Selector
 from w3lib.url import safe_url_string
 
-from crawler.css import compiled, css, css_xpath
+from crawler.css import compiled, css, css_xpath, shared_select
 from crawler.health import COVERAGE_FIELDS
 from crawler.seed_settings import SettingError, check_settings
 
@@ -66,17 +66,23 @@ def select(selector: Selector, query: Query) -> Any:
     return selector.xpath(query) if is_xpath(query) else css(selector, query)
 
 
-def select_nodes(selector: Selector, query: Query) -> list[Any]:
+def select_nodes(
+    selector: Selector, query: Query, shared: dict[Any, list[Any]] | None = None
+) -> list[Any]:
     """``select(selector, query)`` unwrapped: the root of each of its results, in order (lxml
     elements; str for text and attribute results; a float, bool or str for an XPath of another
     type), without the parsel Selector that ``select`` makes for each. The query is evaluated
     as parsel evaluates it (compiled once: ``crawler.css.compiled``) on an HTML or XML
     selector's element; any other selector's results are ``select``'s own. Raises what
-    ``select`` raises (ValueError for a bad XPath, cssselect's SelectorError for bad CSS)."""
+    ``select`` raises (ValueError for a bad XPath, cssselect's SelectorError for bad CSS).
+
+    ``shared``: what the page's other queries found, for a CSS query on an HTML page's root
+    to read rather than walk the page again (``crawler.css.shared_select``); a dict the caller
+    starts empty for a page and keeps only while the page does not change."""
     if isinstance(query, tuple):
         nodes: list[Any] = []
         for one in query:
-            nodes = select_nodes(selector, one)
+            nodes = select_nodes(selector, one, shared)
             if nodes:
                 return nodes
         return nodes
@@ -89,6 +95,10 @@ def select_nodes(selector: Selector, query: Query) -> list[Any]:
     if xpath is None or not hasattr(root, "xpath"):
         return [result.root for result in select(selector, query)]
     try:
+        if shared is not None and not is_xpath(query):
+            found = shared_select(root, xpath, shared)
+            if found is not None:
+                return found
         evaluate = compiled(xpath)
         if evaluate is None:
             return [result.root for result in selector.xpath(xpath)]

@@ -10,6 +10,7 @@ from scrapy.http import HtmlResponse, XmlResponse
 
 from crawler.css import css, css_xpath, on_attributes
 from crawler.extract.metadata import META_QUERIES
+from crawler.seeds import select, select_nodes
 
 PAGE = """<html lang="en"><head><meta property="og:image" content="/a.png">
 <meta property='og:title' content="It's a title"><meta name="author" content="A">
@@ -24,7 +25,12 @@ PAGE = """<html lang="en"><head><meta property="og:image" content="/a.png">
 <ul class="list"><li><a class="title" href="/a">A</a></li>
 <li><a class="title x" href="/b">B</a></li></ul>
 <p data-x="1" title='say "hi"'>attrs</p><P CLASS="Upper">upper</P>
+<div class="byline"><span class="time">10:00</span><span class="author">Bo</span>
+<div class="byline"><span class="time">nested</span></div></div><meta itemprop="x" content="y">
+<div class="byline"><b class="time">again</b><meta itemprop="dateModified" content="m"></div>
 </body></html>"""
+# The same page with one .byline only, none inside another.
+FLAT_PAGE = PAGE.replace('<div class="byline"><span class="time">nested</span></div>', "")
 
 QUERIES = [
     ".story-body",
@@ -36,6 +42,14 @@ QUERIES = [
     "h1.headline::text",
     ".headline",
     ".byline .time::text",
+    ".byline .author::text",
+    ".byline > .time",
+    ".byline b::text",
+    ".byline .time, .byline .author",
+    "span.byline .time::text",
+    "[property='og:image']::attr(content)",
+    "meta[name='author']::attr(content)",
+    "meta[name='author']::attr(nothing)",
     "ul.list li a.title::attr(href)",
     "ul.list > li",
     ".share",
@@ -69,6 +83,23 @@ def test_selections_are_parsels_own():
             assert [s.root for s in fast if not isinstance(s.root, str)] == [
                 s.root for s in own if not isinstance(s.root, str)
             ], query
+
+
+def test_queries_sharing_a_pages_elements_select_what_each_selects_alone():
+    # The shapes shared_select reads from other queries' elements, and the others, in turn.
+    for text in (PAGE, FLAT_PAGE, *_site_pages()):
+        selector = Selector(text=text, type="html")
+        shared: dict = {}
+        for query in [*QUERIES, *reversed(QUERIES)]:
+            alone = [result.root for result in select(selector, query)]
+            assert select_nodes(selector, query, shared) == alone, query
+
+
+def _site_pages() -> list[str]:
+    return [
+        path.read_text("utf-8", "replace")
+        for path in sorted((Path(__file__).parent / "sites").rglob("*.html"))
+    ]
 
 
 def test_the_rewriting_reaches_the_common_selectors_and_leaves_the_others():

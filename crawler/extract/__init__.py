@@ -13,8 +13,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import lxml.etree
+import lxml.html
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse
+from scrapy.selector import Selector as ScrapySelector
+from scrapy.utils.response import get_base_url
 from w3lib.encoding import http_content_type_encoding, read_bom
 from w3lib.url import safe_url_string
 
@@ -153,6 +157,14 @@ def page_selector(response: Response) -> Selector:
     if not isinstance(response, TextResponse):
         return Selector(text="<html></html>", type="html")
     if isinstance(response, HtmlResponse) and not _page_holds_forbidden(response):
+        # Scrapy keeps a response's selector in _cached_selector (2.x): the tree parsed here
+        # becomes the one that response.selector gives the rest of the crawl.
+        if getattr(response, "_cached_selector", ...) is None:
+            root = _utf8_root(response)
+            if root is not None:
+                selector = ScrapySelector(root=root, type="html")
+                selector.response = response
+                response._cached_selector = selector
         return response.selector
     text = response.text
     return Selector(text=XML_FORBIDDEN.sub("", text), type="html", base_url=response.url)
@@ -169,6 +181,29 @@ def _page_holds_forbidden(response: HtmlResponse) -> bool:
             char in text for char in NONCHARACTERS
         )
     return _holds_forbidden(response.text)
+
+
+def _utf8_root(response: HtmlResponse) -> Any:
+    """The tree of ``response.selector`` parsed from the page's own bytes, when they are the
+    bytes it would parse (else None): parsel parses ``response.text`` stripped and encoded
+    in UTF-8 again, which for a UTF-8 page without a byte order mark, whose bytes decode
+    without a replacement and whose text, once its ASCII whitespace is stripped, begins and
+    ends with an ASCII character (no whitespace str.strip would take that bytes.strip keeps),
+    and which holds no NUL (``_page_holds_forbidden``, checked first), are its own bytes
+    stripped: two copies of a page (an encoding and the text's strip) spared. Parsed as
+    parsel parses them (``create_root_node``: lxml.html's parser, recovering, huge trees; the
+    document's base URL Scrapy's ``get_base_url``)."""
+    body = response.body
+    if read_bom(body)[0] is not None or not _is_utf8(response.encoding):
+        return None
+    data = body.strip()
+    if not data or data[0] > 0x7F or data[-1] > 0x7F or "\ufffd" in response.text:
+        return None
+    parser = lxml.html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    root = lxml.etree.fromstring(data, parser=parser, base_url=get_base_url(response))
+    if root is None:
+        root = lxml.etree.fromstring(b"<html/>", parser=parser, base_url=get_base_url(response))
+    return root
 
 
 @cache

@@ -247,7 +247,10 @@ def _offset(text: str | None, default: ZoneInfo) -> timezone | ZoneInfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
+@lru_cache(maxsize=1024)
 def _numeric(text: str, tz: ZoneInfo) -> datetime | None:
+    """A numeric date's reading (the same text and zone give the same datetime: kept, for the
+    several layers that read a page's date again)."""
     match = NUMERIC_DATE.search(text) or BASIC_ISO.search(text)
     if not match:
         return None

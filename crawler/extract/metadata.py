@@ -208,11 +208,14 @@ def meta_fields(selector: Selector, names: Iterable[str] = tuple(META_QUERIES)) 
     ``names`` only; every author a query finds (two ``<meta name="author">``: readability
     #153), joined with ", "."""
     found = {}
+    # The page's <meta> (and itemprop elements), found once for all the queries
+    # (crawler.css.shared_select).
+    shared: dict[Any, list[Any]] = {}
     for name in names:
         queries = META_QUERIES[name]
         for query in queries:
             # Attribute results: the str values parsel's get() and getall() give.
-            values = select_nodes(selector, query)
+            values = select_nodes(selector, query, shared)
             if name == "author":
                 values = [" ".join(v.split()) for v in values]
                 people = [v for v in dict.fromkeys(values) if v and not not_a_person(v)]

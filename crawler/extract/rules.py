@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from lxml.etree import XPath
 from parsel import Selector, SelectorList
 
-from crawler.cleaning import fold_spaces, image_source, inner_html
+from crawler.cleaning import fold_spaces, image_source, inner_html, parsed_html
 from crawler.css import compiled, css_xpath, within_element
 from crawler.extract.authors import clean_author
 from crawler.extract.dates import parse_date
@@ -229,14 +229,14 @@ def _body(nodes: list[Any], exclude: tuple[str, ...]) -> Body | None:
         body, dropped = _without(element, exclude)
         try:
             if holds_content(body):
-                return Body(inner_html(body), True)
+                return Body(parsed_html(body), True)
         finally:
             _restore(dropped)
     if not elements:
         return None
     body, dropped = _without(elements[0], exclude)
     try:
-        return Body(inner_html(body), False)
+        return Body(parsed_html(body), False)
     finally:
         _restore(dropped)
 
@@ -285,13 +285,16 @@ def seed_fields(selector: Selector, rules: ArticleRules, language: str = "en") -
     ``unparsed`` when some selector matched but none parsed, ``missing`` when none matched."""
     values: dict[str, str] = {}
     outcomes: dict[str, dict[str, Any]] = {}
+    # What one field's query found, for another's (crawler.css.shared_select): the page is
+    # the same until the body's exclusions, which are put back, and the body is read last.
+    shared: dict[Any, list[Any]] = {}
     for name in SEED_FIELDS:
         query: Query | None = getattr(rules, name)
         if not query:
             continue
         outcome, empty = MISSING, None
         for one in query if isinstance(query, tuple) else (query,):
-            selection = select_nodes(selector, one)
+            selection = select_nodes(selector, one, shared)
             if not selection:
                 continue
             if name == "body":
