@@ -35,6 +35,7 @@ from crawler.extract.dates import (
     parse_date,
     shows_day,
     timed_dates,
+    url_month,
     writes_month_and_day,
     writes_time,
 )
@@ -253,7 +254,8 @@ def extract_fields(
     Dates, in the order measured best on the news and htmldate benchmarks
     (bench/extraction.py): declared (seed, JSON-LD, meta; a naive one yields to another
     declaration of the same day with an offset), then the text by the headline (heuristic),
-    then the address's (rule "url"), then htmldate's day (rule "htmldate"). A declared date
+    then the address's (rule "url"), then htmldate's day (rule "htmldate"; within the month an
+    address names without a day first, ``url_month``). A declared date
     the page's other dates contradict is arbitrated by htmldate (``_arbitrated``). A date
     without a year also gets htmldate's day, under the key "day", for ``read_date`` to take
     its year. Last, a date written without its time of day yields to a ``<time datetime>`` of
@@ -350,7 +352,7 @@ def extract_fields(
     if "date" not in found or writes_month_and_day(found["date"].value):
         # The page only: its address is read above, by the stricter rule of whole segments.
         # As the date, htmldate's reading keeps the time and offset it read with the day.
-        day = page_day(selector.root, precise="date" not in found)
+        day = page_day(selector.root, precise="date" not in found, month=url_month(url or ""))
         if day:
             found["day" if "date" in found else "date"] = Found(day, "htmldate")
     if "date" in found:

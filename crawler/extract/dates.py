@@ -4,6 +4,7 @@ reading of a whole page (``page_day``)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from copy import deepcopy
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -81,6 +82,9 @@ URL_DATE = re.compile(
     r"|-(?P<m2>0[1-9]|1[0-2])-(?P<d2>0[1-9]|[12]\d|3[01])"
     r"|(?P<m3>0[1-9]|1[0-2])(?P<d3>0[1-9]|[12]\d|3[01]))(?=/)"
 )
+# A year and a month as two whole segments of an address's path, without a day after them
+# (WordPress's /%year%/%monthnum%/%postname%/ permalinks): "/2011/12/".
+URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>0?[1-9]|1[0-2])/(?!(?:0?[1-9]|[12]\d|3[01])/)")
 # Weibo's and Twitter's created_at (``%a %b %d %H:%M:%S %z %Y``) and C's asctime (no offset):
 # "Sat Mar 20 20:39:33 +0800 2021"; dateparser reads neither.
 ASCTIME = re.compile(
@@ -449,7 +453,10 @@ HTMLDATE_PRECISE = "%Y-%m-%dT%H:%M:%S%z"
 
 
 def htmldate_day(
-    root: lxml.etree._Element, url: str | None = None, precise: bool = False
+    root: lxml.etree._Element,
+    url: str | None = None,
+    precise: bool = False,
+    between: tuple[str, str] | None = None,
 ) -> str | None:
     """The page's original publication day, ``YYYY-MM-DD``, as htmldate finds it (its
     extensive search: the address's date when ``url`` holds a whole one, then metadata, then
@@ -477,7 +484,13 @@ def htmldate_day(
     form = HTMLDATE_PRECISE if precise else "%Y-%m-%d"
     try:
         found = find_date(
-            page, url=url, original_date=True, extensive_search=True, outputformat=form
+            page,
+            url=url,
+            original_date=True,
+            extensive_search=True,
+            outputformat=form,
+            min_date=between[0] if between else None,
+            max_date=between[1] if between else None,
         )
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return None
@@ -506,14 +519,32 @@ def without_comments(page: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 
 def page_day(
-    root: lxml.etree._Element, url: str | None = None, precise: bool = False
+    root: lxml.etree._Element,
+    url: str | None = None,
+    precise: bool = False,
+    month: tuple[str, str] | None = None,
 ) -> str | None:
     """``htmldate_day`` (with its time and offset when ``precise`` and htmldate read them),
     never January 1st alone, which is how htmldate writes a year it found alone (its last
     resorts, a copyright year or a lone year: measured on the benchmarks, never right where it
-    decided)."""
-    day = htmldate_day(root, url, precise)
+    decided). ``month`` (``url_month``'s): a day of that month first, when the page has one."""
+    day = None
+    if month is not None:
+        day = htmldate_day(root, url, precise, between=month)
+    if day is None:
+        day = htmldate_day(root, url, precise)
     return None if day is None or day.endswith("-01-01") else day
+
+
+def url_month(url: str) -> tuple[str, str] | None:
+    """The first and last days (``YYYY-MM-DD``) of the month an address's path names by a
+    year and a month without a day (``URL_MONTH``), or None."""
+    match = URL_MONTH.search(urlsplit(url).path if "://" in url else url)
+    if match is None:
+        return None
+    year, month = int(match["y"]), int(match["m"])
+    last = calendar.monthrange(year, month)[1]
+    return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
 
 
 # The page's <time datetime> elements outside its readers' comments (as ``COMMENTS`` finds
