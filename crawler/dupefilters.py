@@ -42,7 +42,6 @@ class DiskDupeFilter(RFPDupeFilter):
         super().__init__(None, debug, fingerprinter=fingerprinter)
         table = Path(path, "requests.seen.sqlite") if path else None
         self.table = FingerprintSet(table, self.CACHE_KIB, self.COMMIT_EVERY)
-        self.db_path = self.table.db_path
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
