@@ -145,46 +145,96 @@ WHOLE_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
 
 # Elements whose content a serialization and a parse again may change: raw text and RCDATA
-# (``&lt;`` written in an <xmp> is read back as written), a <pre>'s leading newline. Their
-# markup in a body's HTML sends it to body_fragment (``parsed_html``).
-RESERIALIZED = re.compile(
-    r"<(?:script|style|xmp|iframe|noembed|noframes|plaintext|noscript|textarea|title|pre"
-    r"|listing|template)[\s/>]"
+# (``&lt;`` written in an <xmp> is read back as written), a <pre>'s leading newline. A body
+# holding one is read from its HTML by body_fragment (``parsed_html``).
+RESERIALIZED_TAGS = (
+    "script",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "noscript",
+    "textarea",
+    "title",
+    "pre",
+    "listing",
+    "template",
 )
 
 
-class ParsedHtml(str):
-    """A body's inner HTML with ``tree``: the tree ``body_fragment`` would parse from it, for
-    ``clean_body`` to take (once) rather than parse the HTML again (``parsed_html``)."""
+class ParsedHtml:
+    """A seed's body: the tree ``body_fragment`` would parse from the element's inner HTML (a
+    copy of the element), for ``clean_body`` to take (once) rather than parse that HTML; the
+    HTML itself written from the copy only when asked (``str()``), which a crawl whose seed
+    gives every field never does: writing a body costs about as much as copying it.
 
-    tree: lxml.html.HtmlElement | None
+    Compared, hashed and pickled as its HTML (a plain str once pickled: a tree does not
+    pickle); true when that HTML is not empty. Its HTML is to be asked before ``clean_body``
+    takes the tree, which cleaning changes (RuntimeError after)."""
+
+    __slots__ = ("_full", "_html", "_lead", "tree")
+
+    def __init__(self, tree: lxml.html.HtmlElement, lead: str, full: bool):
+        self.tree: lxml.html.HtmlElement | None = tree
+        self._html: str | None = None
+        self._lead = lead  # the element's text when only whitespace (the copy drops it)
+        self._full = full
+
+    def __str__(self) -> str:
+        if self._html is None:
+            if self.tree is None:
+                raise RuntimeError("a body's HTML asked after clean_body took its tree")
+            self._html = self._lead + inner_html(self.tree)
+        return self._html
+
+    def __bool__(self) -> bool:
+        return self._full
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ParsedHtml | str):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"ParsedHtml({str(self)!r})"
 
     def __reduce__(self) -> tuple[type[str], tuple[str]]:
-        # Pickled (sent to or from a worker process) as the HTML alone: a tree does not pickle.
         return str, (str(self),)
 
+    def take(self) -> lxml.html.HtmlElement | None:
+        """The tree, once (then None)."""
+        tree, self.tree = self.tree, None
+        return tree
 
-def parsed_html(element: lxml.html.HtmlElement) -> str:
-    """``inner_html(element)``; as a ``ParsedHtml`` whose tree is a copy of the element when
-    the copy is what ``body_fragment`` parses from that HTML (a ``<div>``, without the
-    element's attributes and tail, its leading text kept only when more than whitespace).
 
-    It is not, and the plain str is given, when libxml2's writing of the HTML changes
-    something that cleaning keeps: elements of raw text, RCDATA or <pre> (``RESERIALIZED``);
-    an empty ``<li>``, written without its end tag, so that the whitespace after it is read
-    back inside it; an ``href`` or ``src`` with leading whitespace or a character outside
+def parsed_html(element: lxml.html.HtmlElement) -> str | ParsedHtml:
+    """``inner_html(element)``, as a ``ParsedHtml`` (its tree a copy of the element, its HTML
+    written only when asked) when the copy is what ``body_fragment`` parses from that HTML (a
+    ``<div>``, without the element's attributes and tail, its leading text kept only when
+    more than whitespace), else as a str.
+
+    It is not, and the str is given, when libxml2's writing of the HTML changes something
+    that cleaning keeps: elements of raw text, RCDATA or <pre> (``RESERIALIZED_TAGS``); an
+    empty ``<li>``, written without its end tag, so that the whitespace after it is read back
+    inside it; an ``href`` or ``src`` with leading whitespace or a character outside
     printable ASCII, which libxml2 strips and percent-escapes. (It also writes boolean
     attributes, ``selected``, ``nowrap``, without their values, and escapes ``action`` and an
     ``<a>``'s ``name``: none of which the cleaner keeps.) Checked equal to the parse on the
     corpus's elements (tests/test_extract_paths.py)."""
-    html = inner_html(element)
-    if RESERIALIZED.search(html) or not _links_written_as_they_are(element):
-        return html
-    if "<li" in html and any(len(li) == 0 and li.text is None for li in element.iter("li")):
-        return html
-    parsed = ParsedHtml(html)
-    parsed.tree = _copied_body(element)
-    return parsed
+    if (
+        any(inner is not element for inner in element.iter(*RESERIALIZED_TAGS))
+        or not _links_written_as_they_are(element)
+        or any(li is not element and len(li) == 0 and li.text is None for li in element.iter("li"))
+    ):
+        return inner_html(element)
+    text = element.text
+    lead = text if text and not text.strip() else ""
+    return ParsedHtml(_copied_body(element), lead, bool(text) or len(element) > 0)
 
 
 def _links_written_as_they_are(element: lxml.html.HtmlElement) -> bool:
@@ -314,7 +364,7 @@ def body_fragment(body_html: str) -> lxml.html.HtmlElement:
     return root
 
 
-def clean_body(body_html: str, base_url: str) -> CleanBody:
+def clean_body(body_html: str | ParsedHtml, base_url: str) -> CleanBody:
     """Safe body HTML (inner HTML of one container), its plain text, and its image URLs.
 
     The text, and the text of the HTML, are in Unicode's composed normal form (NFC, as the
@@ -326,14 +376,13 @@ def clean_body(body_html: str, base_url: str) -> CleanBody:
     Every link and image is made absolute here, against ``base_url``: the document's base URL
     (its ``<base href>`` resolved against the page's URL, else the page's URL).
     """
-    tree = getattr(body_html, "tree", None)
+    tree = body_html.take() if isinstance(body_html, ParsedHtml) else None
     if tree is not None:
         # A seed's body element, copied (parsed_html); taken once: cleaning changes it.
-        body_html.tree = None  # type: ignore[attr-defined]
         root = tree
     else:
         try:
-            root = body_fragment(body_html)
+            root = body_fragment(str(body_html))
         except ParserError:
             return CleanBody("", "", [])
     # Every element's Python proxy kept while the body is cleaned: lxml.html makes a proxy

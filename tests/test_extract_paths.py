@@ -295,19 +295,35 @@ def _page_body(inner: str):
 def test_a_copied_body_is_the_parse_of_its_html(inner):
     element = _page_body(inner)
     html = parsed_html(element)
-    assert html == inner_html(element)
+    written = inner_html(element)
+    # A copy's HTML, written from the copy when asked, is the element's.
+    assert str(html) == written and html == written and bool(html) == bool(written)
     if isinstance(html, ParsedHtml):
         # The same tree, but for the values of boolean attributes (the cleaner drops them).
-        trees = [html.tree, body_fragment(html)]
+        trees = [html.tree, body_fragment(written)]
         for tree in trees:
             for element in tree.iter():
                 for name in ("selected", "nowrap"):
                     element.attrib.pop(name, None)
         assert lxml.etree.tostring(trees[0]) == lxml.etree.tostring(trees[1])
-        parsed = clean_body(str(html), "http://example.com/a/")
+        parsed = clean_body(written, "http://example.com/a/")
         assert clean_body(html, "http://example.com/a/") == parsed
-        # Taken once: a second cleaning parses the HTML.
+        # Taken once: a second cleaning parses the HTML (written before the tree was taken).
         assert html.tree is None and clean_body(html, "http://example.com/a/") == parsed
+
+
+def test_a_copied_bodys_html_is_written_only_when_asked():
+    html = parsed_html(_page_body("<p>one <b>two</b></p>"))
+    assert isinstance(html, ParsedHtml) and html
+    body = clean_body(html, "http://example.com/a/")
+    assert body.html == "<p>one <b>two</b></p>"
+    # Never asked before cleaning took (and changed) the tree: nothing was written, and
+    # nothing can be now.
+    with pytest.raises(RuntimeError):
+        str(html)
+    # Empty, or whitespace only: false and true as their HTML is.
+    assert not parsed_html(_page_body(""))
+    assert parsed_html(_page_body("  \n ")) and str(parsed_html(_page_body("  \n "))) == "  \n "
 
 
 def test_a_copied_body_pickles_as_its_html():
@@ -332,6 +348,7 @@ def test_copied_bodies_clean_as_their_parsed_html_on_the_corpus():
                 html = parsed_html(element)
                 if isinstance(html, ParsedHtml):
                     compared += 1
+                    assert str(html) == inner_html(element), path.name
                     parsed = clean_body(str(html), "http://example.com/a/")
                     assert clean_body(html, "http://example.com/a/") == parsed, path.name
     assert compared > 1000

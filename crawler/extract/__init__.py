@@ -87,7 +87,8 @@ NONCHARACTERS = tuple(char for char in XML_FORBIDDEN_CHARS if char > " ")
 
 
 class Found(NamedTuple):
-    """One field's raw value and the rule that produced it."""
+    """One field's raw value and the rule that produced it (a seed's body: a ``ParsedHtml``
+    when its tree is kept, ``crawler.cleaning.parsed_html``)."""
 
     value: str
     rule: str
@@ -279,7 +280,7 @@ def extract_fields(
     @cache
     def heuristics() -> HeuristicFields:
         # Once per page: the cut-title check below reads the same headline.
-        body = found["body"].value if "body" in found else None
+        body = str(found["body"].value) if "body" in found else None
         return heuristic_fields(selector, body, language)
 
     # Each layer with the fields it can give; it is called with those still asked of it.

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from lxml.etree import XPath
 from parsel import Selector, SelectorList
 
-from crawler.cleaning import fold_spaces, image_source, inner_html, parsed_html
+from crawler.cleaning import ParsedHtml, fold_spaces, image_source, inner_html, parsed_html
 from crawler.css import compiled, css_xpath, within_element
 from crawler.extract.authors import clean_author
 from crawler.extract.dates import parse_date
@@ -214,9 +214,10 @@ def _image(nodes: list[Any]) -> str | None:
 
 
 class Body(NamedTuple):
-    """A body element's inner HTML, and whether it holds text or an image."""
+    """A body element's inner HTML (a ``ParsedHtml`` when its tree is kept: ``parsed_html``),
+    and whether it holds text or an image."""
 
-    html: str
+    html: str | ParsedHtml
     full: bool
 
 
