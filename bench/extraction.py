@@ -5,6 +5,7 @@ half to check on.
 
     python bench/extraction.py ../shared/corpus [--only ours,trafilatura,readability,htmldate]
                                [--sources aeb,cwced,gne,traf,hdate] [--json FILE]
+                               [--misses A]
 
 - aeb, cwced, gne (news pages): body precision/recall/F1 over bags of tokens (a CJK character
   is a token), as the article-extraction-benchmark scores; titles, dates to the day and
@@ -16,6 +17,10 @@ half to check on.
   positive, none a false negative; precision, recall, accuracy (right / all) and F.
 
 A page and its twin (the same document in traf and hdate) fall in the same half.
+
+``--misses A`` also lists, for each extractor, the hdate pages of half A whose day it got wrong
+or not at all: page id, address, its day, the true day, and (ours) the rule that gave its date
+(``extracted_by``). Only half A may be listed: half B is the half nobody tunes on.
 """
 
 from __future__ import annotations
@@ -134,6 +139,7 @@ def ours(html: bytes, url: str | None, lang: str) -> dict[str, Any]:
         "title": article.title,
         "date": article.date.date().isoformat() if article.date else None,
         "author": article.author,
+        "date_rule": article.extracted_by.get("date"),
     }
 
 
@@ -189,6 +195,9 @@ class Tally:
         self.lists: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
         self.failed = 0
+        # hdate pages of the half listed (--misses) whose day was wrong or missing.
+        self.misses: list[tuple[str, str, str | None, str, str | None]] = []
+        self.listed: str | None = None
 
     def keys(self, group: str, half: str) -> list[tuple[str, str]]:
         return [(group, half), (group, "all")]
@@ -220,6 +229,10 @@ def score(record: dict[str, Any], got: dict[str, Any], tally: Tally) -> None:
         outcome = "none" if not date else ("right" if date == want else "wrong")
         for group in ("hdate", f"hdate:{news_group(record)}"):
             tally.count(group, half, **{outcome: 1, "pages": 1})
+        if outcome != "right" and half == tally.listed:
+            tally.misses.append(
+                (record["id"], record.get("url") or "", date, want, got.get("date_rule"))
+            )
         return
     truth = truth_of(record)
     for group in (news_group(record), source):
@@ -234,9 +247,12 @@ def score(record: dict[str, Any], got: dict[str, Any], tally: Tally) -> None:
             tally.add(group, half, "author", same_author(got.get("author"), truth["author"]))
 
 
-def run(corpus: Path, name: str, pages: list[dict[str, Any]]) -> tuple[Tally, float]:
+def run(
+    corpus: Path, name: str, pages: list[dict[str, Any]], listed: str | None = None
+) -> tuple[Tally, float]:
     extractor = EXTRACTORS[name]
     tally = Tally()
+    tally.listed = listed
     started = time.perf_counter()
     for record in pages:
         html = (corpus / record["html"]).read_bytes()
@@ -323,6 +339,10 @@ def report(name: str, tally: Tally, speed: float) -> dict[str, Any]:
                     f"{f:>6.3f}"
                 )
                 figures[f"{group}/{half}"] = {"P": p, "R": r, "accuracy": a, "F": f}
+    if tally.listed:
+        print(f"hdate misses of half {tally.listed}: {len(tally.misses)}")
+        for page, url, got, want, rule in tally.misses:
+            print(f"  {page} got {got or '-'} want {want} by {rule or '-'} {url}")
     return figures
 
 
@@ -332,6 +352,9 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(EXTRACTORS))
     parser.add_argument("--sources", default="aeb,cwced,gne,traf,hdate")
     parser.add_argument("--json", type=Path, help="also write every figure here")
+    parser.add_argument(
+        "--misses", choices=("A",), help="list the hdate pages of this half each extractor missed"
+    )
     args = parser.parse_args()
     if not (args.corpus / "manifest.jsonl").is_file():
         sys.exit(f"error: no corpus at {args.corpus}: give the folder of manifest.jsonl")
@@ -352,7 +375,7 @@ def main() -> None:
         chosen = pages
         if name == "htmldate":  # dates only
             chosen = [r for r in pages if r["source"] in ("hdate", *NEWS_SOURCES)]
-        tally, speed = run(args.corpus, name, chosen)
+        tally, speed = run(args.corpus, name, chosen, args.misses)
         results[name] = report(name, tally, speed)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
