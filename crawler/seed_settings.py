@@ -351,6 +351,7 @@ def _processes(value: Any) -> int | str:
 CMDLINE_SETTINGS: dict[str, Check] = {
     "EXTRACT_PROCESSES": _processes,
     "EXTRACT_PROCESSES_AFTER": _number(0, whole=True),
+    "EXTRACT_PROCESSES_BUSY": _number(0),
     "PROGRESS": _choice("auto", "log", "off"),  # crawler.progress.MODES (it imports seeds)
     "PROGRESS_INTERVAL": _number(0, above=True),
     "EXPORT_BATCH_MAX": _number(1, whole=True),

@@ -37,6 +37,7 @@ BAD = [
     ("EXTRACT_PROCESSES=-1", "EXTRACT_PROCESSES must be a whole number >= 0 or auto, not '-1'"),
     ("EXTRACT_PROCESSES=1.5", "EXTRACT_PROCESSES must be a whole number >= 0 or auto, not '1.5'"),
     ("EXTRACT_PROCESSES_AFTER=-5", "EXTRACT_PROCESSES_AFTER must be a whole number >= 0, not -5"),
+    ("EXTRACT_PROCESSES_BUSY=-0.5", "EXTRACT_PROCESSES_BUSY must be a number >= 0, not -0.5"),
     ("PROGRESS=loud", "PROGRESS: 'loud' is not one of auto, log, off"),
     ("EXPORT_BATCH_MAX=0", "EXPORT_BATCH_MAX must be a whole number >= 1, not 0"),
 ]

@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -136,3 +137,48 @@ def test_a_page_of_another_class_is_read_in_the_crawl_thread(workers):
     assert article.title == "新闻标题"
     assert stat(workers, "pages") == 0
     assert stat(workers, "fallback") == 0
+
+
+def spin(seconds: float) -> None:
+    """Keep this thread busy (its CPU time grows) for about ``seconds``."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        sum(range(1000))
+
+
+def test_the_pool_starts_only_once_the_crawl_thread_is_busy():
+    # A share well under a busy thread's, well above a sleeping one's: a loaded machine (a CI's)
+    # gives a spinning thread less than all of a CPU.
+    settings = {"EXTRACT_PROCESSES": 1, "EXTRACT_PROCESSES_AFTER": 3, "EXTRACT_PROCESSES_BUSY": 0.3}
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    workers = ExtractWorkers.from_crawler(crawler)
+
+    def read_pages(count: int, wait) -> list[bool]:
+        # What read() asks at each page read in the crawl's thread, the page's work being wait().
+        wanted = []
+        for _ in range(count):
+            workers.pages += 1
+            wanted.append(workers.wanted())
+            wait(0.05)
+        return wanted
+
+    # A crawl waiting on its site (AutoThrottle, a slow server): its thread sleeps.
+    assert read_pages(7, time.sleep) == [False] * 7
+    assert stat(workers, "not_busy") == 2  # checked at pages 4 and 7, found idle
+    # Pages that keep the thread at work: the next check starts the pool.
+    assert read_pages(3, spin) == [False, False, True]
+    assert stat(workers, "not_busy") == 2
+
+
+def test_with_no_busy_share_the_pool_starts_after_the_pages():
+    settings = {"EXTRACT_PROCESSES": 1, "EXTRACT_PROCESSES_AFTER": 3, "EXTRACT_PROCESSES_BUSY": 0}
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    workers = ExtractWorkers.from_crawler(crawler)
+    wanted = []
+    for _ in range(3):
+        workers.pages += 1
+        wanted.append(workers.wanted())
+        time.sleep(0.01)
+    assert wanted == [False, False, True]

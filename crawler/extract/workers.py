@@ -12,8 +12,13 @@ the reactor's thread as much GIL time as the extraction they spared it. Another 
 asyncio's reads every page in its own thread.
 
 - The pool starts once ``EXTRACT_PROCESSES_AFTER`` article pages have been read in a crawl
-  (a small crawl, a test's, never starts one); it is started on a thread, and pages are read
-  in the reactor's thread until it is up. It is shut down when the spider closes.
+  (a small crawl, a test's, never starts one) while the reactor's thread was busy at least
+  ``EXTRACT_PROCESSES_BUSY`` of the time (its CPU time over the wall time since the last
+  check, ``time.thread_time``), checked every ``EXTRACT_PROCESSES_AFTER`` pages: a crawl that
+  waits on its sites (AutoThrottle, a slow server) leaves that thread idle, and a second
+  process would cost its memory and start-up for nothing. It is started on a thread, and
+  pages are read in the reactor's thread until it is up. It is shut down when the spider
+  closes.
 - A worker is sent the response's class, URL, headers, body and the encoding it was given,
   and builds the same response (so the same text, the same tree, the same article); one
   page at a time, the others waiting in the crawl's process.
@@ -24,7 +29,8 @@ asyncio's reads every page in its own thread.
 - What the extraction code logs in a worker is sent back with the page's result and logged
   by the crawl's own loggers.
 
-Stats: ``extract/workers/pages`` (pages read by a worker), ``extract/workers/fallback``,
+Stats: ``extract/workers/pages`` (pages read by a worker), ``extract/workers/not_busy``
+(checks that found the reactor's thread too idle to start the pool), ``extract/workers/fallback``,
 ``extract/workers/restarts``, ``extract/workers/not_started`` (the workers could not start:
 every page read in the reactor's thread, logged).
 """
@@ -36,6 +42,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import time
 from collections import deque
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
@@ -89,8 +96,16 @@ def default_processes(crawls: int = 1) -> int:
     crawls running at once, shared between them, at most 4 a crawl (1 for one crawl on 2 CPUs;
     none for `scrapy schedule`'s 4 crawls on 2 CPUs, which keep both busy already)."""
     crawls = max(1, crawls)
-    spare = (os.cpu_count() or 1) - crawls
+    spare = usable_cpus() - crawls
     return max(0, min(spare // crawls, 4))
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its affinity (``taskset``, a container's cpuset)
+    where the system tells it, else ``os.cpu_count()``."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 class _Records(logging.Handler):
@@ -254,11 +269,17 @@ class ExtractWorkers:
     """An extension (EXTENSIONS): the pool of EXTRACT_PROCESSES worker processes that the
     seed spider's ``read`` hands article pages to. Not enabled with EXTRACT_PROCESSES = 0."""
 
-    def __init__(self, crawler: Crawler, processes: int, after: int):
+    def __init__(
+        self, crawler: Crawler, processes: int, after: int, busy: float = 0.0, auto: bool = False
+    ):
         self.crawler = crawler
         self.stats = crawler.stats
         self.processes = processes
         self.after = after
+        self.busy = busy
+        self.auto = auto
+        # (wall time, the reactor thread's CPU time, pages read) at the last busy check.
+        self.window: tuple[float, float, int] | None = None
         self.pages = 0
         self.restarts = 0
         self.pool: PipePool | None = None
@@ -277,7 +298,8 @@ class ExtractWorkers:
         if processes <= 0:
             raise NotConfigured
         after = crawler.settings.getint("EXTRACT_PROCESSES_AFTER")
-        workers = cls(crawler, processes, after)
+        busy = crawler.settings.getfloat("EXTRACT_PROCESSES_BUSY")
+        workers = cls(crawler, processes, after, busy, auto=setting == "auto")
         crawler.signals.connect(workers.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(workers.close, signal=signals.spider_closed)
         crawler.signals.connect(workers.close, signal=signals.engine_stopped)
@@ -296,7 +318,7 @@ class ExtractWorkers:
         self.pages += 1
         kind = KINDS.get(type(response))
         if self.pool is None or kind is None:
-            if self.pages >= self.after:
+            if self.wanted():
                 self.start()
             return read_page(response, options)
         pool = self.pool
@@ -320,6 +342,33 @@ class ExtractWorkers:
         for record in records:
             logging.getLogger(record.name).handle(record)
         return article, following
+
+    def wanted(self) -> bool:
+        """Whether the pool is to start now (called in the reactor's thread at each page read
+        there): ``after`` pages read, and, unless ``busy`` is 0, the reactor's thread busy at
+        least ``busy`` of the time over the last ``after`` pages (its CPU time,
+        ``time.thread_time``, over the wall time); a check that finds it idler starts the next
+        window and is counted (``extract/workers/not_busy``)."""
+        if self.pool is not None or self.starting is not None or self.off:
+            return False
+        if self.busy <= 0:
+            return self.pages >= self.after
+        now, cpu = time.perf_counter(), time.thread_time()
+        if self.window is None:
+            self.window = (now, cpu, self.pages)
+        since, since_cpu, since_pages = self.window
+        if self.pages - since_pages < max(self.after, 1):
+            return False
+        self.window = (now, cpu, self.pages)
+        share = (cpu - since_cpu) / max(now - since, 1e-9)
+        if share >= self.busy:
+            logger.info(
+                "The crawl's thread is busy %.0f%% of the time: worker processes start",
+                100 * min(share, 1.0),
+            )
+            return True
+        self.stats.inc_value("extract/workers/not_busy")
+        return False
 
     def failed(self, pool: PipePool, response: Response, exc: Exception) -> None:
         """A page the workers could not read: counted and logged; a broken pool let go (the
@@ -351,9 +400,11 @@ class ExtractWorkers:
             return
         if not is_asyncio_available():
             self.off = True
-            logger.warning(
+            # Asked for by number: said as a warning; "auto", the default: as information.
+            logger.log(
+                logging.INFO if self.auto else logging.WARNING,
                 "EXTRACT_PROCESSES needs the asyncio reactor (TWISTED_REACTOR): pages are read "
-                "in the crawl's thread"
+                "in the crawl's thread",
             )
             return
         starting = threads.deferToThread(self.new_pool)
