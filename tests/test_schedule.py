@@ -280,7 +280,7 @@ def test_bad_input_is_one_line(tmp_path, serve):
         (16, 1, "auto", ["-s", "EXTRACT_PROCESSES=4"]),  # at most 4 a crawl
         (2, 1, "auto", ["-s", "EXTRACT_PROCESSES=1"]),  # as one crawl alone would take
         (16, 4, "2", []),  # a number, passed on as given
-        (16, 4, None, []),  # the default, 0: no workers
+        (16, 4, None, ["-s", "EXTRACT_PROCESSES=3"]),  # the default, auto
     ],
 )
 def test_scheduled_crawls_share_the_spare_cpus_between_them(
@@ -301,4 +301,6 @@ def test_scheduled_crawls_share_the_spare_cpus_between_them(
     if given is not None:
         settings.set("EXTRACT_PROCESSES", given, priority="cmdline")
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    # The CPUs the process may run on, where the system tells them (crawler.extract.workers).
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
     assert Scheduler(settings, []).extract_processes() == passed
