@@ -430,7 +430,10 @@ class ExtractWorkers:
         self.starting = None
         self.off = True
         self.stats.inc_value("extract/workers/not_started")
-        logger.error(
+        # Asked for by number: an error; under "auto", the default, the crawl does its job
+        # without them: a warning.
+        logger.log(
+            logging.WARNING if self.auto else logging.ERROR,
             "Worker processes could not start (%s): pages are read in the crawl's thread",
             failure.getErrorMessage(),
         )
