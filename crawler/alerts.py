@@ -10,6 +10,7 @@ import urllib.request
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.health import health_failed
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
-    from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +46,11 @@ class WebhookAlert:
         timeout = crawler.settings.getfloat("ALERT_WEBHOOK_TIMEOUT", cls.TIMEOUT)
         return cls(url, timeout, crawler)
 
-    def health_failed(
+    async def health_failed(
         self, source: str, run: str, health: list[dict[str, Any]], report: str
-    ) -> Deferred:
+    ) -> None:
         payload = {"source": source, "run": run, "health": health, "report": report}
-        return deferToThread(self.post, payload)
+        await maybe_deferred_to_future(deferToThread(self.post, payload))
 
     def post(self, payload: dict[str, Any]) -> None:
         """Sends one alert (on a worker thread); counted under alerts/sent or alerts/failed."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.extract.rules import MATCHED, MISSING, OUTCOMES, UNPARSED
 from crawler.health import COVERAGE_FIELDS, HealthChecks, health_failed, share
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from twisted.internet.defer import Deferred
 
 
 def _group(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -232,7 +232,7 @@ class CrawlReport:
         reasons = ", ".join(f"{reason} ×{n}" for reason, n in lost.items() if n)
         return f"{counted(count, 'page')} could not be rendered: {why} ({reasons})"
 
-    def spider_closed(self, spider: Spider, reason: str) -> Deferred | None:
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
         figures = self.figures(spider, reason)
         # A component that stopped the run at its start put its one line in run/error.
         stopped = self.crawler.stats.get_value("run/error")
@@ -261,16 +261,22 @@ class CrawlReport:
         for failed in self.failed_checks:
             spider.logger.error("Health check %s failed: %s", failed["check"], failed["message"])
         if not real:
-            return None
+            return
         path = Run.of(self.crawler).fill(self.PATH, source=spider.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
         if not self.failed_checks:
-            return None
-        return self.crawler.signals.send_catch_log_deferred(
-            health_failed,
-            source=spider.name,
-            run=figures["run"],
-            health=self.failed_checks,
-            report=str(path),
-        )
+            return
+        failed = {
+            "source": spider.name,
+            "run": figures["run"],
+            "health": self.failed_checks,
+            "report": str(path),
+        }
+        send = getattr(self.crawler.signals, "send_catch_log_async", None)
+        if send is not None:
+            await send(health_failed, **failed)
+        else:  # Scrapy without it (before 2.14); 2.19 deprecates the Deferred one
+            await maybe_deferred_to_future(
+                self.crawler.signals.send_catch_log_deferred(health_failed, **failed)
+            )

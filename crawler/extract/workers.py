@@ -424,7 +424,11 @@ class ExtractWorkers:
             return
         pool.attach()
         self.pool = pool
-        logger.info("Article pages are read by %d worker processes", self.processes)
+        logger.info(
+            "Article pages are read by %d worker process%s",
+            self.processes,
+            "" if self.processes == 1 else "es",
+        )
 
     def _not_up(self, failure: Any) -> None:
         self.starting = None
