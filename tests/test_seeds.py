@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import inspect
+import shutil
 
 import pytest
 from scrapy.settings import Settings
 
-from conftest import make_source, scrapy
+from conftest import ROOT, make_source, scrapy
 from crawler.seeds import load_seed
 
 GOOD = """\
@@ -184,6 +185,15 @@ def test_unknown_seed_name(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         f"error: no such spider: nothere (no seed nothere.toml in {tmp_path}/)"
+    ]
+
+
+def test_a_seed_name_misspelt_gets_the_closest_one(tmp_path):
+    shutil.copy(ROOT / "seeds" / "demo.toml", tmp_path / "demo.toml")
+    proc = scrapy("crawl", "dmeo", "-s", f"SEEDS_DIR={tmp_path}")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        f"error: no such spider: dmeo (no seed dmeo.toml in {tmp_path}/); did you mean demo?"
     ]
 
 

@@ -3,11 +3,12 @@ input (a bad seed, argument or ``-s`` setting) in one line; the helpers they sha
 
 from __future__ import annotations
 
+import difflib
 import fcntl
 import sys
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
 from scrapy.spiderloader import get_spider_loader
@@ -59,13 +60,20 @@ def seed_error(
     except SeedError as exc:
         return f"bad seed: {exc}"
     except KeyError:
-        return no_such_spider(settings, name)
+        return no_such_spider(settings, name, loader)
     return None
 
 
-def no_such_spider(settings: BaseSettings, name: str) -> str:
-    """The one line for a spider name that no seed file (and no spider of one's own) has."""
-    return f"no such spider: {name} (no seed {name}.toml in {settings.get('SEEDS_DIR')}/)"
+def no_such_spider(settings: BaseSettings, name: str, loader: Any = None) -> str:
+    """The one line for a spider name that no seed file (and no spider of one's own) has; with
+    the closest spider name when one is close (difflib's ratio 0.6: "dmeo" -> "demo")."""
+    line = f"no such spider: {name} (no seed {name}.toml in {settings.get('SEEDS_DIR')}/)"
+    try:
+        names = (loader or get_spider_loader(settings)).list()
+    except Exception:  # a folder the loader cannot list: the line without a guess
+        names = []
+    close = difflib.get_close_matches(name, names, n=1)
+    return f"{line}; did you mean {close[0]}?" if close else line
 
 
 class SpiderOptionChecked:
