@@ -22,7 +22,7 @@ from scrapy.utils.response import get_base_url
 from w3lib.encoding import http_content_type_encoding, read_bom
 from w3lib.url import safe_url_string
 
-from crawler.cleaning import clean_body, fold_spaces
+from crawler.cleaning import ParsedHtml, clean_body, fold_spaces
 from crawler.extract.authors import clean_author
 from crawler.extract.body import main_body
 from crawler.extract.dates import (
@@ -90,7 +90,7 @@ class Found(NamedTuple):
     """One field's raw value and the rule that produced it (a seed's body: a ``ParsedHtml``
     when its tree is kept, ``crawler.cleaning.parsed_html``)."""
 
-    value: str
+    value: str | ParsedHtml
     rule: str
 
 
