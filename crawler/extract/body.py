@@ -29,6 +29,7 @@ from crawler.cleaning import (
 from crawler.extract.noise import drop_furniture, drop_teasers, trim_edges
 from crawler.extract.posts import first_post
 from crawler.extract.readable import Document
+from crawler.extract.recipes import with_recipe
 
 logger = logging.getLogger(__name__)
 # Readability narrates its own retries at INFO, once per page; a crawl log needs none of it.
@@ -239,7 +240,8 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
       B 0.899 -> 0.911; news bodies aeb A 0.9716 -> 0.9726, B 0.9856 -> 0.9857;
     - else readability's.
 
-    Either opens with the page's standfirst when it lacks it (``with_standfirst``).
+    Either opens with the page's standfirst when it lacks it (``with_standfirst``) and ends
+    with the page's recipe when it lacks it (``recipes.with_recipe``).
 
     trafilatura runs only on those short or sectioned bodies and on pages holding twice
     readability's text (``_may_hold_more``); it costs about as much as readability."""
@@ -261,8 +263,14 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
                 and _holds(found, text)
             )
         ):
-            return with_standfirst(selector.root, other, found), "trafilatura"
-    return with_standfirst(selector.root, html, text), "readability"
+            return _completed(selector, other, found), "trafilatura"
+    return _completed(selector, html, text), "readability"
+
+
+def _completed(selector: Selector, html: str | None, text: str) -> str | None:
+    """The chosen body with what both extractors leave out of it: the page's standfirst
+    (``with_standfirst``) and its recipe (``recipes.with_recipe``)."""
+    return with_recipe(selector, with_standfirst(selector.root, html, text), text)
 
 
 def standfirst(page: lxml.html.HtmlElement, text: str) -> str | None:
