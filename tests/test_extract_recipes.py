@@ -74,9 +74,7 @@ def jsonld_recipe() -> str:
                     {
                         "@type": "HowToSection",
                         "name": "Bake",
-                        "itemListElement": [
-                            {"@type": "HowToStep", "text": s} for s in STEPS[1:]
-                        ],
+                        "itemListElement": [{"@type": "HowToStep", "text": s} for s in STEPS[1:]],
                     },
                 ],
             },
