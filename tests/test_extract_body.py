@@ -553,6 +553,56 @@ def test_back_links_and_related_headings_in_other_languages_are_trimmed(before, 
     assert furniture not in text
 
 
+@pytest.mark.parametrize(
+    "follow",
+    [
+        "Follow us on <a href='https://twitter.com/h'>Twitter</a> and Facebook for more.",
+        "Síguenos en Telegram, Instagram, Facebook y Twitter",
+        "Folgen Sie uns auf <a href='https://instagram.com/h'>Instagram</a>!",
+        "You can keep up with me on Twitter",
+    ],
+)
+def test_a_closing_call_to_follow_on_a_social_network_is_trimmed(follow):
+    """A short closing line naming a social network, in any language: the networks' names
+    are the same in all of them."""
+    text = body_of(edged_page("", f"<p>{follow}</p><p>Share on WhatsApp</p>"))
+    assert STORY[0] in text and STORY[-1] in text
+    assert "Twitter" not in text and "Instagram" not in text and "WhatsApp" not in text
+
+
+def test_a_network_named_inside_the_text_or_in_a_long_closing_paragraph_stays():
+    inside = "<p>The council posted the plans on Facebook on Monday.</p>"
+    closing = (
+        "<p>The council first announced the works on Twitter, in a thread that drew hundreds of "
+        "replies from people who live along the promenade and who fear that six months of "
+        "cranes and lorries will keep the summer visitors away from their cafés and shops.</p>"
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    html = (
+        "<html><head><title>Harbour wall</title></head><body>"
+        f"<article>{inside}{paragraphs}{closing}</article></body></html>"
+    )
+    text = body_of(html)
+    assert "posted the plans on Facebook" in text
+    assert text.endswith("away from their cafés and shops.")
+
+
+def test_a_photo_credit_written_as_a_line_of_the_text_goes():
+    """A line holding a copyright sign inside the text is a photo's credit; one closing the
+    text is the site's or a news agency's line and stays (tested above)."""
+    paragraphs = [f"<p>{p}</p>" for p in STORY]
+    credit = "<p>The eastern end of the wall in 1972. © Harbour Museum / J. Smith</p>"
+    html = (
+        "<html><head><title>Harbour wall</title></head><body><article>"
+        f"{paragraphs[0]}<p><img src='/w.jpg'></p>{credit}{''.join(paragraphs[1:])}"
+        "<p>© 2024 Harbour Times</p></article></body></html>"
+    )
+    text = body_of(html)
+    assert STORY[0] in text and STORY[-1] in text
+    assert "Harbour Museum" not in text and "eastern end of the wall in 1972" not in text
+    assert text.endswith("© 2024 Harbour Times")
+
+
 def test_a_paragraph_opening_with_back_to_is_text():
     story = "<p>Back to the harbour went the boats, one by one, after the storm had passed.</p>"
     assert "Back to the harbour went the boats" in body_of(edged_page("", story))
