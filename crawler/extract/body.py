@@ -28,6 +28,7 @@ from crawler.cleaning import (
 )
 from crawler.extract.noise import drop_furniture, drop_teasers, trim_edges
 from crawler.extract.posts import first_post
+from crawler.extract.products import with_product
 from crawler.extract.readable import Document
 from crawler.extract.recipes import with_recipe
 
@@ -241,7 +242,8 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
     - else readability's.
 
     Either opens with the page's standfirst when it lacks it (``with_standfirst``) and ends
-    with the page's recipe when it lacks it (``recipes.with_recipe``).
+    with the page's recipe (``recipes.with_recipe``) and its product's description
+    (``products.with_product``) when it lacks them.
 
     trafilatura runs only on those short or sectioned bodies and on pages holding twice
     readability's text (``_may_hold_more``); it costs about as much as readability."""
@@ -269,8 +271,10 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
 
 def _completed(selector: Selector, html: str | None, text: str) -> str | None:
     """The chosen body with what both extractors leave out of it: the page's standfirst
-    (``with_standfirst``) and its recipe (``recipes.with_recipe``)."""
-    return with_recipe(selector, with_standfirst(selector.root, html, text), text)
+    (``with_standfirst``), its recipe (``recipes.with_recipe``) and its product's
+    description (``products.with_product``)."""
+    html = with_recipe(selector, with_standfirst(selector.root, html, text), text)
+    return with_product(selector, html, text)
 
 
 def standfirst(page: lxml.html.HtmlElement, text: str) -> str | None:
