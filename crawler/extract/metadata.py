@@ -9,8 +9,9 @@ from typing import Any
 
 from lxml.etree import XPath
 from parsel import Selector
-from w3lib.html import replace_entities
+from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 
+from crawler.cleaning import fold_spaces
 from crawler.extract.authors import not_a_person
 from crawler.seeds import select_nodes
 
@@ -128,6 +129,15 @@ def jsonld_objects(selector: Selector) -> list[dict[str, Any]]:
         for script in map(str, JSONLD_SCRIPTS(selector.root))
         for obj in _objects(loads_lenient(script))
     ]
+
+
+def jsonld_text(value: str) -> str:
+    """A JSON-LD text (a recipe's step, a product's description) as a reader reads it:
+    entities decoded (twice: sites escape their HTML once more), scripts and styles removed
+    with their content, other tags removed, spaces folded. Still untrusted: escape it where it
+    is written."""
+    html = remove_tags_with_content(replace_entities(value), which_ones=("script", "style"))
+    return fold_spaces(replace_entities(remove_tags(html)))
 
 
 def _is_article(obj: dict[str, Any]) -> bool:

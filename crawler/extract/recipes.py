@@ -11,10 +11,9 @@ from typing import Any
 import lxml.etree
 import lxml.html
 from parsel import Selector
-from w3lib.html import remove_tags, remove_tags_with_content, replace_entities
 
 from crawler.cleaning import element_text, fold_spaces
-from crawler.extract.metadata import jsonld_objects
+from crawler.extract.metadata import jsonld_objects, jsonld_text
 
 # schema.org/Recipe: recipeIngredient (ingredients, its older name), recipeInstructions (a
 # text, a list of texts, of HowToStep or of HowToSection holding steps).
@@ -39,16 +38,9 @@ def _is_recipe(obj: dict[str, Any]) -> bool:
     return "Recipe" in types
 
 
-def _plain(value: str) -> str:
-    """A JSON-LD text as read: entities decoded (twice: sites escape their HTML once more),
-    scripts and styles removed with their content, other tags removed, spaces folded."""
-    html = remove_tags_with_content(replace_entities(value), which_ones=("script", "style"))
-    return fold_spaces(replace_entities(remove_tags(html)))
-
-
 def _texts(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [line for line in map(_plain, value.splitlines()) if line]
+        return [line for line in map(jsonld_text, value.splitlines()) if line]
     if isinstance(value, list):
         return [text for item in value for text in _texts(item)]
     if isinstance(value, dict):
