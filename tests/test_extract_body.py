@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 
+import lxml.html
 import pytest
 from parsel import Selector
 
@@ -13,6 +14,7 @@ import crawler.extract.body as body_module
 from crawler.cleaning import clean_body, html_text
 from crawler.extract import base_url
 from crawler.extract.body import main_body, readability_body
+from crawler.extract.noise import drop_teasers
 from crawler.extract.posts import first_post
 
 PARAGRAPH = "这是一段很长的正文内容，讲述了一件重要的事情，包含了很多细节和背景信息。" * 3
@@ -312,6 +314,94 @@ def test_a_paragraph_opening_with_a_teaser_word_but_not_a_link_stays():
     text = html_text(body_of(teaser_page(prose)))
     assert "Related research by the port authority" in text
     assert "which the council published" in text
+
+
+PAGE_URL = "https://www.harbourtimes.example/news/2024/harbour-wall.html"
+
+
+@pytest.mark.parametrize(
+    ("teaser", "words"),
+    [
+        # A headline linked alone, between two paragraphs.
+        (
+            "<p><a href='/news/2024/storm-closes-the-old-pier.html'>Storm closes the old pier"
+            "</a></p>",
+            "Storm closes the old pier",
+        ),
+        # A kicker and a linked headline, in italics (Polish).
+        (
+            "<p><em>Były dowódca wojsk USA w Europie: <a href='/swiat/1926578,1,rosja.read'>"
+            "Rosja jest groźna</a></em></p>",
+            "Rosja jest groźna",
+        ),
+        # A writer's name as the kicker, the site's address written out in full.
+        (
+            "<p>Annie Lowrey: <a href='https://harbourtimes.example/ideas/2019/10/"
+            "california-unlivable/601135/'>California is becoming unlivable</a></p>",
+            "California is becoming unlivable",
+        ),
+        # A section's name as the kicker (German), a headline of three words.
+        (
+            "<p>Hafen | <a href='/hafen/neue-faehre-ab-mai-123.html'>Fähre fährt wieder</a></p>",
+            "Fähre fährt wieder",
+        ),
+        # A paragraph closing on a call to read another story (German).
+        (
+            "<p><i>Nicht aus den Siebzigern, sondern aus den Sechzigern ist das folgende "
+            "Projekt. Mehr zu dem spannenden Umbau lesen Sie hier: </i><a href='/holborn-"
+            "community-center/'>Holborn Community Center von 6a architects</a></p>",
+            "Nicht aus den Siebzigern",
+        ),
+    ],
+)
+def test_a_link_to_another_story_of_the_site_is_dropped_without_a_label(teaser, words):
+    """A block ending with a linked headline of the site's own, with nothing or a kicker
+    before it, is a teaser whatever its language: the site's links are relative or on its
+    host (with or without "www.")."""
+    text = html_text(readability_body(Selector(text=teaser_page(teaser)), PAGE_URL))
+    assert "harbour wall this year" in text
+    assert words not in text
+
+
+def test_links_that_are_the_texts_own_stay():
+    """Look-alikes of a teaser line: a link to another site (a source, a shop), a file, a
+    mail address, an address written out, a word of a glossary, a link inside a sentence or
+    closing one that no kicker opens, links of a list, and CJK link text."""
+    lines = [
+        "<p>Source: <a href='https://www.reuters.com/world/harbour-report'>Reuters report on "
+        "the harbour</a></p>",
+        "<p><a href='https://shop.harbourtimes.example/p/tide-table'>Tide table for the whole "
+        "year</a></p>",
+        "<p>The engineers' survey: <a href='/files/harbour-wall-survey.pdf'>Harbour wall "
+        "survey of 2024</a></p>",
+        "<p>Write to <a href='mailto:desk@harbourtimes.example'>the harbour desk by mail</a></p>",
+        "<p><a href='/reports/2024/wall'>www.harbourtimes.example/reports/2024/wall</a></p>",
+        "<p><a href='/glossary/granite'>Granite</a></p>",
+        "<p>The council's <a href='/reports/wall-plan'>plan for the harbour wall</a> came out "
+        "on Monday.</p>",
+        "<p>Read the council's statement on <a href='/council/statement-wall'>the plans for "
+        "the wall</a>.</p>",
+        "<ul><li><a href='/works/first-step'>First step of the works</a></li>"
+        "<li><a href='/works/second-step'>Second step of the works</a></li></ul>",
+        "<p><a href='/news/2024/pier.html'>暴风雨关闭了老码头</a></p>",
+    ]
+    prose = "<p>The council met on Tuesday and voted to rebuild the harbour wall this year.</p>"
+    article = lxml.html.fragment_fromstring(f"<article>{prose}{''.join(lines)}{prose}</article>")
+    drop_teasers(article, PAGE_URL)
+    text = html_text(lxml.html.tostring(article, encoding="unicode"))
+    for kept in (
+        "Reuters report",
+        "Tide table",
+        "Harbour wall survey of 2024",
+        "harbour desk by mail",
+        "www.harbourtimes.example/reports",
+        "Granite",
+        "came out on Monday",
+        "the plans for the wall",
+        "First step of the works",
+        "暴风雨关闭了老码头",
+    ):
+        assert kept in text
 
 
 def test_headline_lines_above_a_byline_are_trimmed():

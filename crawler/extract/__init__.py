@@ -288,7 +288,7 @@ def extract_fields(
         ("seed", FIELDS, lambda names: seed.values),
         ("json-ld", METADATA_FIELDS, lambda names: jsonld()),
         ("meta", METADATA_FIELDS, meta),
-        ("readability", ("body",), lambda names: _main_text(selector)),
+        ("readability", ("body",), lambda names: _main_text(selector, url)),
         ("heuristic", HEURISTIC_FIELDS, lambda names: heuristics()),
     )
 
@@ -591,10 +591,10 @@ def _with_offset(date: Found, declared: list[Found]) -> Found:
     return date
 
 
-def _main_text(selector: Selector) -> dict[str, Found]:
+def _main_text(selector: Selector, url: str | None = None) -> dict[str, Found]:
     """The body of the main-text layer, with the extractor that chose it (readability,
-    trafilatura)."""
-    html, rule = main_body(selector)
+    trafilatura); ``url`` is the page's address (tells the site's own links)."""
+    html, rule = main_body(selector, url)
     return {"body": Found(html, rule)} if html else {}
 
 

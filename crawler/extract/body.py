@@ -196,10 +196,12 @@ def has_words(text: str, count: int) -> bool:
     return count <= 0 or next(islice(WORD.finditer(text), count - 1, None), None) is not None
 
 
-def trafilatura_body(root: lxml.html.HtmlElement, title: str | None) -> str | None:
+def trafilatura_body(
+    root: lxml.html.HtmlElement, title: str | None, url: str | None = None
+) -> str | None:
     """The inner HTML of the main text trafilatura finds in the page (its paragraphs, headings,
-    lists, tables, quotes, images and links), its edges trimmed as readability's are, or
-    None."""
+    lists, tables, quotes, images and links), its edges trimmed and its teasers dropped as
+    readability's are (``url``, the page's address, tells the site's own links), or None."""
     # trafilatura prunes the tree it is given.
     page = copy.deepcopy(root)
     drop_hidden(page)
@@ -218,11 +220,11 @@ def trafilatura_body(root: lxml.html.HtmlElement, title: str | None) -> str | No
     if body is None:
         return None
     trim_edges(body, title)
-    drop_teasers(body)
+    drop_teasers(body, url)
     return inner_html(body)
 
 
-def main_body(selector: Selector) -> tuple[str | None, str]:
+def main_body(selector: Selector, url: str | None = None) -> tuple[str | None, str]:
     """The page's body HTML and the extractor that chose it: readability's (corrected, below),
     or trafilatura's where readability's is known to go wrong. Measured on trafilatura's
     benchmark (traf pages, tuned on half A, checked on half B) with the news bodies (aeb,
@@ -246,14 +248,17 @@ def main_body(selector: Selector) -> tuple[str | None, str]:
     (``products.with_product``) when it lacks them.
 
     trafilatura runs only on those short or sectioned bodies and on pages holding twice
-    readability's text (``_may_hold_more``); it costs about as much as readability."""
-    html = readability_body(selector)
+    readability's text (``_may_hold_more``); it costs about as much as readability.
+
+    ``url`` is the page's address: a link on its host (or a relative one) is the site's own,
+    which tells a teaser line (``noise.teaser_line``) from a link to a source or a shop."""
+    html = readability_body(selector, url)
     text = html_text(html)
     short = not has_words(text, SHORT_BODY)
     sectioned = not short and _headings(html) >= MANY_HEADINGS
     partial = _may_hold_more(selector.root, text)
     if short or sectioned or partial:
-        other = trafilatura_body(selector.root, selector.css("title::text").get())
+        other = trafilatura_body(selector.root, selector.css("title::text").get(), url)
         found = html_text(other)
         if found and (
             (short and len(found) >= FALLBACK_RATIO * len(text))
@@ -364,12 +369,13 @@ def _headings(html: str | None) -> int:
         return 0
 
 
-def readability_body(selector: Selector) -> str | None:
+def readability_body(selector: Selector, url: str | None = None) -> str | None:
     """The inner HTML of the main content readability finds in the page, or None (a page
     without text, or one readability cannot read: logged, never raised).
 
     On a page whose <title> is mostly CJK, readability counts paragraphs from CJK_MIN_TEXT
-    characters rather than its 25: see CJK_MIN_TEXT."""
+    characters rather than its 25: see CJK_MIN_TEXT. ``url``, the page's address, tells the
+    site's own links from others' (``noise.drop_teasers``)."""
     if not has_text(selector.root):
         return None
     # Links are left relative (clean_body makes them absolute): rewriting them all costs
@@ -396,5 +402,5 @@ def readability_body(selector: Selector) -> str | None:
         container = copy.deepcopy(better)
     drop_furniture(container)
     trim_edges(container, selector.css("title::text").get())
-    drop_teasers(container)
+    drop_teasers(container, url)
     return inner_html(container)
