@@ -91,6 +91,9 @@ SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
 SRCSET_DESCRIPTOR = re.compile(r"^(?P<size>\d+(?:\.\d+)?)(?P<unit>[wx])$")
 SIDES = ("width", "height")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+# A Chinese, Japanese or Korean character (CJK ideographs, kana, Hangul syllables): a word by
+# itself in the news benchmark's tokens, and in a text without spaces between its words.
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 INLINE_TAGS = frozenset({"a", "strong", "b", "em", "i", "u", "sub", "sup", "img", "code"})
 BLOCK_TAGS = frozenset(CONTENT_TAGS - INLINE_TAGS - {"ruby", "rt", "rp"} | {"div"})
 # Ruby annotations: the reading of the text beside them (子<rt>こ</rt>), not part of it.

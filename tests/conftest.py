@@ -167,6 +167,23 @@ def one_channel_seed(
     return seeds
 
 
+def crawl_pages(tmp_path: Path, serve, name: str, pages: dict[str, str]) -> dict[str, dict]:
+    """Serve ``pages`` (file name: HTML) under an index linking each from an ``<h2>``, crawl
+    them through a seed ``name`` of that one channel, and give each page's feed line by its
+    file name (the crawl must succeed)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    for file, html in pages.items():
+        (root / file).write_text(html, "utf-8")
+    links = "".join(f"<h2><a href='/{file}'>{file}</a></h2>" for file in pages)
+    (root / "index.html").write_text(f"<main>{links}</main>", "utf-8")
+    server = serve(root)
+    seeds = one_channel_seed(tmp_path, name, f"{server.base_url}/index.html", '"h2 a"')
+    result = crawl(name, seeds, tmp_path / "out")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {line["url"].rsplit("/", 1)[1]: line for line in result.feed_lines(name)}
+
+
 def next_second() -> None:
     """Feeds are named by their run's start, to the second: give each run its own second."""
     time.sleep(1 - time.time() % 1 + 0.01)

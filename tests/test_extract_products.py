@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import crawl, one_channel_seed
+from conftest import crawl_pages
 
 REVIEWS = "".join(
     f"<div class='review'><p>{text}</p></div>"
@@ -65,25 +65,16 @@ def jsonld_product() -> str:
 
 
 def test_a_products_description_is_in_the_text(tmp_path, serve):
-    root = tmp_path / "site"
-    root.mkdir()
-    (root / "shop.html").write_text(page("Sidamo", microdata_product()), "utf-8")
-    (root / "scripted.html").write_text(
-        page("Sidamo again", f"<div id='shop-root'></div>{REVIEWS}", jsonld_product()), "utf-8"
-    )
-    (root / "held.html").write_text(
-        page("Sidamo described", f"<div><p>{DESCRIPTION}.</p>{REVIEWS}</div>", jsonld_product()),
-        "utf-8",
-    )
-    links = "".join(
-        f"<h2><a href='/{name}.html'>{name}</a></h2>" for name in ("shop", "scripted", "held")
-    )
-    (root / "index.html").write_text(f"<main>{links}</main>", "utf-8")
-    server = serve(root)
-    seeds = one_channel_seed(tmp_path, "products", f"{server.base_url}/index.html", '"h2 a"')
-    result = crawl("products", seeds, tmp_path / "out")
-    assert result.returncode == 0, result.stderr[-3000:]
-    lines = {line["url"].rsplit("/", 1)[1]: line for line in result.feed_lines("products")}
+    pages = {
+        "shop.html": page("Sidamo", microdata_product()),
+        "scripted.html": page(
+            "Sidamo again", f"<div id='shop-root'></div>{REVIEWS}", jsonld_product()
+        ),
+        "held.html": page(
+            "Sidamo described", f"<div><p>{DESCRIPTION}.</p>{REVIEWS}</div>", jsonld_product()
+        ),
+    }
+    lines = crawl_pages(tmp_path, serve, "products", pages)
     assert set(lines) == {"shop.html", "scripted.html", "held.html"}
 
     shop = lines["shop.html"]["text"]

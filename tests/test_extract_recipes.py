@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import crawl, one_channel_seed
+from conftest import crawl_pages
 
 STORY = "".join(
     f"<p>{text}</p>"
@@ -93,23 +93,14 @@ def written_out() -> str:
 
 
 def test_a_recipe_cards_ingredients_and_steps_are_in_the_text(tmp_path, serve):
-    root = tmp_path / "site"
-    root.mkdir()
-    (root / "card.html").write_text(page("Sunday loaf", STORY + microdata_card()), "utf-8")
-    (root / "scripted.html").write_text(
-        page("Sunday loaf again", STORY + "<div id='recipe-root'></div>", jsonld_recipe()),
-        "utf-8",
-    )
-    (root / "plain.html").write_text(page("Sunday loaf, written out", written_out()), "utf-8")
-    links = "".join(
-        f"<h2><a href='/{name}.html'>{name}</a></h2>" for name in ("card", "scripted", "plain")
-    )
-    (root / "index.html").write_text(f"<main>{links}</main>", "utf-8")
-    server = serve(root)
-    seeds = one_channel_seed(tmp_path, "recipes", f"{server.base_url}/index.html", '"h2 a"')
-    result = crawl("recipes", seeds, tmp_path / "out")
-    assert result.returncode == 0, result.stderr[-3000:]
-    lines = {line["url"].rsplit("/", 1)[1]: line for line in result.feed_lines("recipes")}
+    pages = {
+        "card.html": page("Sunday loaf", STORY + microdata_card()),
+        "scripted.html": page(
+            "Sunday loaf again", STORY + "<div id='recipe-root'></div>", jsonld_recipe()
+        ),
+        "plain.html": page("Sunday loaf, written out", written_out()),
+    }
+    lines = crawl_pages(tmp_path, serve, "recipes", pages)
     assert set(lines) == {"card.html", "scripted.html", "plain.html"}
 
     card = lines["card.html"]["text"]

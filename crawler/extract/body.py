@@ -18,6 +18,7 @@ from parsel import Selector
 from readability.readability import Unparseable
 
 from crawler.cleaning import (
+    CJK,
     element_text,
     fold_spaces,
     has_text,
@@ -49,8 +50,7 @@ FALLBACK_RATIO = 5
 # trafilatura's when it finds one (main_body).
 MANY_HEADINGS = 7
 HEADINGS = lxml.etree.XPath("count(.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)")
-WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]|[^\W_]+")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+WORD = re.compile(CJK.pattern + r"|[^\W_]+")
 CJK_RUN = re.compile(CJK.pattern + "+")
 # trafilatura's body replaces readability's that it holds (this share of readability's runs of
 # SHINGLE words found in it) when it has LARGER_RATIO times its text, on a page whose text is

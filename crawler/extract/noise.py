@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from crawler.cleaning import BLOCK_TAGS, ELEMENT_STRING, element_text, fold_spaces
+from crawler.cleaning import BLOCK_TAGS, CJK, ELEMENT_STRING, element_text, fold_spaces
 from crawler.extract.authors import is_byline
 from crawler.extract.dates import find_dates
 
@@ -85,7 +85,6 @@ WORD_RUN = re.compile(r"[^\W_]+")
 # Link text that is an address ("www.example.org/report") cites a page rather than teasing it;
 # CJK link text has no spaces to count a headline's words by.
 ADDRESS = re.compile(r"://|^www\.", re.I)
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 # The end of an address naming a file (a report, a photo), not a page.
 FILE_PATH = re.compile(r"\.(?:pdf|jpe?g|png|gif|webp|svg|zip|docx?|xlsx?|pptx?|mp[34])$", re.I)
 # A closing line that names a social network is a call to follow the site or its writer
