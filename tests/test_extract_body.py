@@ -5,6 +5,7 @@ page whose text block opens with its headline and dateline and closes with copyr
 from __future__ import annotations
 
 import copy
+import logging
 
 import lxml.html
 import pytest
@@ -795,3 +796,12 @@ def test_text_hidden_inside_the_article_is_not_in_trafilaturas_body(hiding):
     text = html_text(body_module.trafilatura_body(Selector(text=html).root, "Ferry timetable"))
     assert "Part third" in text
     assert "second version" not in text
+
+
+def test_a_page_without_text_has_no_body_and_no_library_warning(caplog):
+    """trafilatura is not run on a page with no text at all: it would log "discarding data:
+    None" for each such page of a crawl."""
+    for html in ("<html><body></body></html>", "<html><body><p> </p><img src='/a.jpg'></body>"):
+        with caplog.at_level(logging.DEBUG):
+            assert main_body(Selector(text=html)) == (None, "readability")
+        assert not [r for r in caplog.records if r.name.startswith("trafilatura")]

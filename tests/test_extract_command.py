@@ -77,3 +77,36 @@ def test_a_site_that_refuses_the_connection_is_logged_without_tracebacks():
     assert proc.stderr.splitlines()[-1] == (
         f"error: http://127.0.0.1:{port}/a.html: connection_refused"
     )
+
+
+def test_a_file_that_is_no_page_is_one_error_line(tmp_path):
+    """A binary file, a gzipped page, an empty file, a file of blanks and NUL bytes, a folder:
+    one error line each (the same words as for a URL), nothing on stdout, exit 1; a page beside
+    them is still read."""
+    import gzip
+
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, "utf-8")
+    bad = {
+        "photo.bin": bytes(range(256)) * 8,
+        "page.html.gz": gzip.compress(PAGE.encode()),
+        "empty.html": b"",
+        "blank.html": b" \n\t\x00\x00\n",
+    }
+    for name, body in bad.items():
+        (tmp_path / name).write_bytes(body)
+        proc = scrapy("extract", str(tmp_path / name))
+        assert proc.returncode == 1, (name, proc.stdout[-500:], proc.stderr[-2000:])
+        assert proc.stderr.splitlines() == [
+            line for line in proc.stderr.splitlines() if line.startswith(f"error: {tmp_path}")
+        ], (name, proc.stderr[-2000:])
+        assert len(proc.stderr.splitlines()) == 1 and "not a page" in proc.stderr, name
+        assert proc.stdout == "", name
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    proc = scrapy("extract", str(folder))
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [f"error: {folder}: not a file (or give a URL)"]
+    proc = scrapy("extract", str(tmp_path / "empty.html"), str(page))
+    assert proc.returncode == 1
+    assert "A sentence of the story" in field_lines(proc.stdout)["body"]

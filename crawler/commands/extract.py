@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy import Request, Spider
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.http import HtmlResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.commands import crawler_process, refuse, seed_error
@@ -130,7 +130,7 @@ class ExtractSpider(ArticlePages, Spider):
             yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
 
     def parse(self, response: Response) -> Iterator[Request]:
-        kind = not_a_page(response)
+        kind = not_a_page(response) or empty_page(response)
         if kind:
             print(f"error: {response.url}: not a page ({kind})", file=sys.stderr)
             self.crawler.stats.set_value("extract/failed", True)
@@ -213,13 +213,19 @@ class Command(ScrapyCommand):
                 return
         show = as_json if opts.json else describe
         files = [Path(target) for target in args if "://" not in target]
-        missing = [str(path) for path in files if not path.is_file()]
-        if missing:
-            self.exitcode = refuse(f"{missing[0]}: no such file (or give a URL)")
-            return
+        for path in files:
+            if not path.is_file():
+                what = "not a file" if path.exists() else "no such file"
+                self.exitcode = refuse(f"{path}: {what} (or give a URL)")
+                return
         tracking = tuple(self.settings.getlist("TRACKING_PARAMS"))
         for path in files:
-            response = HtmlResponse(url=path.resolve().as_uri(), body=path.read_bytes())
+            response = file_response(path)
+            problem = not_a_page(response) or empty_page(response)
+            if problem:
+                print(f"error: {path}: not a page ({problem})", file=sys.stderr)
+                self.exitcode = 1
+                continue
             emit(show(extracted(response, source, tracking)))
         urls = [target for target in args if "://" in target]
         if not urls:
@@ -232,3 +238,16 @@ class Command(ScrapyCommand):
         self.crawler_process.start()
         if crawler.stats.get_value("extract/failed"):
             self.exitcode = 1
+
+
+def file_response(path: Path) -> Response:
+    """The response Scrapy's file handler gives for a file (its class by the file's name and
+    first bytes, scrapy.responsetypes), for a ``file://`` address of it."""
+    body = path.read_bytes()
+    kind = responsetypes.from_args(filename=str(path), body=body)
+    return kind(url=path.resolve().as_uri(), body=body)
+
+
+def empty_page(response: Response) -> str | None:
+    """ "empty" for a response of nothing but whitespace and NUL bytes, else None."""
+    return None if response.body.strip(b" \t\r\n\f\x00") else "empty"

@@ -253,6 +253,10 @@ def main_body(selector: Selector, url: str | None = None) -> tuple[str | None, s
     ``url`` is the page's address: a link on its host (or a relative one) is the site's own,
     which tells a teaser line (``noise.teaser_line``) from a link to a source or a shop."""
     html = readability_body(selector, url)
+    if html is None and not has_text(selector.root):
+        # No text at all (an empty file): nothing for trafilatura either, which would log
+        # "discarding data: None".
+        return None, "readability"
     text = html_text(html)
     short = not has_words(text, SHORT_BODY)
     sectioned = not short and _headings(html) >= MANY_HEADINGS

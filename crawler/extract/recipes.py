@@ -1,5 +1,5 @@
-"""A recipe's ingredients and steps, from the schema.org Recipe a page declares (JSON-LD, else
-microdata), for the body of a recipe page whose text lacks them: main-text extractors drop the
+"""A recipe's ingredients and steps, from the schema.org Recipe a page declares (microdata,
+else JSON-LD), for the body of a recipe page whose text lacks them: main-text extractors drop the
 ingredient lists and step cards of recipe plugins (lists of short items, boxes of links and
 buttons) with the boilerplate around them."""
 
