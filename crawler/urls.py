@@ -1,10 +1,11 @@
-"""Article URLs: tracking parameters and fragments removed, and the canonical form used as key."""
+"""Article URLs: tracking parameters and fragments removed, the canonical form used as key, and
+the site a URL belongs to."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import Response
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -44,3 +45,13 @@ def strip_tracking(url: str, tracking_params: Iterable[str]) -> str:
 def canonical_url(url: str, tracking_params: Iterable[str]) -> str:
     """The one form of an article's URL: the key of the seen-store and of post file names."""
     return canonicalize_url(strip_tracking(url, tracking_params))
+
+
+def site_host(url: str | None) -> str | None:
+    """The host of an address without its "www." ("https://www.example.org/a" ->
+    "example.org"), or None (no address, no host, or one that does not parse)."""
+    try:
+        host = urlsplit((url or "").strip()).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None

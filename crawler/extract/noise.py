@@ -12,6 +12,7 @@ import lxml.html
 from crawler.cleaning import BLOCK_TAGS, CJK, ELEMENT_STRING, element_text, fold_spaces
 from crawler.extract.authors import is_byline
 from crawler.extract.dates import find_dates
+from crawler.urls import site_host
 
 # Short lines above the text: "发布时间：2022-02-13 04:22:18 来源：云南日报", "分享到：",
 # "首页 > 科技", "澎湃新闻记者 贺梨萍", "By Paul Takahashi".
@@ -324,16 +325,6 @@ def _link_share(element: lxml.html.HtmlElement, text: str | None = None) -> floa
     """The share of an element's text (``text``, when already read) that is in links."""
     size = len(element_text(element) if text is None else text) or 1
     return sum(len(element_text(a)) for a in element.iter("a")) / size
-
-
-def site_host(url: str | None) -> str | None:
-    """The host of an address without its "www." ("https://www.example.org/a" ->
-    "example.org"), or None (no address, no host, or one that does not parse)."""
-    try:
-        host = urlsplit((url or "").strip()).hostname
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
 
 
 def _site_page(href: str | None, site: str | None) -> bool:
